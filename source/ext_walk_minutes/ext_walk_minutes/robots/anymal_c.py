@@ -1,0 +1,106 @@
+"""ANYbotics ANYmal C: our own description (numbers from robots.md section 2) and its Isaac Lab cfg.
+
+Bodies ``base`` and ``{LF,RF,LH,RH}_{HIP,THIGH,SHANK,FOOT}``; joints ``{leg}_{HAA,HFE,KFE}`` plus a
+fixed joint per foot that keeps ``{leg}_FOOT`` as a body for contact sensing. Composite inertials
+(fixed links merged, 52.135 kg in total), manufacturer ("simple description") collision primitives
+and position limits. The ArticulationCfg is Isaac Lab's own ``ANYMAL_C_CFG`` with our cached USD and
+the ANYdrive DC-motor actuator instead of the LSTM actuator net (whose weights we cannot ship).
+"""
+
+from __future__ import annotations
+
+from isaaclab.assets.articulation import ArticulationCfg
+from isaaclab.utils import replace
+from isaaclab_assets.robots import anymal as isaaclab_anymal
+
+from .description import (
+    Body,
+    Box,
+    Cylinder,
+    FixedJoint,
+    Inertial,
+    RevoluteJoint,
+    RobotDescription,
+    Sphere,
+    mirrored_legs,
+    usd_path,
+)
+
+_EFFORT = 80.0  # N m
+_VELOCITY = 7.5  # rad/s
+_FULL_TURNS = 9.4248  # rad (3 pi) manufacturer HFE/KFE range
+
+# Left-front leg; the other legs are mirrored (x*sx, y*sy) by `mirrored_legs`.
+_LEG_BODIES = (
+    Body(
+        "{leg}_HIP",  # hip + HFE drive
+        Inertial(2.781, (0.05666, 0.01739, -0.00046), (0.003296, 0.004938, 0.005833, -4.5e-5, -9.8e-5, 1.36e-4)),
+        (Cylinder(0.05, 0.14, "y", (0.0599, 0.0138, 0.0)),),
+    ),
+    Body(
+        "{leg}_THIGH",  # thigh + KFE drive
+        Inertial(3.071, (-0.00005, 0.03081, -0.24570), (0.029904, 0.029564, 0.004861, -4.4e-5, -9.4e-5, 0.004142)),
+        (
+            Cylinder(0.065, 0.08, "y", (0.0, 0.04, 0.0)),
+            Box((0.075, 0.06, 0.2826), (0.0, 0.03, -0.1413)),
+            Cylinder(0.05, 0.14, "y", (0.0, 0.0303, -0.285)),
+        ),
+    ),
+    Body(
+        "{leg}_SHANK",
+        Inertial(0.33842, (0.03453, 0.00686, 0.00098), (0.000329, 0.001112, 0.000896, 2.1e-5, 1.3e-5, 0.0)),
+        (Cylinder(0.06, 0.04, "y", (0.0, 0.02, 0.0)), Box((0.115, 0.04, 0.0675), (0.0575, 0.02, 0.0))),
+    ),
+    Body(
+        "{leg}_FOOT",  # foot + carbon lower-leg tube
+        Inertial(0.25, (0.00948, -0.00948, 0.14680), (0.003172, 0.003172, 0.000083, 3e-6, 6.8e-5, 6.8e-5)),
+        (Cylinder(0.0175, 0.2825, "z", (0.0, 0.0, 0.169)), Sphere(0.03, (0.0, 0.0, 0.0225))),
+    ),
+)
+
+_LEG_JOINTS = (
+    RevoluteJoint("{leg}_HAA", "base", "{leg}_HIP", (0.2999, 0.104, 0.0), "x", -0.72, 0.49, _EFFORT, _VELOCITY),
+    RevoluteJoint(
+        "{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0599, 0.08381, 0.0), "y", -_FULL_TURNS, _FULL_TURNS, _EFFORT, _VELOCITY
+    ),
+    RevoluteJoint(
+        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", -_FULL_TURNS, _FULL_TURNS, _EFFORT, _VELOCITY
+    ),
+    FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", (0.08795, 0.01305, -0.33797)),
+)
+
+_BASE = Body(
+    "base",  # + 4 HAA drives, shells, battery, faces, cameras, lidar, handle, hatch
+    Inertial(
+        26.3732, (-0.01779, -0.00018, 0.00850), (0.216712, 1.785162, 1.833699, 0.009224, 0.058933, -0.000164)
+    ),
+    (
+        Box((0.58, 0.14, 0.18)),
+        *(Cylinder(0.09, 0.145, "x", (sx * 0.2175, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
+        *(Box((0.11, 0.14, 0.18), (sx * 0.4695, 0.0, 0.0)) for sx in (1, -1)),
+        *(Cylinder(0.09, 0.11, "x", (sx * 0.4695, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
+        Cylinder(0.07, 0.12, "z", (-0.364, 0.0, 0.1335)),  # lidar cage
+    ),
+)
+
+_legs = mirrored_legs(
+    _LEG_BODIES,
+    _LEG_JOINTS,
+    # HAA range is asymmetric (abduction vs. adduction), so it flips on the right side
+    overrides={"RF_HAA": {"lower": -0.49, "upper": 0.72}, "RH_HAA": {"lower": -0.49, "upper": 0.72}},
+)
+
+ANYMAL_C = RobotDescription(name="anymal_c", root="base", bodies=(_BASE, *_legs[0]), joints=_legs[1])
+"""ANYmal C description (SI units, base-aligned frames)."""
+
+JOINT_ARMATURE = 0.01
+"""Joint armature [kg m^2] added by the actuator cfg: MJWarp at 5 ms needs some reflected rotor
+inertia on the light shank/foot links, otherwise the PD-held legs chatter."""
+
+ANYMAL_C_CFG: ArticulationCfg = replace(
+    isaaclab_anymal.ANYMAL_C_CFG,
+    spawn=replace(isaaclab_anymal.ANYMAL_C_CFG.spawn, usd_path=usd_path(ANYMAL_C)),
+    actuators={"legs": replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE)},
+)
+"""Isaac Lab's ANYmal C cfg (spawn height 0.6 m, default pose, contact sensors, self collisions) on our USD,
+with the ANYdrive DC-motor model (saturation 120 N m, effort 80 N m, 7.5 rad/s, Kp 40, Kd 5)."""

@@ -1,0 +1,90 @@
+"""Atomic checkpoint files and the lookup of runs under ``logs/<agent>/<task>/<timestamp>/``."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import UsageError
+
+RSL_RL_PATTERN = re.compile(r"model_(\d+)\.pt$")
+SKRL_PATTERN = re.compile(r"agent_(\d+)\.pt$")
+
+
+def atomic_torch_save(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` with ``torch.save`` so that ``path`` is either the old file or the complete new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def checkpoints_in(run_dir: Path) -> list[Path]:
+    """Checkpoint files of a run, oldest first (by the number in their name)."""
+    found = [(int(m.group(1)), p) for p in run_dir.rglob("*.pt")
+             if (m := RSL_RL_PATTERN.search(p.name) or SKRL_PATTERN.search(p.name))]
+    return [p for _, p in sorted(found)]
+
+
+def find_checkpoint(spec: str, log_root: Path, agents: list[str], task: str) -> tuple[Path, str]:
+    """Resolve ``spec`` to ``(checkpoint file, agent)``.
+
+    ``spec`` is ``latest`` (newest run of ``task`` with a checkpoint, over ``agents``), a run folder
+    (a path or a timestamp under ``logs/<agent>/<task>/``) or a checkpoint file.
+    """
+    if spec == "latest":
+        runs = [(run, agent) for agent in agents for run in (log_root / agent / task).glob("*")
+                if run.is_dir() and checkpoints_in(run)]
+        if not runs:
+            raise UsageError(f"no checkpoint of {task} under {log_root}/{{{','.join(agents)}}}/{task}/; "
+                             f"train first (scripts/train.py --task {task}) or pass --checkpoint PATH")
+        run, agent = max(runs, key=lambda ra: ra[0].stat().st_mtime)
+        return checkpoints_in(run)[-1], agent
+    path = Path(spec)
+    if not path.exists():
+        for agent in agents:
+            if (log_root / agent / task / spec).is_dir():
+                path = log_root / agent / task / spec
+                break
+        else:
+            raise UsageError(f"checkpoint '{spec}' not found; pass an existing .pt file, a run folder, or 'latest'")
+    if path.is_dir():
+        found = checkpoints_in(path)
+        if not found:
+            raise UsageError(f"run folder '{path}' holds no checkpoint (model_<it>.pt or agent_<step>.pt)")
+        path = found[-1]
+    return path, agent_of_checkpoint(path, agents)
+
+
+def agent_of_checkpoint(path: Path, agents: list[str]) -> str:
+    """The backend that wrote ``path``, from its name (rsl-rl ``model_*.pt``, skrl ``agent_*.pt``)."""
+    if RSL_RL_PATTERN.search(path.name):
+        return "rsl_rl"
+    if SKRL_PATTERN.search(path.name):
+        return "skrl"
+    return agents[0]
+
+
+def load_checkpoint(path: Path) -> dict:
+    """Load a checkpoint dict on the CPU, or raise a :class:`UsageError` saying why it cannot be read."""
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # truncated, not a torch file, unreadable
+        raise UsageError(f"checkpoint '{path}' is unreadable ({type(exc).__name__}: {exc}); "
+                         "pick another one (an interrupted copy or a file that is not a checkpoint)") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"checkpoint '{path}' is not a training checkpoint (expected a dict, got {type(data).__name__})")
+    return data

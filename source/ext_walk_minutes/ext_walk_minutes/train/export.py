@@ -1,0 +1,88 @@
+"""Robot-side contract of an exported policy, and the check that exported files match the torch policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def policy_contract(env) -> dict[str, Any]:
+    """What a runner on the robot needs to feed the policy and apply its actions.
+
+    The observation is the concatenation of ``observation.terms`` in order; each term is
+    ``clip(quantity, clip) * scale`` (training adds uniform noise within ``noise`` before clipping,
+    a deployed runner adds none). The joint target is ``default_joint_pos + action_scale * action``,
+    in the order of ``joint_names``, sent at ``control_rate_hz``.
+    """
+    base = env.unwrapped
+    om = base.observation_manager
+    terms = []
+    start = 0
+    for name, shape, cfg in zip(om.active_terms["policy"], om.group_obs_term_dim["policy"],
+                                om._group_obs_term_cfgs["policy"]):
+        size = int(np.prod(shape))
+        noise = cfg.noise
+        terms.append({
+            "name": name,
+            "slice": [start, start + size],
+            "scale": _plain(cfg.scale) if cfg.scale is not None else 1.0,
+            "clip": _plain(cfg.clip),
+            "noise": [noise.n_min, noise.n_max] if noise is not None and hasattr(noise, "n_min") else None,
+        })
+        start += size
+    action_term = base.action_manager.get_term("joint_pos")
+    robot = base.scene["robot"]
+    joint_ids = action_term._joint_ids
+    joint_names = [robot.joint_names[i] for i in (range(robot.num_joints) if isinstance(joint_ids, slice) else joint_ids)]
+    scale = action_term._scale
+    return {
+        "observation": {"size": start, "terms": terms},
+        "action": {
+            "size": base.action_manager.total_action_dim,
+            "joint_names": joint_names,
+            "action_scale": float(scale) if not isinstance(scale, torch.Tensor) else scale[0].tolist(),
+            "default_joint_pos": robot.data.default_joint_pos[0][joint_ids].tolist()
+            if not isinstance(joint_ids, slice) else robot.data.default_joint_pos[0].tolist(),
+            "target": "default_joint_pos + action_scale * action (joint position targets)",
+        },
+        "control_rate_hz": 1.0 / base.step_dt,
+        "physics_dt_s": base.physics_dt,
+        "decimation": base.cfg.decimation,
+        "stiffness": robot.data.joint_stiffness[0].tolist(),
+        "damping": robot.data.joint_damping[0].tolist(),
+    }
+
+
+def write_contract(env, path: Path) -> Path:
+    path.write_text(json.dumps(policy_contract(env), indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def max_export_errors(torch_policy, jit_path: Path, onnx_path: Path, obs_dim: int, samples: int = 256,
+                      seed: int = 0) -> dict[str, float]:
+    """Largest absolute difference of the TorchScript and ONNX outputs to ``torch_policy`` on random inputs."""
+    import onnxruntime as ort
+
+    gen = torch.Generator().manual_seed(seed)
+    obs = torch.randn(samples, obs_dim, generator=gen) * 3.0
+    with torch.no_grad():
+        reference = torch_policy(obs).cpu()
+        jit_out = torch.jit.load(str(jit_path), map_location="cpu")(obs)
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    onnx_out = session.run(None, {session.get_inputs()[0].name: obs.numpy()})[0]
+    return {
+        "torchscript": (jit_out - reference).abs().max().item(),
+        "onnx": float(np.abs(onnx_out - reference.numpy()).max()),
+    }

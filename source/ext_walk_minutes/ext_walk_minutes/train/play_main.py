@@ -1,0 +1,135 @@
+"""``scripts/play.py``: run a trained policy headless, report how well it walks, optionally export it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+from .errors import UsageError, exit_on_usage_error
+from .session import (AGENTS, add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
+                      resolve_num_envs, running_env, set_cpu_threads)
+from .train_main import LOG_ROOT
+
+EXPORT_TOLERANCE = 1e-5
+PLAY_NUM_ENVS = 16
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Run a trained walking policy headless; print velocity tracking errors and distance walked."
+    )
+    add_common_args(parser, default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})")
+    parser.add_argument("--checkpoint", default="latest",
+                        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
+    parser.add_argument("--agent", default=None, help="rsl_rl or skrl (default: the backend that wrote the checkpoint)")
+    parser.add_argument("--steps", type=int, default=500, help="policy steps to run (default: 500 = 10 s)")
+    parser.add_argument("--export", action="store_true",
+                        help="write policy.onnx, policy.pt (TorchScript) and policy.json next to the checkpoint")
+    return parser
+
+
+def _policy_fn(session, checkpoint: Path):
+    """Load the policy; return (obs tensor -> action tensor on CPU, exporter(out_dir) -> (jit, onnx))."""
+    if session.agent == "rsl_rl":
+        from tensordict import TensorDict
+
+        from . import rsl_rl_backend as backend
+
+        policy, runner = backend.inference_policy(session, checkpoint)
+
+        def act(obs: torch.Tensor) -> torch.Tensor:
+            obs = obs.to(session.device)
+            return policy(TensorDict({"policy": obs}, batch_size=[obs.shape[0]])).cpu()
+
+        return act, lambda out_dir: backend.export(runner, out_dir)
+
+    from . import skrl_backend as backend
+
+    policy, _ = backend.inference_policy(session, checkpoint)
+    obs_dim = session.env.unwrapped.observation_manager.group_obs_dim["policy"][0]
+
+    def act(obs: torch.Tensor) -> torch.Tensor:
+        return policy(obs.to(session.device)).cpu()
+
+    return act, lambda out_dir: backend.export(policy, obs_dim, out_dir)
+
+
+def rollout(env, act, steps: int) -> dict[str, float]:
+    """Run ``steps`` policy steps; mean tracking errors, distance walked per robot and falls."""
+    base = env.unwrapped
+    robot = base.scene["robot"]
+    obs = base.observation_manager.compute()["policy"]
+    n = base.num_envs
+    lin_err = yaw_err = 0.0
+    distance = torch.zeros(n, device=base.device)
+    falls = 0
+    for _ in range(steps):
+        command = base.command_manager.get_command("base_velocity").clone()
+        pos_before = robot.data.root_pos_w[:, :2].clone()
+        with torch.inference_mode():
+            obs_dict, _, terminated, truncated, _ = env.step(act(obs).to(base.device))
+        obs = obs_dict["policy"]
+        reset = terminated | truncated
+        step = (robot.data.root_pos_w[:, :2] - pos_before).norm(dim=1)
+        distance += torch.where(reset, torch.zeros_like(step), step)
+        lin_err += (command[:, :2] - robot.data.root_lin_vel_b[:, :2]).norm(dim=1).mean().item()
+        yaw_err += (command[:, 2] - robot.data.root_ang_vel_b[:, 2]).abs().mean().item()
+        falls += int(terminated.sum().item())
+    return {
+        "lin_vel_error": lin_err / steps,
+        "yaw_rate_error": yaw_err / steps,
+        "distance_per_robot": distance.mean().item(),
+        "falls": falls,
+        "seconds": steps * base.step_dt,
+    }
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    if args.agent is not None:
+        check_agent(args.agent)
+    check_task(args.task)
+    device = resolve_device(args.device)
+    num_envs = resolve_num_envs(args.num_envs if args.num_envs is not None else PLAY_NUM_ENVS, device)
+    if args.steps < 1:
+        raise UsageError(f"--steps must be at least 1 (got {args.steps})")
+
+    from .checkpoints import find_checkpoint, load_checkpoint
+
+    agents = [args.agent] if args.agent else list(AGENTS)
+    checkpoint, agent = find_checkpoint(args.checkpoint, LOG_ROOT, agents, args.task)
+    load_checkpoint(checkpoint)  # fail fast on a corrupt file, before the simulator starts
+    print(f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
+          flush=True)
+
+    session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True)
+    with running_env(session):
+        act, exporter = _policy_fn(session, checkpoint)
+        if args.export:
+            from .export import max_export_errors, write_contract
+
+            jit_path, onnx_path = exporter(checkpoint.parent)
+            contract = write_contract(session.env, checkpoint.parent / "policy.json")
+            obs_dim = session.env.unwrapped.observation_manager.group_obs_dim["policy"][0]
+            errors = max_export_errors(act, jit_path, onnx_path, obs_dim)
+            print(f"[play] exported {jit_path}, {onnx_path}, {contract}", flush=True)
+            print(f"[play] export max abs error vs torch policy: torchscript {errors['torchscript']:.2e}, "
+                  f"onnx {errors['onnx']:.2e}", flush=True)
+            if max(errors.values()) > EXPORT_TOLERANCE:
+                print(f"error: exported policy differs from the torch policy by more than {EXPORT_TOLERANCE}",
+                      file=sys.stderr)
+                return 1
+        result = rollout(session.env, act, args.steps)
+    print(f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
+          f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
+          f"per robot | falls {result['falls']}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Backend-independent training statistics: episode returns and lengths, one progress line per iteration."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import deque
+
+import gymnasium as gym
+import torch
+from torch.utils.tensorboard import SummaryWriter
+
+
+class EpisodeStats(gym.Wrapper):
+    """Records the return and length of every finished episode (both backends see the same numbers)."""
+
+    def __init__(self, env: gym.Env, window: int = 100) -> None:
+        super().__init__(env)
+        n, device = env.unwrapped.num_envs, env.unwrapped.device
+        self._return = torch.zeros(n, device=device)
+        self._length = torch.zeros(n, device=device)
+        self.returns: deque[float] = deque(maxlen=window)
+        self.lengths: deque[float] = deque(maxlen=window)
+
+    def step(self, action):
+        obs, reward, terminated, truncated, extras = self.env.step(action)
+        self._return += reward
+        self._length += 1
+        done = (terminated | truncated).nonzero(as_tuple=False).flatten()
+        if done.numel():
+            self.returns.extend(self._return[done].tolist())
+            self.lengths.extend(self._length[done].tolist())
+            self._return[done] = 0.0
+            self._length[done] = 0.0
+        return obs, reward, terminated, truncated, extras
+
+
+def mean_terrain_level(env: gym.Env) -> float | None:
+    """Mean curriculum level over all robots, or None when the task has no terrain curriculum."""
+    base = env.unwrapped
+    if getattr(base.cfg.curriculum, "terrain_levels", None) is None:
+        return None
+    return base.scene.terrain.terrain_levels.float().mean().item()
+
+
+class Progress:
+    """Prints ``it i/N | env-steps/s | ETA | reward | episode length | terrain level`` and logs it to TensorBoard.
+
+    The same tags (``walk/...``) are written for both backends so their curves can be compared directly.
+    """
+
+    def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str, label: str, start_it: int, total_it: int,
+                 steps_per_iteration: int) -> None:
+        self.env, self.stats, self.label = env, stats, label
+        self.start_it, self.total_it = start_it, total_it
+        self.steps_per_iteration = steps_per_iteration
+        self.writer = SummaryWriter(log_dir=log_dir, flush_secs=10)
+        self._t_start = self._t_last = time.perf_counter()
+
+    def iteration_done(self, it: int) -> None:
+        """Call once after iteration ``it`` (0-based, global) finished collecting and learning."""
+        now = time.perf_counter()
+        dt, self._t_last = now - self._t_last, now
+        done = it + 1 - self.start_it
+        eta = (now - self._t_start) / done * (self.total_it - it - 1)
+        sps = self.steps_per_iteration / max(dt, 1e-9)
+        reward = sum(self.stats.returns) / len(self.stats.returns) if self.stats.returns else float("nan")
+        length = sum(self.stats.lengths) / len(self.stats.lengths) if self.stats.lengths else float("nan")
+        level = mean_terrain_level(self.env)
+        level_text = f"{level:.2f}" if level is not None else "-"
+        print(
+            f"[{self.label}] it {it + 1}/{self.total_it} | {sps:,.0f} env-steps/s | "
+            f"ETA {datetime.timedelta(seconds=int(eta))} | reward {reward:.2f} | ep len {length:.0f} | "
+            f"terrain level {level_text}",
+            flush=True,
+        )
+        self.writer.add_scalar("walk/env_steps_per_s", sps, it)
+        if self.stats.returns:
+            self.writer.add_scalar("walk/mean_reward", reward, it)
+            self.writer.add_scalar("walk/mean_episode_length", length, it)
+        if level is not None:
+            self.writer.add_scalar("walk/terrain_level", level, it)
+
+    def close(self) -> None:
+        self.writer.close()

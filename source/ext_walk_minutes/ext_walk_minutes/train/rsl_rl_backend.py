@@ -1,0 +1,97 @@
+"""Training and inference with rsl-rl (the paper authors' PPO)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import torch
+from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
+from isaaclab_rl.rsl_rl.utils import check_rsl_rl_version
+from rsl_rl.runners import OnPolicyRunner
+
+from .checkpoints import atomic_torch_save, load_checkpoint
+from .errors import UsageError
+from .progress import EpisodeStats, Progress
+from .session import Session
+
+
+class WalkOnPolicyRunner(OnPolicyRunner):
+    """rsl-rl's runner with atomic checkpoint writes."""
+
+    def save(self, path: str, infos: dict | None = None) -> None:
+        saved = self.alg.save()
+        saved["iter"] = self.current_learning_iteration
+        saved["infos"] = infos
+        atomic_torch_save(saved, path)
+
+
+def _runner(session: Session, log_dir: str | None) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+    # Isaac Lab's runner cfg keeps fields of older rsl-rl releases; translate it for the installed one
+    cfg = handle_deprecated_rsl_rl_cfg(session.agent_cfg, check_rsl_rl_version())
+    stats = EpisodeStats(session.env)
+    vec_env = RslRlVecEnvWrapper(stats, clip_actions=cfg.clip_actions)
+    return WalkOnPolicyRunner(vec_env, cfg.to_dict(), log_dir=log_dir, device=session.device), stats
+
+
+def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
+    data = load_checkpoint(path)
+    if "actor_state_dict" not in data and "model_state_dict" not in data:
+        raise UsageError(f"checkpoint '{path}' was not written by rsl_rl (keys: {', '.join(data)}); "
+                         "pass --agent skrl for skrl checkpoints")
+    try:
+        runner.load(str(path), map_location=runner.device)
+    except (RuntimeError, KeyError) as exc:
+        raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
+                         "was it trained on another task?") from None
+
+
+def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str) -> Path:
+    """Run ``iterations`` PPO iterations; return the last checkpoint written. Ctrl-C saves one first."""
+    runner, stats = _runner(session, log_dir)
+    if resume is not None:
+        _load(runner, resume)
+        runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
+    start = runner.current_learning_iteration
+    progress = Progress(session.env, stats, log_dir, label, start, start + iterations,
+                        runner.cfg["num_steps_per_env"] * session.env.unwrapped.num_envs)
+    rsl_log = runner.logger.log
+
+    def log(**kwargs) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):  # our one-line progress replaces rsl-rl's block
+            rsl_log(**kwargs)
+        progress.iteration_done(kwargs["it"])
+
+    runner.logger.log = log
+    try:
+        runner.learn(iterations, init_at_random_ep_len=True)
+    except KeyboardInterrupt:
+        path = Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+        runner.save(str(path))
+        progress.close()
+        raise KeyboardInterrupt(str(path)) from None
+    progress.close()
+    return Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+
+
+def inference_policy(session: Session, checkpoint: Path):
+    """``(policy module, runner)``; the module maps the policy observation to the deterministic action."""
+    runner, _ = _runner(session, None)
+    _load(runner, checkpoint)
+    policy = runner.get_inference_policy(device=session.device)
+    return policy, runner
+
+
+def export(runner: WalkOnPolicyRunner, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``policy.pt`` (TorchScript) and ``policy.onnx`` with rsl-rl's own exporters."""
+    os.makedirs(out_dir, exist_ok=True)
+    runner.export_policy_to_jit(str(out_dir), "policy.pt")
+    runner.export_policy_to_onnx(str(out_dir), "policy.onnx")
+    return out_dir / "policy.pt", out_dir / "policy.onnx"
+
+
+def act(policy, obs) -> torch.Tensor:
+    """Deterministic action for an observation TensorDict from :class:`RslRlVecEnvWrapper`."""
+    return policy(obs)

@@ -1,0 +1,144 @@
+"""Training and inference with skrl's PPO agent, driven by our own rollout loop.
+
+The loop is skrl's sequential trainer step for step (pre_interaction, act, step, record_transition,
+post_interaction), written out so that iterations are numbered across resumes, progress is reported
+once per PPO update and checkpoints are written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from isaaclab_rl.skrl import SkrlVecEnvWrapper
+from skrl.utils.runner.torch import Runner
+
+from .checkpoints import atomic_torch_save, load_checkpoint
+from .errors import UsageError
+from .progress import EpisodeStats, Progress
+from .session import Session
+
+
+def _runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Runner, EpisodeStats]:
+    cfg = session.agent_cfg
+    rollouts = cfg["agent"]["rollouts"]
+    cfg["trainer"]["timesteps"] = max(iterations, 1) * rollouts
+    cfg["trainer"]["close_environment_at_exit"] = False
+    cfg["trainer"]["disable_progressbar"] = True
+    experiment = cfg["agent"]["experiment"]
+    experiment["checkpoint_interval"] = 0  # we write checkpoints ourselves, atomically
+    experiment["write_interval"] = rollouts if log_dir is not None else 0
+    if log_dir is not None:
+        experiment["directory"], experiment["experiment_name"] = str(log_dir.parent), log_dir.name
+    stats = EpisodeStats(session.env)
+    return Runner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
+
+
+def _checkpoint(agent) -> dict:
+    return {name: agent._get_internal_value(module) for name, module in agent.checkpoint_modules.items()}
+
+
+def _load(agent, path: Path) -> int:
+    data = load_checkpoint(path)
+    if "policy" not in data:
+        raise UsageError(f"checkpoint '{path}' was not written by skrl (keys: {', '.join(data)}); "
+                         "pass --agent rsl_rl for rsl_rl checkpoints")
+    try:
+        for name, module in agent.checkpoint_modules.items():
+            if name in data:
+                module.load_state_dict(data[name])
+    except (RuntimeError, KeyError) as exc:
+        raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
+                         "was it trained on another task?") from None
+    return int(data.get("iter", -1))
+
+
+def _save(agent, log_dir: Path, it: int, rollouts: int) -> Path:
+    path = log_dir / "checkpoints" / f"agent_{(it + 1) * rollouts}.pt"
+    atomic_torch_save({**_checkpoint(agent), "iter": it}, path)
+    return path
+
+
+def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str) -> Path:
+    """Run ``iterations`` PPO updates; return the last checkpoint written. Ctrl-C saves one first."""
+    log_dir = Path(log_dir)
+    runner, stats = _runner(session, log_dir, iterations)
+    agent, env = runner.agent, runner.trainer.env
+    rollouts = session.agent_cfg["agent"]["rollouts"]
+    save_interval = 50
+    start = _load(agent, resume) + 1 if resume is not None else 0
+    total = start + iterations
+    progress = Progress(session.env, stats, str(log_dir), label, start, total, rollouts * env.num_envs)
+    # de-synchronise time-outs as rsl-rl's init_at_random_ep_len does
+    base = session.env.unwrapped
+    base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
+
+    agent.enable_training_mode(True)
+    obs, _ = env.reset()
+    states = env.state()
+    timesteps = total * rollouts
+    it, completed = start, start - 1
+    try:
+        for it in range(start, total):
+            for step in range(rollouts):
+                t = it * rollouts + step
+                agent.pre_interaction(timestep=t, timesteps=timesteps)
+                with torch.no_grad():
+                    actions, _ = agent.act(obs, states, timestep=t, timesteps=timesteps)
+                    next_obs, rewards, terminated, truncated, infos = env.step(actions)
+                    next_states = env.state()
+                    agent.record_transition(observations=obs, states=states, actions=actions, rewards=rewards,
+                                            next_observations=next_obs, next_states=next_states,
+                                            terminated=terminated, truncated=truncated, infos=infos,
+                                            timestep=t, timesteps=timesteps)
+                    for key, value in infos.get("log", {}).items():
+                        if isinstance(value, torch.Tensor) and value.numel() == 1:
+                            agent.track_data(key if "/" in key else f"Info / {key}", value.item())
+                agent.post_interaction(timestep=t, timesteps=timesteps)  # PPO update on the last step
+                obs, states = next_obs, next_states
+            completed = it
+            progress.iteration_done(it)
+            if it % save_interval == 0:
+                _save(agent, log_dir, it, rollouts)
+    except KeyboardInterrupt:
+        path = _save(agent, log_dir, max(completed, start), rollouts)
+        progress.close()
+        raise KeyboardInterrupt(str(path)) from None
+    progress.close()
+    return _save(agent, log_dir, completed, rollouts)
+
+
+class DeterministicPolicy(torch.nn.Module):
+    """skrl's Gaussian policy reduced to its mean action: observation (N, obs_dim) -> action (N, act_dim)."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, observations: torch.Tensor) -> torch.Tensor:
+        return self.model.compute({"observations": observations, "states": None}, role="policy")[0]
+
+
+def inference_policy(session: Session, checkpoint: Path):
+    """``(policy module, agent)``; the module maps the policy observation to the deterministic action."""
+    runner, _ = _runner(session, None, 1)
+    agent = runner.agent
+    _load(agent, checkpoint)
+    agent.enable_training_mode(False, apply_to_models=True)
+    return DeterministicPolicy(agent.policy).eval(), agent
+
+
+def export(policy: DeterministicPolicy, obs_dim: int, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``policy.pt`` (TorchScript, traced) and ``policy.onnx``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    device = next(policy.model.parameters()).device
+    cpu_policy = DeterministicPolicy(policy.model).to("cpu").eval()
+    example = torch.zeros(1, obs_dim)
+    with torch.no_grad():
+        traced = torch.jit.trace(cpu_policy, example)
+    traced.save(str(out_dir / "policy.pt"))
+    torch.onnx.export(cpu_policy, (example,), str(out_dir / "policy.onnx"), input_names=["obs"],
+                      output_names=["actions"], dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}},
+                      opset_version=18, dynamo=False)
+    policy.model.to(device)
+    return out_dir / "policy.pt", out_dir / "policy.onnx"

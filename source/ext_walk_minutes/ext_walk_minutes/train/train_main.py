@@ -1,0 +1,82 @@
+"""``scripts/train.py``: train a walking policy with rsl-rl or skrl."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from .errors import UsageError, exit_on_usage_error
+from .session import (AGENTS, add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
+                      resolve_num_envs, running_env, set_cpu_threads)
+
+LOG_ROOT = Path("logs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Train a legged robot to walk (Rudin et al. 2021) on Isaac Lab, kit-less, Newton physics. "
+        "Extra key=value arguments are Isaac Lab/Hydra config overrides, e.g. physics=newton_mjwarp.",
+        epilog="Logs and checkpoints go to logs/<agent>/<task>/<timestamp>/ (TensorBoard: tensorboard --logdir logs).",
+    )
+    add_common_args(parser, default_num_envs_help="parallel robots (default: 4096 on CUDA, 64 on CPU)")
+    parser.add_argument("--agent", default="rsl_rl", help="PPO backend: rsl_rl (default) or skrl")
+    parser.add_argument("--max_iterations", type=int, default=None,
+                        help="PPO iterations to run (default: the agent config's, 300 flat / 1500 rough)")
+    parser.add_argument("--resume", default=None, metavar="RUN",
+                        help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file")
+    return parser
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    check_agent(args.agent)
+    check_task(args.task)
+    device = resolve_device(args.device)
+    num_envs = resolve_num_envs(args.num_envs, device)
+    if args.max_iterations is not None and args.max_iterations < 1:
+        raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
+
+    resume = None
+    if args.resume is not None:
+        from .checkpoints import find_checkpoint
+
+        resume, resume_agent = find_checkpoint(args.resume, LOG_ROOT, [args.agent], args.task)
+        if resume_agent != args.agent:
+            raise UsageError(f"'{resume}' is a {resume_agent} checkpoint; resume it with --agent {resume_agent}")
+
+    session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides)
+    if args.agent == "rsl_rl":
+        default_iterations = session.agent_cfg.max_iterations
+        from . import rsl_rl_backend as backend
+    else:
+        default_iterations = session.agent_cfg["trainer"]["timesteps"] // session.agent_cfg["agent"]["rollouts"]
+        from . import skrl_backend as backend
+    iterations = args.max_iterations or default_iterations
+
+    log_dir = (LOG_ROOT / args.agent / args.task / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")).resolve()
+    print(f"[train] task {args.task} | agent {args.agent} | device {device} | {num_envs} envs"
+          f"{' (default for ' + device + ')' if args.num_envs is None else ''} | {iterations} iterations"
+          f"{' | resume ' + str(resume) if resume else ''}", flush=True)
+    print(f"[train] logs: {log_dir}", flush=True)
+
+    from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
+
+    write_run_manifest(str(log_dir), library=args.agent, task=args.task,
+                       metadata={"agent": f"{args.agent}_cfg_entry_point"})
+    dump_train_configs(str(log_dir), session.env_cfg, session.agent_cfg)
+    with running_env(session):
+        try:
+            checkpoint = backend.train(session, str(log_dir), iterations, resume, f"{args.task} {args.agent}")
+        except KeyboardInterrupt as exc:
+            print(f"\n[train] interrupted: saved checkpoint {exc}", flush=True)
+            return 130
+    print(f"[train] done: checkpoint {checkpoint}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

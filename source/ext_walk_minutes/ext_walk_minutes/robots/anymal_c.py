@@ -28,7 +28,7 @@ from .description import (
 
 _EFFORT = 80.0  # N m
 _VELOCITY = 7.5  # rad/s
-_FULL_TURNS = 9.4248  # rad (3 pi) manufacturer HFE/KFE range
+_TURNS = 9.4248  # rad (3 pi): manufacturer HFE/KFE range
 
 # Left-front leg; the other legs are mirrored (x*sx, y*sy) by `mirrored_legs`.
 _LEG_BODIES = (
@@ -61,10 +61,10 @@ _LEG_BODIES = (
 _LEG_JOINTS = (
     RevoluteJoint("{leg}_HAA", "base", "{leg}_HIP", (0.2999, 0.104, 0.0), "x", -0.72, 0.49, _EFFORT, _VELOCITY),
     RevoluteJoint(
-        "{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0599, 0.08381, 0.0), "y", -_FULL_TURNS, _FULL_TURNS, _EFFORT, _VELOCITY
+        "{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0599, 0.08381, 0.0), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
     ),
     RevoluteJoint(
-        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", -_FULL_TURNS, _FULL_TURNS, _EFFORT, _VELOCITY
+        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
     ),
     FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", (0.08795, 0.01305, -0.33797)),
 )
@@ -94,8 +94,9 @@ ANYMAL_C = RobotDescription(name="anymal_c", root="base", bodies=(_BASE, *_legs[
 """ANYmal C description (SI units, base-aligned frames)."""
 
 JOINT_ARMATURE = 0.01
-"""Joint armature [kg m^2] added by the actuator cfg: MJWarp at 5 ms needs some reflected rotor
-inertia on the light shank/foot links, otherwise the PD-held legs chatter."""
+"""Joint armature (reflected drive inertia) [kg m^2] set by the actuator cfg, not the USD. Light links
+held by an explicit PD can chatter under MJWarp at 5 ms without it; ANYmal C measured stable either
+way (standing and random targets), so this is a small safety margin, not a fitted value."""
 
 ANYMAL_C_CFG: ArticulationCfg = replace(
     isaaclab_anymal.ANYMAL_C_CFG,
@@ -103,4 +104,8 @@ ANYMAL_C_CFG: ArticulationCfg = replace(
     actuators={"legs": replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE)},
 )
 """Isaac Lab's ANYmal C cfg (spawn height 0.6 m, default pose, contact sensors, self collisions) on our USD,
-with the ANYdrive DC-motor model (saturation 120 N m, effort 80 N m, 7.5 rad/s, Kp 40, Kd 5)."""
+with the ANYdrive DC-motor model (saturation 120 N m, effort 80 N m, 7.5 rad/s, Kp 40, Kd 5).
+
+Kp 40 cannot hold the nominal stance: the static knee load (~28 N m) needs ~0.7 rad of error, so
+holding the default targets the base settles ~0.15 m below the 0.549 m standing height (measured
+0.40 m after 2 s); a policy has to add the offsets itself."""

@@ -42,7 +42,7 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class Box:
-    """Box collider. ``size``: full edge lengths [m]; ``pos`` [m] / ``rot`` (w, x, y, z): center pose in the body frame."""
+    """Box collider. ``size``: full edge lengths [m]; ``pos`` [m], ``rot`` (w, x, y, z): pose in the body frame."""
 
     size: Vec3
     pos: Vec3 = ORIGIN
@@ -259,9 +259,10 @@ def mirrored_legs(
     known = {x.name for x in out_bodies} | {x.name for x in out_joints}
     if unknown := set(overrides) - known:
         raise KeyError(f"overrides for unknown bodies/joints: {sorted(unknown)}")
-    out_bodies = [replace(b, **overrides[b.name]) if b.name in overrides else b for b in out_bodies]  # type: ignore[arg-type]
-    out_joints = [replace(j, **overrides[j.name]) if j.name in overrides else j for j in out_joints]  # type: ignore[arg-type]
-    return tuple(out_bodies), tuple(out_joints)
+    return (
+        tuple(replace(b, **overrides.get(b.name, {})) for b in out_bodies),  # type: ignore[arg-type]
+        tuple(replace(j, **overrides.get(j.name, {})) for j in out_joints),  # type: ignore[arg-type]
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -435,6 +436,7 @@ def usd_path(desc: RobotDescription) -> str:
         os.close(fd)
         try:
             write_usd(desc, tmp)
+            os.chmod(tmp, 0o644)  # mkstemp creates 0600
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

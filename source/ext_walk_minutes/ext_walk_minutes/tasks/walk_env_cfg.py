@@ -149,6 +149,7 @@ class WalkFlatEnvCfg(WalkRoughEnvCfg):
         cmd.rel_heading_envs = 0.0
         cmd.resampling_time_range = (4.0, 4.0)
         cmd.ranges.ang_vel_z = (-1.5, 1.5)
+        cmd.ranges.heading = None
 
         # -- rewards: the flat config's overrides
         self.rewards.flat_orientation_l2 = RewTerm(func=mdp.flat_orientation_l2, weight=-5.0)

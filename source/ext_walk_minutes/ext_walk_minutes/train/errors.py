@@ -11,13 +11,13 @@ class UsageError(Exception):
     """Bad input from the user; the message says what is wrong and how to fix it."""
 
 
-def exit_on_usage_error(main: Callable[[], int | None]) -> Callable[[], int]:
+def exit_on_usage_error(main: Callable[..., int | None]) -> Callable[..., int]:
     """Run ``main`` and turn a :class:`UsageError` into ``error: <message>`` on stderr and exit status 2."""
 
     @wraps(main)
-    def wrapper() -> int:
+    def wrapper(*args, **kwargs) -> int:
         try:
-            return main() or 0
+            return main(*args, **kwargs) or 0
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)
             return 2

@@ -19,6 +19,7 @@ PLAY_NUM_ENVS = 16
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,
         description="Run a trained walking policy headless; print velocity tracking errors and distance walked."
     )
     add_common_args(parser, default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})")
@@ -61,7 +62,7 @@ def rollout(env, act, steps: int) -> dict[str, float]:
     """Run ``steps`` policy steps; mean tracking errors, distance walked per robot and falls."""
     base = env.unwrapped
     robot = base.scene["robot"]
-    obs = base.observation_manager.compute()["policy"]
+    obs = env.reset()[0]["policy"]
     n = base.num_envs
     lin_err = yaw_err = 0.0
     distance = torch.zeros(n, device=base.device)

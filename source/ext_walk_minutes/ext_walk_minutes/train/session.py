@@ -86,6 +86,8 @@ def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int
     """Load the task's env and agent configs with Hydra overrides applied, then our device/size/seed choices."""
     from isaaclab_tasks.utils import resolve_task_config
 
+    from .. import tasks  # noqa: F401  (registers the gym ids)
+
     env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=overrides)
     env_cfg.sim.device = device
     env_cfg.scene.num_envs = num_envs

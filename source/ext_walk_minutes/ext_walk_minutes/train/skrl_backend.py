@@ -69,13 +69,12 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     start = _load(agent, resume) + 1 if resume is not None else 0
     total = start + iterations
     progress = Progress(session.env, stats, str(log_dir), label, start, total, rollouts * env.num_envs)
-    # de-synchronise time-outs as rsl-rl's init_at_random_ep_len does
-    base = session.env.unwrapped
-    base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
-
     agent.enable_training_mode(True)
     obs, _ = env.reset()
     states = env.state()
+    # de-synchronise time-outs as rsl-rl's init_at_random_ep_len does (after the reset, which zeroes them)
+    base = session.env.unwrapped
+    base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
     timesteps = total * rollouts
     it, completed = start, start - 1
     try:

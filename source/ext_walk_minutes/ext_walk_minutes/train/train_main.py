@@ -16,6 +16,7 @@ LOG_ROOT = Path("logs")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,
         description="Train a legged robot to walk (Rudin et al. 2021) on Isaac Lab, kit-less, Newton physics. "
         "Extra key=value arguments are Isaac Lab/Hydra config overrides, e.g. physics=newton_mjwarp.",
         epilog="Logs and checkpoints go to logs/<agent>/<task>/<timestamp>/ (TensorBoard: tensorboard --logdir logs).",

@@ -1,0 +1,31 @@
+"""Helpers shared by the tests: running the scripts, small terrain overrides."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: PPO updates crawl with 2 threads on 2 busy cores
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# a 2 x 5 tile grid instead of 10 x 20: same terrain types, a fraction of the build time
+SMALL_TERRAIN = [
+    "env.scene.terrain.terrain_generator.num_rows=2",
+    "env.scene.terrain.terrain_generator.num_cols=5",
+]
+
+
+def run_script(script: str, *args: str, cwd: Path, timeout: float = 600,
+               check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``scripts/<script>`` with the test interpreter in ``cwd`` (where its ``logs/`` go)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / script), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{script} {' '.join(args)} exited {proc.returncode}\n"
+                             f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}")
+    return proc

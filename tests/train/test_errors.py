@@ -1,0 +1,67 @@
+"""Bad input gets one clear line naming the problem and the fix, and a non-zero exit, before any simulation."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ext_walk_minutes.train import play_main, train_main
+from helpers import run_script
+
+
+def _error(capsys, main, *argv: str) -> str:
+    assert main(list(argv)) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "Traceback" not in err
+    return err
+
+
+def test_unknown_task_lists_the_valid_ones(capsys):
+    err = _error(capsys, train_main.main, "--task", "Walk-Moon-AnymalC")
+    assert "unknown task 'Walk-Moon-AnymalC'" in err
+    assert "Walk-Flat-AnymalC" in err and "Walk-Rough-AnymalC" in err
+
+
+def test_unknown_agent(capsys):
+    err = _error(capsys, train_main.main, "--agent", "sb3")
+    assert "unknown agent 'sb3'" in err and "rsl_rl" in err and "skrl" in err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_asked_but_absent(capsys):
+    err = _error(capsys, train_main.main, "--device", "cuda")
+    assert "no CUDA device" in err and "--device cpu" in err
+
+
+@pytest.mark.parametrize("num_envs", ["0", "-3"])
+def test_bad_num_envs(capsys, num_envs):
+    err = _error(capsys, train_main.main, "--num_envs", num_envs, "--device", "cpu")
+    assert "--num_envs must be at least 1" in err
+
+
+def test_missing_checkpoint(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    err = _error(capsys, play_main.main, "--checkpoint", str(tmp_path / "nope.pt"), "--device", "cpu")
+    assert "not found" in err
+    err = _error(capsys, play_main.main, "--checkpoint", "latest", "--device", "cpu")
+    assert "no checkpoint of Walk-Flat-AnymalC" in err and "train first" in err
+
+
+def test_corrupt_checkpoint(capsys, tmp_path):
+    bad = tmp_path / "model_7.pt"
+    bad.write_bytes(b"this is not a checkpoint")
+    err = _error(capsys, play_main.main, "--checkpoint", str(bad), "--device", "cpu")
+    assert "unreadable" in err and str(bad) in err
+
+
+def test_unknown_argument(capsys):
+    err = _error(capsys, train_main.main, "--num_env", "8")
+    assert "unrecognised argument" in err
+
+
+def test_script_exits_non_zero(tmp_path):
+    """Through the real script: one line on stderr, exit status 2, no traceback."""
+    proc = run_script("train.py", "--task", "Nope", cwd=tmp_path, check=False, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: unknown task 'Nope'")
+    assert "Traceback" not in proc.stderr

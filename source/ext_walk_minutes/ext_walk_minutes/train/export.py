@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,21 @@ def policy_contract(env) -> dict[str, Any]:
         "stiffness": robot.data.joint_stiffness[0].tolist(),
         "damping": robot.data.joint_damping[0].tolist(),
     }
+
+
+def export_policy(policy: torch.nn.Module, obs_dim: int, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``policy.pt`` (TorchScript) and ``policy.onnx`` for a module mapping (batch, obs_dim) to actions.
+
+    The module is copied to the CPU; both files take any batch size.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    module = copy.deepcopy(policy).to("cpu").eval()
+    example = torch.zeros(1, obs_dim)
+    with torch.no_grad():
+        torch.jit.trace(module, example).save(str(out_dir / "policy.pt"))
+    torch.onnx.export(module, (example,), str(out_dir / "policy.onnx"), input_names=["obs"], output_names=["actions"],
+                      dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}}, opset_version=18, dynamo=False)
+    return out_dir / "policy.pt", out_dir / "policy.onnx"
 
 
 def write_contract(env, path: Path) -> Path:

@@ -32,30 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _policy_fn(session, checkpoint: Path):
-    """Load the policy; return (obs tensor -> action tensor on CPU, exporter(out_dir) -> (jit, onnx))."""
+def _load_policy(session, checkpoint: Path) -> torch.nn.Module:
+    """The checkpoint's deterministic policy: observation tensor (N, obs_dim) -> action (N, num_actions)."""
     if session.agent == "rsl_rl":
-        from tensordict import TensorDict
-
         from . import rsl_rl_backend as backend
-
-        policy, runner = backend.inference_policy(session, checkpoint)
-
-        def act(obs: torch.Tensor) -> torch.Tensor:
-            obs = obs.to(session.device)
-            return policy(TensorDict({"policy": obs}, batch_size=[obs.shape[0]])).cpu()
-
-        return act, lambda out_dir: backend.export(runner, out_dir)
-
-    from . import skrl_backend as backend
-
-    policy, _ = backend.inference_policy(session, checkpoint)
-    obs_dim = session.env.unwrapped.observation_manager.group_obs_dim["policy"][0]
-
-    def act(obs: torch.Tensor) -> torch.Tensor:
-        return policy(obs.to(session.device)).cpu()
-
-    return act, lambda out_dir: backend.export(policy, obs_dim, out_dir)
+    else:
+        from . import skrl_backend as backend
+    return backend.inference_policy(session, checkpoint)
 
 
 def rollout(env, act, steps: int) -> dict[str, float]:
@@ -110,13 +93,18 @@ def main(argv: list[str] | None = None) -> int:
 
     session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True)
     with running_env(session):
-        act, exporter = _policy_fn(session, checkpoint)
-        if args.export:
-            from .export import max_export_errors, write_contract
+        policy = _load_policy(session, checkpoint)
 
-            jit_path, onnx_path = exporter(checkpoint.parent)
-            contract = write_contract(session.env, checkpoint.parent / "policy.json")
+        def act(obs: torch.Tensor) -> torch.Tensor:
+            with torch.no_grad():
+                return policy(obs.to(session.device)).cpu()
+
+        if args.export:
+            from .export import export_policy, max_export_errors, write_contract
+
             obs_dim = session.env.unwrapped.observation_manager.group_obs_dim["policy"][0]
+            jit_path, onnx_path = export_policy(policy, obs_dim, checkpoint.parent)
+            contract = write_contract(session.env, checkpoint.parent / "policy.json")
             errors = max_export_errors(act, jit_path, onnx_path, obs_dim)
             print(f"[play] exported {jit_path}, {onnx_path}, {contract}", flush=True)
             print(f"[play] export max abs error vs torch policy: torchscript {errors['torchscript']:.2e}, "

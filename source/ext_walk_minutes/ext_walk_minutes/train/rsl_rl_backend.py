@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 from pathlib import Path
 
 import torch
@@ -76,22 +75,9 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     return Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
 
 
-def inference_policy(session: Session, checkpoint: Path):
-    """``(policy module, runner)``; the module maps the policy observation to the deterministic action."""
+def inference_policy(session: Session, checkpoint: Path) -> torch.nn.Module:
+    """Deterministic policy: observation tensor (N, obs_dim) -> action (N, 12), normaliser included."""
     runner, _ = _runner(session, None)
     _load(runner, checkpoint)
-    policy = runner.get_inference_policy(device=session.device)
-    return policy, runner
-
-
-def export(runner: WalkOnPolicyRunner, out_dir: Path) -> tuple[Path, Path]:
-    """Write ``policy.pt`` (TorchScript) and ``policy.onnx`` with rsl-rl's own exporters."""
-    os.makedirs(out_dir, exist_ok=True)
-    runner.export_policy_to_jit(str(out_dir), "policy.pt")
-    runner.export_policy_to_onnx(str(out_dir), "policy.onnx")
-    return out_dir / "policy.pt", out_dir / "policy.onnx"
-
-
-def act(policy, obs) -> torch.Tensor:
-    """Deterministic action for an observation TensorDict from :class:`RslRlVecEnvWrapper`."""
-    return policy(obs)
+    runner.get_inference_policy(device=session.device)  # eval mode
+    return runner.alg.get_policy().as_jit()

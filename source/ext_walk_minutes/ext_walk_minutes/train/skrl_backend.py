@@ -118,26 +118,10 @@ class DeterministicPolicy(torch.nn.Module):
         return self.model.compute({"observations": observations, "states": None}, role="policy")[0]
 
 
-def inference_policy(session: Session, checkpoint: Path):
-    """``(policy module, agent)``; the module maps the policy observation to the deterministic action."""
+def inference_policy(session: Session, checkpoint: Path) -> DeterministicPolicy:
+    """Deterministic policy: observation tensor (N, obs_dim) -> mean action (N, num_actions)."""
     runner, _ = _runner(session, None, 1)
     agent = runner.agent
     _load(agent, checkpoint)
     agent.enable_training_mode(False, apply_to_models=True)
-    return DeterministicPolicy(agent.policy).eval(), agent
-
-
-def export(policy: DeterministicPolicy, obs_dim: int, out_dir: Path) -> tuple[Path, Path]:
-    """Write ``policy.pt`` (TorchScript, traced) and ``policy.onnx``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    device = next(policy.model.parameters()).device
-    cpu_policy = DeterministicPolicy(policy.model).to("cpu").eval()
-    example = torch.zeros(1, obs_dim)
-    with torch.no_grad():
-        traced = torch.jit.trace(cpu_policy, example)
-    traced.save(str(out_dir / "policy.pt"))
-    torch.onnx.export(cpu_policy, (example,), str(out_dir / "policy.onnx"), input_names=["obs"],
-                      output_names=["actions"], dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}},
-                      opset_version=18, dynamo=False)
-    policy.model.to(device)
-    return out_dir / "policy.pt", out_dir / "policy.onnx"
+    return DeterministicPolicy(agent.policy).eval()

@@ -11,8 +11,7 @@ from .walk_env_cfg import WalkFlatEnvCfg, WalkRoughEnvCfg
 
 
 def _use_anymal_c(cfg: WalkRoughEnvCfg) -> None:
-    cfg.scene.robot = ANYMAL_C_CFG.replace(prim_path="{ENV_REGEX_NS}/Robot")
-    cfg.set_contact_bodies(base="base", feet=".*FOOT", penalized=[".*THIGH", ".*SHANK"])
+    cfg.use_robot(ANYMAL_C_CFG, base="base", feet=".*FOOT", penalized=[".*THIGH", ".*SHANK"])
 
 
 @configclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from isaaclab.assets import ArticulationCfg
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
@@ -35,8 +36,11 @@ CLIP_OBSERVATIONS = 100.0
 class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
     """Rough-terrain walking with the terrain curriculum: 235 observations for a 12-joint robot.
 
-    The robot (``scene.robot``) and the body-name patterns are set by the robot's task config.
+    The robot and its contact bodies are set by the robot's task config with :meth:`use_robot`.
     """
+
+    self_collisions: bool = False
+    """Collisions between the robot's own bodies; legged_gym turns them off on rough terrain (cheaper)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -108,25 +112,34 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         ev.push_robot.interval_range_s = (15.0, 15.0)
         ev.push_robot.params["velocity_range"] = {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}
 
-    def set_contact_bodies(self, *, base: str, feet: str, penalized: list[str]) -> None:
-        """Name the robot's bodies used by contact terms (regexes on body names).
+    def use_robot(self, robot: ArticulationCfg, *, base: str, feet: str, penalized: list[str]) -> None:
+        """Put ``robot`` in the scene and name the bodies the contact terms use (regexes on body names).
 
         Args:
+            robot: the robot's articulation config (any prim path; it is spawned at ``{ENV_REGEX_NS}/Robot``).
             base: body whose contact ends the episode (a failure, not a time-out).
             feet: bodies whose air time is rewarded.
             penalized: bodies whose contacts are penalised (legged_gym's ``penalize_contacts_on``).
         """
+        articulation_props = [props.replace() for props in robot.spawn.articulation_props]
+        for props in articulation_props:  # PhysX and Newton name the switch differently
+            for name in ("enabled_self_collisions", "self_collision_enabled"):
+                if hasattr(props, name):
+                    setattr(props, name, self.self_collisions)
+        self.scene.robot = robot.replace(
+            prim_path="{ENV_REGEX_NS}/Robot", spawn=robot.spawn.replace(articulation_props=articulation_props)
+        )
         self.rewards.feet_air_time.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=feet)
         self.rewards.undesired_contacts.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=penalized)
         self.terminations.base_contact.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=base)
-        for term in (self.events.add_base_mass, self.events.push_robot):
-            if term is not None and "asset_cfg" in term.params:
-                term.params["asset_cfg"] = SceneEntityCfg("robot", body_names=base)
+        self.events.add_base_mass.params["asset_cfg"] = SceneEntityCfg("robot", body_names=base)
 
 
 @configclass
 class WalkFlatEnvCfg(WalkRoughEnvCfg):
     """Flat-ground walking (legged_gym's ``anymal_c_flat``): no height scan, 48 observations, no curriculum."""
+
+    self_collisions: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()

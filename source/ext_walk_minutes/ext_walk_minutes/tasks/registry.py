@@ -21,7 +21,7 @@ def _skrl_entry_point(task_id: str):
 
 
 def register_walk_task(task_id: str, env_cfg_entry_point: str, rsl_rl_cfg_entry_point: str) -> None:
-    """Register one manager-based walking task for both PPO backends.
+    """Register one walking task (a :class:`~ext_walk_minutes.envs.WalkEnv`) for both PPO backends.
 
     Args:
         task_id: e.g. ``"Walk-Rough-AnymalC"``.
@@ -30,7 +30,7 @@ def register_walk_task(task_id: str, env_cfg_entry_point: str, rsl_rl_cfg_entry_
     """
     gym.register(
         id=task_id,
-        entry_point="isaaclab.envs:ManagerBasedRLEnv",
+        entry_point="ext_walk_minutes.envs:WalkEnv",
         disable_env_checker=True,
         kwargs={
             "env_cfg_entry_point": env_cfg_entry_point,

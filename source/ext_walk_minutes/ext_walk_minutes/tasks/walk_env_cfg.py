@@ -39,6 +39,12 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
     The robot and its contact bodies are set by the robot's task config with :meth:`use_robot`.
     """
 
+    only_positive_rewards: bool = True
+    """legged_gym's clip of each step's total reward at zero (see :class:`ext_walk_minutes.envs.WalkEnv`)."""
+
+    reward_clip_exempt_terms: tuple[str, ...] = ()
+    """Reward terms added after the clip (legged_gym: the termination penalty)."""
+
     self_collisions: bool = False
     """Collisions between the robot's own bodies; legged_gym turns them off on rough terrain (cheaper)."""
 

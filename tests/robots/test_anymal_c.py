@@ -118,6 +118,16 @@ SETTLE_STEPS = 400  # 2 s at dt = 5 ms
 
 @pytest.fixture(scope="module")
 def standing() -> dict[str, torch.Tensor | list[str]]:
+    """:func:`measure_standing` in a fresh process: the simulator must not inherit state from the
+    environments other tests built in this one (after them the DC-motor robot settled 15 cm lower)."""
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(measure_standing).result(timeout=600)
+
+
+def measure_standing() -> dict[str, torch.Tensor | list[str]]:
     """Spawn two ANYmal C per env on flat ground, hold the default pose for 2 s, return measurements.
 
     ``robot`` is the shipped cfg (ANYdrive DC motor, Kp 40). ``stiff`` is the same USD held by a stiff

@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 from pathlib import Path
 
 import torch
 from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
 from isaaclab_rl.rsl_rl.utils import check_rsl_rl_version
+from rsl_rl.algorithms import PPO
 from rsl_rl.runners import OnPolicyRunner
+from tensordict import TensorDict
 
+from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from .checkpoints import atomic_torch_save, load_checkpoint
 from .errors import UsageError
 from .progress import EpisodeStats, Progress
 from .session import Session
+
+
+class WalkPPO(PPO):
+    """rsl-rl's PPO with the time-out bootstrap chosen by ``timeout_bootstrap`` (see :mod:`.bootstrap`).
+
+    rsl-rl itself adds ``gamma * V(s_t)`` when ``extras["time_outs"]`` is present (``approx``); here the
+    key is taken out and the chosen bootstrap is added to the reward before rsl-rl stores it.
+    """
+
+    def __init__(self, *args, timeout_bootstrap: str = DEFAULT_MODE, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_bootstrap = timeout_bootstrap
+
+    def process_env_step(self, obs: TensorDict, rewards: torch.Tensor, dones: torch.Tensor, extras: dict) -> None:
+        extras = dict(extras)
+        time_outs = extras.pop("time_outs", None)
+        if time_outs is not None:
+            time_outs = time_outs.to(self.device)
+
+            def final_value() -> torch.Tensor:
+                final_obs = TensorDict(extras["final_obs"], batch_size=[rewards.shape[0]]).to(self.device)
+                return self.critic(final_obs).squeeze(-1)
+
+            rewards = bootstrapped_rewards(self.timeout_bootstrap, self.gamma, rewards, time_outs,
+                                           self.transition.values.squeeze(-1), final_value)
+        super().process_env_step(obs, rewards, dones, extras)
 
 
 class WalkOnPolicyRunner(OnPolicyRunner):
@@ -27,12 +57,15 @@ class WalkOnPolicyRunner(OnPolicyRunner):
         atomic_torch_save(saved, path)
 
 
-def _runner(session: Session, log_dir: str | None) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+def _runner(session: Session, log_dir: str | None,
+            timeout_bootstrap: str = DEFAULT_MODE) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
     # Isaac Lab's runner cfg keeps fields of older rsl-rl releases; translate it for the installed one
-    cfg = handle_deprecated_rsl_rl_cfg(session.agent_cfg, check_rsl_rl_version())
+    cfg = handle_deprecated_rsl_rl_cfg(copy.deepcopy(session.agent_cfg), check_rsl_rl_version()).to_dict()
+    cfg["algorithm"]["class_name"] = f"{__name__}:WalkPPO"
+    cfg["algorithm"]["timeout_bootstrap"] = timeout_bootstrap
     stats = EpisodeStats(session.env)
-    vec_env = RslRlVecEnvWrapper(stats, clip_actions=cfg.clip_actions)
-    return WalkOnPolicyRunner(vec_env, cfg.to_dict(), log_dir=log_dir, device=session.device), stats
+    vec_env = RslRlVecEnvWrapper(stats, clip_actions=session.agent_cfg.clip_actions)
+    return WalkOnPolicyRunner(vec_env, cfg, log_dir=log_dir, device=session.device), stats
 
 
 def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
@@ -47,9 +80,10 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
                          "was it trained on another task?") from None
 
 
-def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str) -> Path:
+def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
+          timeout_bootstrap: str = DEFAULT_MODE) -> Path:
     """Run ``iterations`` PPO iterations; return the last checkpoint written. Ctrl-C saves one first."""
-    runner, stats = _runner(session, log_dir)
+    runner, stats = _runner(session, log_dir, timeout_bootstrap)
     if resume is not None:
         _load(runner, resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it

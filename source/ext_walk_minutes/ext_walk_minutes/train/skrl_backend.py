@@ -13,6 +13,7 @@ import torch
 from isaaclab_rl.skrl import SkrlVecEnvWrapper
 from skrl.utils.runner.torch import Runner
 
+from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from .checkpoints import atomic_torch_save, load_checkpoint
 from .errors import UsageError
 from .progress import EpisodeStats, Progress
@@ -59,7 +60,40 @@ def _save(agent, log_dir: Path, it: int, rollouts: int) -> Path:
     return path
 
 
-def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str) -> Path:
+def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootstrap: str):
+    """One environment step recorded into the agent's rollout memory (PPO updates in ``post_interaction``).
+
+    The time-out bootstrap of :mod:`.bootstrap` is folded into the stored reward, and the stored
+    ``terminated`` is ``terminated | truncated`` so skrl's GAE cuts the trace at every episode end
+    (skrl's own ``time_limit_bootstrap`` would evaluate the observation after the automatic reset).
+    Returns ``(next_obs, next_states, env rewards, terminated, truncated)``.
+    """
+    agent.pre_interaction(timestep=t, timesteps=timesteps)
+    with torch.no_grad():
+        actions, _ = agent.act(obs, states, timestep=t, timesteps=timesteps)
+        next_obs, rewards, terminated, truncated, infos = env.step(actions)
+        next_states = env.state()
+
+        def final_value() -> torch.Tensor:
+            final_obs = agent._observation_preprocessor(infos["final_obs"]["policy"])
+            value, _ = agent.value.act({"observations": final_obs, "states": None}, role="value")
+            return agent._value_preprocessor(value, inverse=True)
+
+        stored = bootstrapped_rewards(timeout_bootstrap, agent.cfg.discount_factor, rewards, truncated,
+                                      agent._current_values, final_value)
+        agent.record_transition(observations=obs, states=states, actions=actions, rewards=stored,
+                                next_observations=next_obs, next_states=next_states,
+                                terminated=terminated | truncated, truncated=truncated, infos=infos,
+                                timestep=t, timesteps=timesteps)
+        for key, value in infos.get("log", {}).items():
+            if isinstance(value, torch.Tensor) and value.numel() == 1:
+                agent.track_data(key if "/" in key else f"Info / {key}", value.item())
+    agent.post_interaction(timestep=t, timesteps=timesteps)
+    return next_obs, next_states, rewards, terminated, truncated
+
+
+def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
+          timeout_bootstrap: str = DEFAULT_MODE) -> Path:
     """Run ``iterations`` PPO updates; return the last checkpoint written. Ctrl-C saves one first."""
     log_dir = Path(log_dir)
     runner, stats = _runner(session, log_dir, iterations)
@@ -80,21 +114,8 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     try:
         for it in range(start, total):
             for step in range(rollouts):
-                t = it * rollouts + step
-                agent.pre_interaction(timestep=t, timesteps=timesteps)
-                with torch.no_grad():
-                    actions, _ = agent.act(obs, states, timestep=t, timesteps=timesteps)
-                    next_obs, rewards, terminated, truncated, infos = env.step(actions)
-                    next_states = env.state()
-                    agent.record_transition(observations=obs, states=states, actions=actions, rewards=rewards,
-                                            next_observations=next_obs, next_states=next_states,
-                                            terminated=terminated, truncated=truncated, infos=infos,
-                                            timestep=t, timesteps=timesteps)
-                    for key, value in infos.get("log", {}).items():
-                        if isinstance(value, torch.Tensor) and value.numel() == 1:
-                            agent.track_data(key if "/" in key else f"Info / {key}", value.item())
-                agent.post_interaction(timestep=t, timesteps=timesteps)  # PPO update on the last step
-                obs, states = next_obs, next_states
+                obs, states, *_ = collect_step(agent, env, obs, states, it * rollouts + step, timesteps,
+                                               timeout_bootstrap)
             completed = it
             progress.iteration_done(it)
             if it % save_interval == 0:

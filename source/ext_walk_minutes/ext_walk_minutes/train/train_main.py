@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from .bootstrap import DEFAULT_MODE, MODES
 from .errors import UsageError, exit_on_usage_error
 from .session import (AGENTS, add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
                       resolve_num_envs, running_env, set_cpu_threads)
@@ -25,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--agent", default="rsl_rl", help="PPO backend: rsl_rl (default) or skrl")
     parser.add_argument("--max_iterations", type=int, default=None,
                         help="PPO iterations to run (default: the agent config's, 300 flat / 1500 rough)")
+    parser.add_argument("--timeout-bootstrap", "--timeout_bootstrap", dest="timeout_bootstrap", default=DEFAULT_MODE,
+                        help="value bootstrap on time-outs: exact (critic on the final observation before the reset; "
+                        "default), approx (rsl-rl's V(s_t) stand-in) or off")
     parser.add_argument("--resume", default=None, metavar="RUN",
                         help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file")
     return parser
@@ -38,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     check_task(args.task)
     device = resolve_device(args.device)
     num_envs = resolve_num_envs(args.num_envs, device)
+    if args.timeout_bootstrap not in MODES:
+        raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
     if args.max_iterations is not None and args.max_iterations < 1:
         raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
 
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"'{resume}' is a {resume_agent} checkpoint; resume it with --agent {resume_agent}")
 
     session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides)
+    # the exact bootstrap needs the observation the env computes before its automatic reset
+    session.env_cfg.compute_final_obs = args.timeout_bootstrap == "exact"
     if args.agent == "rsl_rl":
         default_iterations = session.agent_cfg.max_iterations
         from . import rsl_rl_backend as backend
@@ -60,18 +68,20 @@ def main(argv: list[str] | None = None) -> int:
 
     log_dir = (LOG_ROOT / args.agent / args.task / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")).resolve()
     print(f"[train] task {args.task} | agent {args.agent} | device {device} | {num_envs} envs"
-          f"{' (default for ' + device + ')' if args.num_envs is None else ''} | {iterations} iterations"
+          f"{' (default for ' + device + ')' if args.num_envs is None else ''} | {iterations} iterations | "
+          f"time-out bootstrap {args.timeout_bootstrap}"
           f"{' | resume ' + str(resume) if resume else ''}", flush=True)
     print(f"[train] logs: {log_dir}", flush=True)
 
     from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
 
     write_run_manifest(str(log_dir), library=args.agent, task=args.task,
-                       metadata={"agent": f"{args.agent}_cfg_entry_point"})
+                       metadata={"agent": f"{args.agent}_cfg_entry_point", "timeout_bootstrap": args.timeout_bootstrap})
     dump_train_configs(str(log_dir), session.env_cfg, session.agent_cfg)
     with running_env(session):
         try:
-            checkpoint = backend.train(session, str(log_dir), iterations, resume, f"{args.task} {args.agent}")
+            checkpoint = backend.train(session, str(log_dir), iterations, resume, f"{args.task} {args.agent}",
+                                       args.timeout_bootstrap)
         except KeyboardInterrupt as exc:
             print(f"\n[train] interrupted: saved checkpoint {exc}", flush=True)
             return 130

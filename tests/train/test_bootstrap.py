@@ -1,0 +1,119 @@
+"""Time-out bootstrapping, per backend and mode, on a real env with 0.2 s episodes and a scripted failure.
+
+For every step the test compares the reward each backend stores for learning with the env's reward:
+on a time-out the difference must be gamma * V(final observation) (exact), gamma * V(s_t) (approx)
+or 0 (off); on a failure and on ordinary steps it must be 0; and both kinds of episode end must cut
+the advantage trace.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from isaaclab.managers import TerminationTermCfg
+from tensordict import TensorDict
+
+from helpers import SMALL_TERRAIN
+
+NUM_ENVS = 4
+STEPS = 12  # the 0.2 s episodes (10 policy steps) time out once; the last env fails every 4 steps
+
+
+def fail_last_env(env) -> torch.Tensor:
+    """Scripted failure: the last robot 'falls' at the 4th step of each of its episodes."""
+    failed = torch.zeros(env.num_envs, dtype=torch.bool, device=env.device)
+    failed[-1] = env.episode_length_buf[-1] == 4
+    return failed
+
+
+@pytest.fixture(scope="module")
+def session():
+    from ext_walk_minutes.train.session import resolve_configs, running_env
+
+    s = resolve_configs("Walk-Flat-AnymalC", "rsl_rl", "cpu", NUM_ENVS, seed=0,
+                        overrides=SMALL_TERRAIN + ["env.episode_length_s=0.2"])
+    s.env_cfg.compute_final_obs = True
+    s.env_cfg.terminations.scripted_failure = TerminationTermCfg(func=fail_last_env, time_out=False)
+    with running_env(s):
+        yield s
+
+
+def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value_before, final_value, next_value):
+    """Assert the stored reward of one step for every env; return (#time-outs, #failures) seen."""
+    bonus = stored - env_reward
+    ordinary = ~(time_outs | failures)
+    assert torch.allclose(bonus[ordinary | failures], torch.zeros(()), atol=1e-6), bonus
+    assert cut[time_outs | failures].all()  # the trace stops at both kinds of episode end
+    if time_outs.any():
+        expected = {"exact": gamma * final_value, "approx": gamma * value_before, "off": torch.zeros_like(bonus)}[mode]
+        assert torch.allclose(bonus[time_outs], expected[time_outs], atol=1e-5), (mode, bonus, expected)
+        if mode == "exact":  # not the value of the next episode's first state (skrl's native bootstrap)
+            assert not torch.allclose(final_value[time_outs], next_value[time_outs], atol=1e-4)
+    return int(time_outs.sum()), int(failures.sum())
+
+
+@pytest.mark.parametrize("mode", ["exact", "approx", "off"])
+def test_rsl_rl(session, mode):
+    from ext_walk_minutes.train import rsl_rl_backend
+
+    runner, _ = rsl_rl_backend._runner(session, None, mode)
+    alg, vec_env, base = runner.alg, runner.env, session.env.unwrapped
+    assert alg.timeout_bootstrap == mode
+    obs = vec_env.get_observations()
+    seen = [0, 0]
+    with torch.inference_mode():
+        for step in range(STEPS):
+            actions = alg.act(obs)
+            value_before = alg.transition.values.squeeze(-1).clone()
+            obs, reward, dones, extras = vec_env.step(actions)
+            time_outs = extras["time_outs"].bool()
+            failures = base.termination_manager.terminated.clone()
+            final_value = next_value = torch.zeros_like(reward)
+            if time_outs.any():
+                final_value = alg.critic(TensorDict(base.extras["final_obs"], batch_size=[NUM_ENVS])).squeeze(-1)
+                next_value = alg.critic(obs).squeeze(-1)
+            alg.process_env_step(obs, reward, dones, extras)
+            n_to, n_fail = _check_step(mode, alg.gamma, reward, alg.storage.rewards[step].squeeze(-1), time_outs,
+                                       failures, alg.storage.dones[step].squeeze(-1).bool(), value_before, final_value,
+                                       next_value)
+            seen[0] += n_to
+            seen[1] += n_fail
+    assert seen[0] >= 3 and seen[1] >= 2, seen
+
+
+@pytest.mark.parametrize("mode", ["exact", "approx", "off"])
+def test_skrl(session, mode):
+    from ext_walk_minutes.train import skrl_backend
+
+    session.agent_cfg = skrl_backend_cfg(session.task)
+    runner, _ = skrl_backend._runner(session, None, 1)
+    agent, env, base = runner.agent, runner.trainer.env, session.env.unwrapped
+    agent.enable_training_mode(True)
+    obs, _ = env.reset()
+    states = env.state()
+    memory = agent.memory
+    gamma = agent.cfg.discount_factor
+    seen = [0, 0]
+    for step in range(STEPS):
+        next_obs, states, reward, terminated, truncated = skrl_backend.collect_step(
+            agent, env, obs, states, step, 10 * STEPS, mode)
+        reward, time_outs, failures = reward.squeeze(-1), truncated.squeeze(-1), terminated.squeeze(-1)
+        final_value = next_value = torch.zeros_like(reward)
+        with torch.no_grad():
+            if time_outs.any():
+                final_value = agent.value.act({"observations": base.extras["final_obs"]["policy"], "states": None},
+                                              role="value")[0].squeeze(-1)
+                next_value = agent.value.act({"observations": next_obs, "states": None}, role="value")[0].squeeze(-1)
+        n_to, n_fail = _check_step(mode, gamma, reward, memory.get_tensor_by_name("rewards")[step].squeeze(-1),
+                                   time_outs, failures, memory.get_tensor_by_name("terminated")[step].squeeze(-1),
+                                   memory.get_tensor_by_name("values")[step].squeeze(-1), final_value, next_value)
+        seen[0] += n_to
+        seen[1] += n_fail
+        obs = next_obs
+    assert seen[0] >= 3 and seen[1] >= 2, seen
+
+
+def skrl_backend_cfg(task: str) -> dict:
+    from isaaclab_tasks.utils import load_cfg_from_registry
+
+    return load_cfg_from_registry(task, "skrl_cfg_entry_point")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .bootstrap import DEFAULT_MODE, MODES
 from .errors import UsageError, exit_on_usage_error
-from .session import (AGENTS, add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
+from .session import (add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
                       resolve_num_envs, running_env, set_cpu_threads)
 
 LOG_ROOT = Path("logs")

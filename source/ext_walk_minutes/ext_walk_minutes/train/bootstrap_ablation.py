@@ -51,6 +51,12 @@ def _scalars(run_dir: Path) -> dict[str, dict[int, float]]:
     return out
 
 
+def _mean(rows: list[dict], key: str) -> float | None:
+    """Mean of ``key`` over ``rows`` that have it (seeds and iterations alike), None if none has."""
+    values = [r[key] for r in rows if r[key] is not None]
+    return sum(values) / len(values) if values else None
+
+
 def _plot(rows: list[dict], path: Path, title: str) -> None:
     import matplotlib
 
@@ -62,9 +68,8 @@ def _plot(rows: list[dict], path: Path, title: str) -> None:
         mine = [r for r in rows if r["mode"] == mode]
         its = sorted({r["iteration"] for r in mine})
         for ax, key in zip(axes, ("value_loss", "mean_reward")):
-            ys = [sum(r[key] for r in mine if r["iteration"] == i and r[key] is not None)
-                  / max(1, sum(1 for r in mine if r["iteration"] == i and r[key] is not None)) for i in its]
-            ax.plot(its, ys, label=mode)
+            ys = [_mean([r for r in mine if r["iteration"] == i], key) for i in its]
+            ax.plot(its, [float("nan") if y is None else y for y in ys], label=mode)
     for ax, label in zip(axes, ("critic (value) loss", "mean episode reward")):
         ax.set_xlabel("PPO iteration")
         ax.set_ylabel(label)
@@ -133,12 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for mode in modes:
         last = [r for r in rows if r["mode"] == mode and r["iteration"] >= args.max_iterations - tail]
-
-        def mean(key: str) -> str:
-            vals = [r[key] for r in last if r[key] is not None]
-            return f"{sum(vals) / len(vals):.4g}" if vals else "n/a"
-
-        lines.append(f"| {mode} | {mean('value_loss')} | {mean('mean_reward')} | {mean('mean_episode_length')} |")
+        cells = [_mean(last, key) for key in ("value_loss", "mean_reward", "mean_episode_length")]
+        lines.append(f"| {mode} | " + " | ".join("n/a" if c is None else f"{c:.4g}" for c in cells) + " |")
     lines += ["", f"![bootstrap ablation]({png_path.name})", ""]
     md_path.write_text("\n".join(lines), encoding="utf-8")
     print(f"[ablation] wrote {csv_path}, {png_path}, {md_path}")

@@ -7,6 +7,7 @@ once per PPO update and checkpoints are written atomically.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import torch
@@ -21,7 +22,7 @@ from .session import Session
 
 
 def _runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Runner, EpisodeStats]:
-    cfg = session.agent_cfg
+    cfg = copy.deepcopy(session.agent_cfg)  # run-time settings below stay out of the session's config
     rollouts = cfg["agent"]["rollouts"]
     cfg["trainer"]["timesteps"] = max(iterations, 1) * rollouts
     cfg["trainer"]["close_environment_at_exit"] = False

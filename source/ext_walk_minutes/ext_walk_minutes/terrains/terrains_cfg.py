@@ -34,7 +34,7 @@ ROUGH_TERRAIN_CFG = TerrainGeneratorCfg(
         ),
         # legged_gym adds +-5 cm noise to a slope; Isaac Lab's generator has no such combined tile, so the
         # rough column is uniform noise of the same amplitude (refined in the "paper MDP" issue)
-        "rough": terrain_gen.HfRandomUniformTerrainCfg(
+        "rough_slope": terrain_gen.HfRandomUniformTerrainCfg(
             proportion=0.1, noise_range=(-0.05, 0.05), noise_step=0.005, downsampled_scale=0.2, border_width=0.25
         ),
         "stairs_up": terrain_gen.MeshInvertedPyramidStairsTerrainCfg(

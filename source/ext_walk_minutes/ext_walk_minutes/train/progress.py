@@ -10,6 +10,8 @@ import gymnasium as gym
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
+from ..studies.curriculum import CurriculumLog
+
 
 class EpisodeStats(gym.Wrapper):
     """Records the return and length of every finished episode (both backends see the same numbers)."""
@@ -47,14 +49,18 @@ class Progress:
     """Prints ``it i/N | env-steps/s | ETA | reward | episode length | terrain level`` and logs it to TensorBoard.
 
     The same tags (``walk/...``) are written for both backends so their curves can be compared directly.
+    On tasks with a terrain curriculum it also logs the robots per (terrain type, level), see
+    :class:`~ext_walk_minutes.studies.curriculum.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
     """
 
     def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str, label: str, start_it: int, total_it: int,
-                 steps_per_iteration: int) -> None:
+                 steps_per_iteration: int, curriculum_snapshots: tuple[int, ...] = ()) -> None:
         self.env, self.stats, self.label = env, stats, label
         self.start_it, self.total_it = start_it, total_it
         self.steps_per_iteration = steps_per_iteration
         self.writer = SummaryWriter(log_dir=log_dir, flush_secs=10)
+        self.curriculum = (CurriculumLog(env, self.writer, log_dir, curriculum_snapshots)
+                           if CurriculumLog.applies(env) else None)
         self._t_start = self._t_last = time.perf_counter()
 
     def iteration_done(self, it: int) -> None:
@@ -75,11 +81,14 @@ class Progress:
             flush=True,
         )
         self.writer.add_scalar("walk/env_steps_per_s", sps, it)
+        self.writer.add_scalar("walk/training_time_s", now - self._t_start, it)  # since this run's start
         if self.stats.returns:
             self.writer.add_scalar("walk/mean_reward", reward, it)
             self.writer.add_scalar("walk/mean_episode_length", length, it)
         if level is not None:
             self.writer.add_scalar("walk/terrain_level", level, it)
+        if self.curriculum is not None:
+            self.curriculum.log(it)
 
     def close(self) -> None:
         self.writer.close()

@@ -89,7 +89,8 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
     start = runner.current_learning_iteration
     progress = Progress(session.env, stats, log_dir, label, start, start + iterations,
-                        runner.cfg["num_steps_per_env"] * session.env.unwrapped.num_envs)
+                        runner.cfg["num_steps_per_env"] * session.env.unwrapped.num_envs,
+                        session.curriculum_snapshots)
     rsl_log = runner.logger.log
 
     def log(**kwargs) -> None:

@@ -79,6 +79,8 @@ class Session:
     env_cfg: Any
     agent_cfg: Any
     env: Any = None
+    curriculum_snapshots: tuple[int, ...] = ()
+    """Iterations at which training saves the robots-per-(terrain type, level) heatmap as a PNG."""
 
 
 def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int | None, overrides: list[str],

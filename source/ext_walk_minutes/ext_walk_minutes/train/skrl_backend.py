@@ -103,7 +103,8 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     save_interval = 50
     start = _load(agent, resume) + 1 if resume is not None else 0
     total = start + iterations
-    progress = Progress(session.env, stats, str(log_dir), label, start, total, rollouts * env.num_envs)
+    progress = Progress(session.env, stats, str(log_dir), label, start, total, rollouts * env.num_envs,
+                        session.curriculum_snapshots)
     agent.enable_training_mode(True)
     obs, _ = env.reset()
     states = env.state()

@@ -31,7 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "default), approx (rsl-rl's V(s_t) stand-in) or off")
     parser.add_argument("--resume", default=None, metavar="RUN",
                         help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file")
+    parser.add_argument("--curriculum-snapshots", "--curriculum_snapshots", dest="curriculum_snapshots", default="",
+                        metavar="IT,IT,...", help="rough tasks: iterations (0-based) at which to save the robots per "
+                        "(terrain type, level) heatmap to <run>/curriculum/ (e.g. 0,500,1000; plot them with "
+                        "scripts/curriculum_plot.py)")
     return parser
+
+
+def parse_int_list(text: str, option: str, minimum: int = 0) -> tuple[int, ...]:
+    """``"0,50,100"`` -> ``(0, 50, 100)``; a :class:`UsageError` naming ``option`` for anything else."""
+    try:
+        values = tuple(int(tok) for tok in text.split(",") if tok.strip())
+    except ValueError:
+        values = (minimum - 1,)
+    if any(v < minimum for v in values):
+        raise UsageError(f"{option} takes comma-separated integers >= {minimum}, e.g. {minimum},50,100 (got '{text}')")
+    return values
 
 
 @exit_on_usage_error
@@ -46,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
     if args.max_iterations is not None and args.max_iterations < 1:
         raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
+    snapshots = parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots")
 
     resume = None
     if args.resume is not None:
@@ -56,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"'{resume}' is a {resume_agent} checkpoint; resume it with --agent {resume_agent}")
 
     session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides)
+    session.curriculum_snapshots = snapshots
     # the exact bootstrap needs the observation the env computes before its automatic reset
     session.env_cfg.compute_final_obs = args.timeout_bootstrap == "exact"
     if args.agent == "rsl_rl":

@@ -1,0 +1,103 @@
+"""Curriculum spread during training (the paper's Fig. 3): robots per (terrain type, level).
+
+:class:`CurriculumLog` is driven by the training progress (both backends): every iteration it logs the
+mean level per terrain type (``walk/terrain_level/<type>``), every ``image_interval`` iterations the
+heatmap as a TensorBoard image (``walk/curriculum``), and at the chosen snapshot iterations it writes
+``curriculum/levels_<it>.png`` and appends the counts to ``curriculum/level_counts.csv`` in the run folder.
+``scripts/curriculum_plot.py`` turns those into the figure.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from ..terrains import column_types, terrain_types_and_levels
+from .outputs import pyplot
+
+COUNTS_CSV = "level_counts.csv"
+COUNTS_FIELDS = ("iteration", "terrain", "level", "robots")
+
+
+def level_counts(env) -> tuple[list[str], np.ndarray]:
+    """Robots per (terrain type, level) of a built env with a curriculum grid.
+
+    Returns:
+        ``(types, counts)``: the grid's type names in column order (each once) and an int array of shape
+        (len(types), num_rows) with the number of robots on each type and level.
+    """
+    generator_cfg = env.unwrapped.scene.terrain.cfg.terrain_generator
+    types = list(dict.fromkeys(column_types(generator_cfg)))
+    env_types, levels = terrain_types_and_levels(env)
+    counts = np.zeros((len(types), generator_cfg.num_rows), dtype=np.int64)
+    np.add.at(counts, ([types.index(t) for t in env_types], levels.cpu().numpy()), 1)
+    return types, counts
+
+
+def mean_levels(types: list[str], counts: np.ndarray) -> dict[str, float]:
+    """Mean level of the robots on each terrain type (NaN for a type without robots)."""
+    levels = np.arange(counts.shape[1])
+    robots = counts.sum(axis=1)
+    return {t: float((counts[i] * levels).sum() / robots[i]) if robots[i] else float("nan")
+            for i, t in enumerate(types)}
+
+
+def heatmap(ax, types: list[str], counts: np.ndarray, title: str):
+    """Draw robots per (type, level) on ``ax``: levels up (easy at the bottom), types across."""
+    image = ax.imshow(counts.T, origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(types)), types, rotation=30, ha="right")
+    ax.set_yticks(range(counts.shape[1]))
+    ax.set_ylabel("terrain level")
+    ax.set_title(title)
+    return image
+
+
+def heatmap_figure(types: list[str], counts: np.ndarray, title: str):
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig.colorbar(heatmap(ax, types, counts, title), ax=ax, label="robots")
+    fig.tight_layout()
+    return fig
+
+
+class CurriculumLog:
+    """Per-iteration curriculum logging of a training run (see the module docstring)."""
+
+    def __init__(self, env, writer, log_dir: str, snapshots: Iterable[int] = (), image_interval: int = 50) -> None:
+        self.env, self.writer = env, writer
+        self.dir = Path(log_dir) / "curriculum"
+        self.snapshots = set(snapshots)
+        self.image_interval = image_interval
+
+    @staticmethod
+    def applies(env) -> bool:
+        """True when the env has a terrain curriculum (the rough tasks)."""
+        base = env.unwrapped
+        return getattr(base.cfg.curriculum, "terrain_levels", None) is not None
+
+    def log(self, it: int) -> None:
+        """Log iteration ``it`` (0-based): scalars always, the image and snapshot files when due."""
+        types, counts = level_counts(self.env)
+        for name, level in mean_levels(types, counts).items():
+            self.writer.add_scalar(f"walk/terrain_level/{name}", level, it)
+        snapshot = it in self.snapshots
+        if not snapshot and it % self.image_interval:
+            return
+        plt = pyplot()
+        fig = heatmap_figure(types, counts, f"iteration {it}")
+        self.writer.add_figure("walk/curriculum", fig, it, close=False)
+        if snapshot:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fig.savefig(self.dir / f"levels_{it}.png", dpi=100)
+            path = self.dir / COUNTS_CSV
+            new = not path.exists()
+            with path.open("a", newline="") as f:
+                writer = csv.writer(f)
+                if new:
+                    writer.writerow(COUNTS_FIELDS)
+                writer.writerows((it, t, level, int(counts[i, level]))
+                                 for i, t in enumerate(types) for level in range(counts.shape[1]))
+        plt.close(fig)

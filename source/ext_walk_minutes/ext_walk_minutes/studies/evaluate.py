@@ -1,0 +1,258 @@
+"""``scripts/evaluate.py``: success rate per terrain type and difficulty (the paper's Fig. 5).
+
+A dedicated terrain has one column per requested type and ``--levels`` rows of increasing difficulty
+(row ``i``: difficulty ``i / levels``, the training grid's row difficulty when ``levels`` is 10).
+``--robots`` robots start at the centre of every tile, facing +x, with a forward command of 0.75 m/s,
+a lateral command uniform in [-0.1, 0.1] m/s and heading 0. A robot **succeeds** when its base gets
+beyond the tile's far edge (more than half a tile, 4 m, ahead of the centre along x) without a base
+contact before; a robot that touches the ground with its base, or has not crossed after
+``--duration`` seconds (default 1.5 x the 5.3 s a crossing takes at 0.75 m/s), fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from ..terrains import column_types, level_difficulty, terrain_parameter
+from ..train.errors import UsageError, exit_on_usage_error
+from ..train.session import (AGENTS, check_agent, check_task, parse, resolve_configs, resolve_device, running_env,
+                             set_cpu_threads)
+from .outputs import output_dir, pyplot, report_header, write_csv
+
+DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
+FORWARD_SPEED = 0.75  # m/s
+LATERAL_SPEED = 0.1  # m/s, the lateral command is uniform in [-LATERAL_SPEED, LATERAL_SPEED]
+TIME_MARGIN = 1.5  # default duration = TIME_MARGIN x (half a tile / FORWARD_SPEED)
+
+
+def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int, duration_s: float) -> None:
+    """Turn a rough task's env config into the evaluation set-up (see the module docstring).
+
+    Args:
+        env_cfg: the task's env config (play mode); changed in place.
+        terrains: sub-terrain keys of the task's grid, one column each, in this order.
+        levels: rows of increasing difficulty.
+        robots: robots per tile; the env gets ``len(terrains) * levels * robots`` robots.
+        duration_s: evaluation time; the episode is made longer so that no robot times out.
+    """
+    grid = env_cfg.scene.terrain.terrain_generator
+    env_cfg.scene.terrain.terrain_generator = grid.replace(
+        num_rows=levels, num_cols=len(terrains), curriculum=True,
+        sub_terrains={name: grid.sub_terrains[name].replace(proportion=1.0) for name in terrains},
+    )
+    env_cfg.scene.num_envs = len(terrains) * levels * robots
+    env_cfg.curriculum.terrain_levels = None  # robots stay on their tile
+    env_cfg.episode_length_s = duration_s + 1.0
+    # start exactly at the tile centre, facing +x, at rest, in the default joint pose
+    env_cfg.events.reset_base.params["pose_range"] = {}
+    env_cfg.events.reset_base.params["velocity_range"] = {}
+    env_cfg.events.reset_robot_joints.params["position_range"] = (1.0, 1.0)
+    env_cfg.events.push_robot = None
+    cmd = env_cfg.commands.base_velocity
+    cmd.ranges.lin_vel_x = (FORWARD_SPEED, FORWARD_SPEED)
+    cmd.ranges.lin_vel_y = (-LATERAL_SPEED, LATERAL_SPEED)
+    cmd.heading_command, cmd.rel_heading_envs, cmd.ranges.heading = True, 1.0, (0.0, 0.0)
+    cmd.rel_standing_envs = 0.0
+    cmd.resampling_time_range = (duration_s + 1.0, duration_s + 1.0)
+
+
+def place_robots(env, robots: int) -> torch.Tensor:
+    """Put robots ``[k * robots, (k + 1) * robots)`` on tile ``k`` (column-major: type, then level) and reset them.
+
+    Returns the policy observation after the reset, shape (num_envs, obs_dim).
+    """
+    base = env.unwrapped
+    terrain = base.scene.terrain
+    levels = terrain.terrain_origins.shape[0]
+    tile = torch.arange(base.num_envs, device=base.device) // robots
+    terrain.terrain_types[:] = tile // levels
+    terrain.terrain_levels[:] = tile % levels
+    terrain.env_origins[:] = terrain.terrain_origins[terrain.terrain_levels, terrain.terrain_types]
+    return env.reset()[0]["policy"]
+
+
+class TileCrossing:
+    """The success criterion: each robot either crosses its tile (success) or touches down with its base (failure).
+
+    Call :meth:`update` after every env step. Outcomes are final once reached: a robot that crossed stays
+    a success whatever happens after, one that had a base contact stays a failure (the env then resets it).
+    """
+
+    def __init__(self, env) -> None:
+        base = env.unwrapped
+        self.centre = base.scene.terrain.env_origins.clone()  # tile centres, (num_envs, 3) [m]
+        self.half_tile = base.scene.terrain.cfg.terrain_generator.size[0] / 2  # m
+        self.succeeded = torch.zeros(base.num_envs, dtype=torch.bool, device=base.device)
+        self.failed = torch.zeros_like(self.succeeded)
+
+    def update(self, env) -> None:
+        """Score the state after the last step: base contact (the task's termination term), then the crossing."""
+        base = env.unwrapped
+        undecided = ~(self.succeeded | self.failed)
+        contact = base.termination_manager.get_term("base_contact")
+        self.failed |= undecided & contact
+        ahead = base.scene["robot"].data.root_pos_w.torch[:, 0] - self.centre[:, 0]  # m along the walking direction
+        self.succeeded |= undecided & ~contact & (ahead > self.half_tile)
+
+
+def evaluate(env, act: Callable[[torch.Tensor], torch.Tensor], robots: int, steps: int) -> TileCrossing:
+    """Place the robots, run ``act`` (observation -> action) for ``steps`` policy steps, return the outcomes."""
+    obs = place_robots(env, robots)
+    crossing = TileCrossing(env)
+    for _ in range(steps):
+        with torch.inference_mode():
+            obs_dict, *_ = env.step(act(obs))
+        obs = obs_dict["policy"]
+        crossing.update(env)
+        if bool((crossing.succeeded | crossing.failed).all()):
+            break
+    return crossing
+
+
+def result_rows(env, crossing: TileCrossing, terrains: list[str]) -> list[dict]:
+    """One row per tile type and level: difficulty, its physical parameter, robots, successes, base contacts."""
+    terrain = env.unwrapped.scene.terrain
+    grid = terrain.cfg.terrain_generator
+    assert list(column_types(grid)) == terrains  # one column per requested type, in order
+    rows = []
+    for col, name in enumerate(terrains):
+        for level in range(grid.num_rows):
+            mine = (terrain.terrain_types == col) & (terrain.terrain_levels == level)
+            difficulty = level_difficulty(level, grid)
+            param = terrain_parameter(name, difficulty, grid)
+            n = int(mine.sum())
+            successes = int((crossing.succeeded & mine).sum())
+            rows.append({"terrain": name, "level": level, "difficulty": round(difficulty, 4), "parameter": param.name,
+                         "value": round(param.value, 4), "unit": param.unit, "robots": n, "successes": successes,
+                         "base_contacts": int((crossing.failed & mine).sum()), "success_rate": successes / n})
+    return rows
+
+
+def plot(rows: list[dict], path: Path, title: str) -> None:
+    """Success rate vs the terrain parameter, one curve per type; one panel per unit (heights in m, slopes in deg)."""
+    plt = pyplot()
+    units = list(dict.fromkeys(r["unit"] for r in rows))
+    fig, axes = plt.subplots(1, len(units), figsize=(5.5 * len(units), 4), squeeze=False)
+    for ax, unit in zip(axes[0], units):
+        for name in dict.fromkeys(r["terrain"] for r in rows if r["unit"] == unit):
+            mine = [r for r in rows if r["terrain"] == name]
+            ax.plot([r["value"] for r in mine], [r["success_rate"] for r in mine], "o-", label=name)
+        params = " / ".join(dict.fromkeys(r["parameter"] for r in rows if r["unit"] == unit))
+        ax.set_xlabel(f"{params} [{unit}]")
+        ax.set_ylabel("success rate")
+        ax.set_ylim(-0.03, 1.03)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                                     epilog="Extra key=value arguments are config overrides, as for train.py.")
+    parser.add_argument("--task", default="Walk-Rough-AnymalC", help="a rough task (default: %(default)s)")
+    parser.add_argument("--checkpoint", default="latest",
+                        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
+    parser.add_argument("--agent", default=None, help="rsl_rl or skrl (default: the backend that wrote the checkpoint)")
+    parser.add_argument("--terrain", default=",".join(DEFAULT_TERRAINS),
+                        help="comma-separated terrain types (default: %(default)s; rough_slope also exists)")
+    parser.add_argument("--levels", type=int, default=10, help="difficulty rows, d = i / levels (default: 10)")
+    parser.add_argument("--robots", type=int, default=None, help="robots per tile (default: 50 on CUDA, 4 on CPU)")
+    parser.add_argument("--duration", type=float, default=None,
+                        help=f"seconds per robot to cross (default: {TIME_MARGIN} x half a tile / {FORWARD_SPEED} m/s)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (lateral commands, friction)")
+    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/evaluate/<timestamp>/)")
+    return parser
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    check_task(args.task)
+    if args.agent is not None:
+        check_agent(args.agent)
+    device = resolve_device(args.device)
+    terrains = [t for t in args.terrain.split(",") if t]
+    robots = args.robots if args.robots is not None else (50 if device.startswith("cuda") else 4)
+    if args.levels < 1 or robots < 1:
+        raise UsageError(f"--levels and --robots must be at least 1 (got {args.levels}, {robots})")
+    if not terrains or len(set(terrains)) != len(terrains):
+        raise UsageError(f"--terrain needs distinct comma-separated terrain types (got '{args.terrain}')")
+
+    from ..train.checkpoints import find_checkpoint, load_checkpoint
+    from ..train.train_main import LOG_ROOT
+
+    checkpoint, agent = find_checkpoint(args.checkpoint, LOG_ROOT, [args.agent] if args.agent else list(AGENTS),
+                                        args.task)
+    load_checkpoint(checkpoint)  # fail fast on a corrupt file, before the simulator starts
+    session = resolve_configs(args.task, agent, device, 1, args.seed, overrides, play_mode=True)
+    grid = session.env_cfg.scene.terrain.terrain_generator
+    if grid is None or session.env_cfg.curriculum.terrain_levels is None:
+        raise UsageError(f"task {args.task} has no terrain curriculum grid; evaluate a rough task "
+                         "(e.g. --task Walk-Rough-AnymalC)")
+    unknown = [t for t in terrains if t not in grid.sub_terrains]
+    if unknown:
+        raise UsageError(f"unknown terrain type(s) {', '.join(unknown)}; choose from {', '.join(grid.sub_terrains)}")
+    for name in terrains:  # every type needs a physical parameter for the x axis
+        try:
+            terrain_parameter(name, 0.0, grid)
+        except ValueError as exc:
+            raise UsageError(f"--terrain: {exc}") from None
+    half_tile = grid.size[0] / 2
+    duration = args.duration if args.duration is not None else TIME_MARGIN * half_tile / FORWARD_SPEED
+    if duration <= 0:
+        raise UsageError(f"--duration must be positive (got {args.duration})")
+    configure_evaluation(session.env_cfg, terrains, args.levels, robots, duration)
+    out = output_dir("evaluate", args.out)
+    print(f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
+          f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}", flush=True)
+
+    if agent == "rsl_rl":
+        from ..train import rsl_rl_backend as backend
+    else:
+        from ..train import skrl_backend as backend
+    with running_env(session):
+        policy = backend.inference_policy(session, checkpoint)
+
+        def act(obs: torch.Tensor) -> torch.Tensor:
+            return policy(obs.to(device))
+
+        steps = math.ceil(duration / session.env.unwrapped.step_dt)
+        crossing = evaluate(session.env, act, robots, steps)
+        rows = result_rows(session.env, crossing, terrains)
+
+    csv_path, png_path, md_path = (out / f"evaluate.{ext}" for ext in ("csv", "png", "md"))
+    write_csv(csv_path, rows)
+    title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
+    plot(rows, png_path, title)
+    lines = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
+    lines += [
+        f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the tile "
+        f"centre (beyond the tile's edge) within {duration:.1f} s without a base contact.",
+        "",
+        "| terrain | " + " | ".join(f"level {i}" for i in range(args.levels)) + " |",
+        "|---|" + "---|" * args.levels,
+    ]
+    for name in terrains:
+        mine = [r for r in rows if r["terrain"] == name]
+        lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
+                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:g}" for r in mine) + " |")
+    lines += ["", f"![success rates]({png_path.name})", ""]
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[8:-3]))
+    print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""``scripts/sweep.py``: number of robots x batch size (the paper's Fig. 4).
+
+Each configuration trains the task without the terrain curriculum (random tiles of every difficulty,
+robots on random levels that never change) for a fixed number of PPO updates with
+``steps per robot = batch size / robots``; one ``train.py`` process per configuration and seed.
+With ``--ray`` the processes are Ray tasks (one GPU each when the cluster has GPUs, else one CPU),
+spread over all GPUs and nodes of the cluster at ``--ray-address`` or of a local Ray instance.
+Writes ``sweep.csv`` (one row per run), ``sweep.png`` (final reward and training time vs robots, one
+curve per batch size, mean and spread over seeds; reward vs training time) and ``sweep.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..train.errors import UsageError, exit_on_usage_error
+from ..train.session import check_agent, check_task, parse, resolve_device
+from ..train.train_main import parse_int_list
+from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv
+
+PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
+PAPER_BATCH_SIZES = (49152, 98304, 196608)
+CPU_ROBOTS, CPU_BATCH_SIZES, CPU_ITERATIONS = (16, 32), (384, 768), 10
+NO_CURRICULUM = [  # random tiles, robots spread over all levels, no promotion or demotion
+    "env.scene.terrain.terrain_generator.curriculum=false",
+    "env.scene.terrain.max_init_terrain_level=null",
+    "env.curriculum.terrain_levels=null",
+]
+STEPS_OVERRIDE = {"rsl_rl": "agent.num_steps_per_env", "skrl": "agent.agent.rollouts"}
+FINAL_FRACTION = 0.1  # final reward = mean over the last 10 % of the iterations (at least one)
+
+
+def grid(robots: tuple[int, ...], batch_sizes: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """``(robots, batch size, steps per robot)`` for every pair whose batch is a whole number of steps per robot."""
+    return [(n, b, b // n) for b in batch_sizes for n in robots if b % n == 0 and b >= n]
+
+
+def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, seed: int, device: str,
+              overrides: list[str], workdir: str) -> dict:
+    """Train one configuration in its own process (``python -m ext_walk_minutes.train.train_main``) in ``workdir``.
+
+    Returns the run's final reward, its training time (first to last PPO iteration, from TensorBoard),
+    the process wall time, the mean env-steps/s, the device, the run folder and, on failure, the log's tail.
+    """
+    workdir_path = Path(workdir)
+    workdir_path.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "ext_walk_minutes.train.train_main", "--task", task, "--agent", agent,
+           "--num_envs", str(robots), "--max_iterations", str(iterations), "--device", device, "--seed", str(seed),
+           f"{STEPS_OVERRIDE[agent]}={steps}", *NO_CURRICULUM, *overrides]
+    start = time.perf_counter()
+    with (workdir_path / "train.log").open("w") as log:
+        proc = subprocess.run(cmd, cwd=workdir_path, stdout=log, stderr=subprocess.STDOUT,
+                              env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
+    wall = time.perf_counter() - start
+    result = {"device": resolve_device(device), "wall_s": wall, "final_reward": math.nan, "training_time_s": math.nan, "env_steps_per_s": math.nan,
+              "run": "", "error": ""}
+    runs = sorted((workdir_path / "logs" / agent / task).glob("*"))
+    if proc.returncode != 0 or not runs:
+        tail = (workdir_path / "train.log").read_text(errors="replace")[-2000:]
+        return {**result, "error": f"exit status {proc.returncode}: {tail}"}
+    scalars = read_scalars(runs[-1])
+    rewards = [v for _, (v, _) in sorted(scalars.get("walk/mean_reward", {}).items())]
+    tail = max(1, math.ceil(FINAL_FRACTION * iterations))
+    times = scalars.get("walk/training_time_s", {})
+    sps = [v for it, (v, _) in scalars.get("walk/env_steps_per_s", {}).items() if it > 0]  # iteration 0 warms up
+    return {**result, "run": str(runs[-1]),
+            "final_reward": statistics.fmean(rewards[-tail:]) if rewards else math.nan,
+            "training_time_s": times[max(times)][0] if times else math.nan,
+            "env_steps_per_s": statistics.fmean(sps) if sps else math.nan}
+
+
+def run_grid(jobs: list[dict], use_ray: bool, address: str | None, num_cpus: int | None) -> list[dict]:
+    """Run :func:`train_one` for every job, one after the other or as Ray tasks; results in job order."""
+    if not use_ray:
+        results = []
+        for job in jobs:
+            print(f"[sweep] {job['robots']} robots x {job['steps']} steps, seed {job['seed']}", flush=True)
+            results.append(train_one(**job))
+        return results
+    import ray
+
+    ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
+             log_to_driver=False)
+    try:
+        gpus = ray.cluster_resources().get("GPU", 0)
+        # one GPU per run where there are GPUs (Ray sets CUDA_VISIBLE_DEVICES, train.py picks cuda:0), else one CPU
+        task = ray.remote(num_gpus=1)(train_one) if gpus else ray.remote(num_cpus=1)(train_one)
+        print(f"[sweep] Ray: {len(jobs)} runs on {ray.cluster_resources().get('CPU', 0):g} CPUs, {gpus:g} GPUs, "
+              f"{len(ray.nodes())} node(s)", flush=True)
+        jobs_with_device = [{**job, "device": "auto" if gpus else job["device"]} for job in jobs]
+        return ray.get([task.remote(**job) for job in jobs_with_device])
+    finally:
+        ray.shutdown()
+
+
+def _spread(values: list[float]) -> tuple[float, float]:
+    """Mean and standard deviation (0 for one value) of the finite ``values``; NaN if none."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return math.nan, math.nan
+    return statistics.fmean(finite), statistics.stdev(finite) if len(finite) > 1 else 0.0
+
+
+def summary(rows: list[dict]) -> list[dict]:
+    """Per configuration (robots, batch size): mean and spread over seeds of the final reward and training time."""
+    out = []
+    for key in dict.fromkeys((r["robots"], r["batch_size"]) for r in rows):
+        mine = [r for r in rows if (r["robots"], r["batch_size"]) == key]
+        reward, reward_std = _spread([r["final_reward"] for r in mine])
+        train_time, time_std = _spread([r["training_time_s"] for r in mine])
+        out.append({"robots": key[0], "batch_size": key[1], "steps_per_robot": mine[0]["steps_per_robot"],
+                    "seeds": len(mine), "final_reward": reward, "final_reward_std": reward_std,
+                    "training_time_s": train_time, "training_time_std": time_std})
+    return out
+
+
+def plot(table: list[dict], path: Path, title: str) -> None:
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.4))
+    for batch in dict.fromkeys(r["batch_size"] for r in table):
+        mine = sorted((r for r in table if r["batch_size"] == batch), key=lambda r: r["robots"])
+        robots = [r["robots"] for r in mine]
+        for ax, key in zip(axes[:2], ("final_reward", "training_time")):
+            mean = [r[key if key == "final_reward" else "training_time_s"] for r in mine]
+            std = [r[f"{key}_std"] for r in mine]
+            line, = ax.plot(robots, mean, "o-", label=f"batch {batch}")
+            ax.fill_between(robots, [m - s for m, s in zip(mean, std)], [m + s for m, s in zip(mean, std)],
+                            color=line.get_color(), alpha=0.2)
+        axes[2].plot([r["training_time_s"] for r in mine], [r["final_reward"] for r in mine], "o-",
+                     label=f"batch {batch}")
+    for ax, (x, y) in zip(axes, (("robots", "final reward"), ("robots", "training time [s]"),
+                                 ("training time [s]", "final reward"))):
+        if x == "robots":
+            ax.set_xscale("log", base=2)
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                                     epilog="Extra key=value arguments are passed to every train.py run.")
+    parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
+    parser.add_argument("--agent", default="rsl_rl", help="rsl_rl (default) or skrl")
+    parser.add_argument("--robots", default=None,
+                        help=f"comma-separated robot counts (default: {','.join(map(str, CPU_ROBOTS))}; --paper: "
+                        f"{PAPER_ROBOTS[0]} ... {PAPER_ROBOTS[-1]})")
+    parser.add_argument("--batch-sizes", "--batch_sizes", dest="batch_sizes", default=None,
+                        help=f"comma-separated transitions per update (default: {','.join(map(str, CPU_BATCH_SIZES))};"
+                        f" --paper: {','.join(map(str, PAPER_BATCH_SIZES))})")
+    parser.add_argument("--paper", action="store_true", help="the paper's grid of robots and batch sizes")
+    parser.add_argument("--iterations", type=int, default=CPU_ITERATIONS,
+                        help="PPO updates per run (default: %(default)s)")
+    parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
+    parser.add_argument("--device", default="auto", help="device of every run without Ray GPUs (default: auto)")
+    parser.add_argument("--ray", action="store_true", help="run the configurations as Ray tasks")
+    parser.add_argument("--ray-address", "--ray_address", dest="ray_address", default=None,
+                        help="Ray cluster to join ('auto' or ray://host:10001); default: start a local instance")
+    parser.add_argument("--ray-num-cpus", "--ray_num_cpus", dest="ray_num_cpus", type=int, default=None,
+                        help="CPUs of the local Ray instance, i.e. runs at a time without GPUs (default: all)")
+    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/sweep/<timestamp>/)")
+    return parser
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args, overrides = parse(build_parser(), argv)
+    check_task(args.task)
+    check_agent(args.agent)
+    resolve_device(args.device)  # fails early on a CUDA request without CUDA
+    robots = parse_int_list(args.robots, "--robots", 1) if args.robots else (
+        PAPER_ROBOTS if args.paper else CPU_ROBOTS)
+    batch_sizes = parse_int_list(args.batch_sizes, "--batch-sizes", 1) if args.batch_sizes else (
+        PAPER_BATCH_SIZES if args.paper else CPU_BATCH_SIZES)
+    seeds = parse_int_list(args.seeds, "--seeds")
+    if args.iterations < 1 or not seeds:
+        raise UsageError(f"--iterations must be at least 1 and --seeds name a seed (got {args.iterations}, "
+                         f"'{args.seeds}')")
+    configs = grid(robots, batch_sizes)
+    if not configs:
+        raise UsageError("no batch size is a whole multiple of a robot count; choose --robots and --batch-sizes "
+                         "with batch size = robots x steps per robot")
+    skipped = len(robots) * len(batch_sizes) - len(configs)
+    out = output_dir("sweep", args.out)
+    runs_dir = (out / "runs").resolve()
+    jobs = [{"task": args.task, "agent": args.agent, "robots": n, "steps": steps, "iterations": args.iterations,
+             "seed": seed, "device": args.device, "overrides": overrides,
+             "workdir": str(runs_dir / f"robots{n}_steps{steps}_seed{seed}")}
+            for n, _, steps in configs for seed in seeds]
+    print(f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
+          f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
+          flush=True)
+    start = time.perf_counter()
+    results = run_grid(jobs, args.ray, args.ray_address, args.ray_num_cpus)
+    total = time.perf_counter() - start
+
+    rows = [{"robots": job["robots"], "batch_size": job["robots"] * job["steps"], "steps_per_robot": job["steps"],
+             "seed": job["seed"], "iterations": args.iterations, **result} for job, result in zip(jobs, results)]
+    failed = [r for r in rows if r["error"]]
+    for r in failed:
+        print(f"[sweep] run {r['robots']} robots x {r['steps_per_robot']} steps seed {r['seed']} failed: {r['error']}",
+              file=sys.stderr)
+    table = summary(rows)
+    csv_path, png_path, md_path = (out / f"sweep.{ext}" for ext in ("csv", "png", "md"))
+    write_csv(csv_path, [{k: v for k, v in r.items() if k != "error"} | {"failed": bool(r["error"])} for r in rows])
+    title = f"{args.task}, {args.agent}, no curriculum, {args.iterations} updates, seeds {args.seeds}"
+    plot(table, png_path, title)
+    lines = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
+    lines += [
+        f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
+        f"time: first to last update of the run. All {len(rows)} runs took {total:.0f} s"
+        f"{' (Ray)' if args.ray else ''}; {len(failed)} failed.",
+        "",
+        "| robots | batch | steps per robot | final reward (mean +- std) | training time [s] |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
+              f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
+              for r in table]
+    lines += ["", f"![sweep]({png_path.name})", ""]
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[8:-3]))
+    print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
           flush=True)
 
-    session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True)
+    session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True,
+                              preset=args.preset)
     with running_env(session):
         policy = _load_policy(session, checkpoint)
 

@@ -53,18 +53,21 @@ class Progress:
     :class:`~ext_walk_minutes.studies.curriculum.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
     """
 
-    def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str, label: str, start_it: int, total_it: int,
-                 steps_per_iteration: int, curriculum_snapshots: tuple[int, ...] = ()) -> None:
+    def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str | None, label: str, start_it: int,
+                 total_it: int, steps_per_iteration: int, curriculum_snapshots: tuple[int, ...] = ()) -> None:
         self.env, self.stats, self.label = env, stats, label
         self.start_it, self.total_it = start_it, total_it
         self.steps_per_iteration = steps_per_iteration
-        self.writer = SummaryWriter(log_dir=log_dir, flush_secs=10)
+        # log_dir None: a rank other than 0 of a distributed run, which neither prints nor writes
+        self.writer = SummaryWriter(log_dir=log_dir, flush_secs=10) if log_dir is not None else None
         self.curriculum = (CurriculumLog(env, self.writer, log_dir, curriculum_snapshots)
-                           if CurriculumLog.applies(env) else None)
+                           if self.writer is not None and CurriculumLog.applies(env) else None)
         self._t_start = self._t_last = time.perf_counter()
 
     def iteration_done(self, it: int) -> None:
         """Call once after iteration ``it`` (0-based, global) finished collecting and learning."""
+        if self.writer is None:
+            return
         now = time.perf_counter()
         dt, self._t_last = now - self._t_last, now
         done = it + 1 - self.start_it
@@ -91,4 +94,5 @@ class Progress:
             self.curriculum.log(it)
 
     def close(self) -> None:
-        self.writer.close()
+        if self.writer is not None:
+            self.writer.close()

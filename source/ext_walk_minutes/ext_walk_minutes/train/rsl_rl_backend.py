@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import os
 from pathlib import Path
 
 import torch
@@ -16,6 +17,7 @@ from tensordict import TensorDict
 
 from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from .checkpoints import atomic_torch_save, load_checkpoint
+from .distributed import is_main_process, report_parameters
 from .errors import UsageError
 from .progress import EpisodeStats, Progress
 from .session import Session
@@ -47,8 +49,23 @@ class WalkPPO(PPO):
         super().process_env_step(obs, rewards, dones, extras)
 
 
+PARAMETER_KEYS = ("actor_state_dict", "critic_state_dict")
+"""The checkpoint entries holding the policy and value networks."""
+
+
 class WalkOnPolicyRunner(OnPolicyRunner):
-    """rsl-rl's runner with atomic checkpoint writes."""
+    """rsl-rl's runner with atomic checkpoint writes, distributed also on CPU (see :mod:`.distributed`)."""
+
+    def _configure_multi_gpu(self) -> None:
+        if not torch.distributed.is_initialized():
+            return super()._configure_multi_gpu()
+        # --distributed created the process group (gloo on CPU); rsl-rl's own set-up wants NCCL on cuda:LOCAL_RANK
+        self.gpu_world_size = torch.distributed.get_world_size()
+        self.gpu_global_rank = torch.distributed.get_rank()
+        self.gpu_local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+        self.is_distributed = self.gpu_world_size > 1
+        self.cfg["multi_gpu"] = {"global_rank": self.gpu_global_rank, "local_rank": self.gpu_local_rank,
+                                 "world_size": self.gpu_world_size} if self.is_distributed else None
 
     def save(self, path: str, infos: dict | None = None) -> None:
         saved = self.alg.save()
@@ -81,8 +98,12 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
 
 
 def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
-          timeout_bootstrap: str = DEFAULT_MODE) -> Path:
-    """Run ``iterations`` PPO iterations; return the last checkpoint written. Ctrl-C saves one first."""
+          timeout_bootstrap: str = DEFAULT_MODE) -> Path | None:
+    """Run ``iterations`` PPO iterations; return the last checkpoint written. Ctrl-C saves one first.
+
+    In a distributed run only rank 0 logs and saves; the other ranks return None.
+    """
+    log_dir = log_dir if is_main_process() else None
     runner, stats = _runner(session, log_dir, timeout_bootstrap)
     if resume is not None:
         _load(runner, resume)
@@ -102,12 +123,15 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     try:
         runner.learn(iterations, init_at_random_ep_len=True)
     except KeyboardInterrupt:
+        progress.close()
+        if log_dir is None:
+            raise KeyboardInterrupt("by rank 0") from None
         path = Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
         runner.save(str(path))
-        progress.close()
         raise KeyboardInterrupt(str(path)) from None
     progress.close()
-    return Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+    report_parameters(runner.alg.save(), PARAMETER_KEYS)
+    return None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
 
 
 def inference_policy(session: Session, checkpoint: Path) -> torch.nn.Module:

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from ..device import default_num_envs
+from . import presets
 from .errors import UsageError
 
 AGENTS = ("rsl_rl", "skrl")
@@ -23,11 +24,23 @@ def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: s
     parser.add_argument("--num_envs", type=int, default=None, help=default_num_envs_help)
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the agent config's)")
+    parser.add_argument("--preset", default=None, metavar="NAME",
+                        help=f"run preset: config/NAME.yaml ({', '.join(presets.available())}) or a .yaml file; "
+                        "flags and key=value arguments given here win over it")
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
-    """Parse known flags; the rest must be Hydra-style ``key=value`` overrides (e.g. ``physics=newton_mjwarp``)."""
+    """Parse known flags; the rest must be Hydra-style ``key=value`` overrides (e.g. ``physics=newton_mjwarp``).
+
+    With ``--preset``, the preset's flag values become the defaults and ``args.preset`` is the loaded
+    :class:`~.presets.Preset` (its config overrides are merged in :func:`resolve_configs`).
+    """
     args, rest = parser.parse_known_args(argv)
+    if getattr(args, "preset", None):
+        preset = presets.load(args.preset)
+        presets.apply_flag_defaults(parser, preset)
+        args, rest = parser.parse_known_args(argv)
+        args.preset = preset
     bad = [tok for tok in rest if tok.startswith("-") or "=" not in tok]
     if bad:
         raise UsageError(f"unrecognised argument(s) {' '.join(bad)}; see --help "
@@ -81,15 +94,25 @@ class Session:
     env: Any = None
     curriculum_snapshots: tuple[int, ...] = ()
     """Iterations at which training saves the robots-per-(terrain type, level) heatmap as a PNG."""
+    overrides: tuple[str, ...] = ()
+    """The ``key=value`` overrides applied: the preset's, then the command line's."""
 
 
 def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int | None, overrides: list[str],
-                    play_mode: bool = False) -> Session:
-    """Load the task's env and agent configs with Hydra overrides applied, then our device/size/seed choices."""
+                    play_mode: bool = False, preset: presets.Preset | None = None) -> Session:
+    """Load the task's env and agent configs with Hydra overrides applied, then our device/size/seed choices.
+
+    ``preset``'s overrides come first, ``overrides`` win. ``env.*``/``agent.*`` keys must name existing fields.
+    """
     from isaaclab_tasks.utils import resolve_task_config
 
     from .. import tasks  # noqa: F401  (registers the gym ids)
 
+    overrides = presets.merged_overrides(preset, agent, overrides)
+    # check the field names against the configs as selected by group choices such as physics=... (cheap: cached)
+    groups = [tok for tok in overrides if "." not in tok.split("=", 1)[0]]
+    env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=groups)
+    presets.check_override_keys(task, env_cfg, agent_cfg, agent, overrides)
     env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=overrides)
     env_cfg.sim.device = device
     env_cfg.scene.num_envs = num_envs
@@ -102,7 +125,7 @@ def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int
         if seed is not None:
             agent_cfg["seed"] = seed
         env_cfg.seed = agent_cfg["seed"]
-    return Session(task, agent, device, env_cfg, agent_cfg)
+    return Session(task, agent, device, env_cfg, agent_cfg, overrides=tuple(overrides))
 
 
 @contextlib.contextmanager

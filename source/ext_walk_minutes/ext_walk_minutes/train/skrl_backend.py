@@ -16,6 +16,7 @@ from skrl.utils.runner.torch import Runner
 
 from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from .checkpoints import atomic_torch_save, load_checkpoint
+from .distributed import is_main_process, report_parameters
 from .errors import UsageError
 from .progress import EpisodeStats, Progress
 from .session import Session
@@ -34,6 +35,10 @@ def _runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Ru
         experiment["directory"], experiment["experiment_name"] = str(log_dir.parent), log_dir.name
     stats = EpisodeStats(session.env)
     return Runner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
+
+
+PARAMETER_KEYS = ("policy", "value")
+"""The checkpoint entries holding the policy and value networks."""
 
 
 def _checkpoint(agent) -> dict:
@@ -94,16 +99,20 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
 
 
 def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
-          timeout_bootstrap: str = DEFAULT_MODE) -> Path:
-    """Run ``iterations`` PPO updates; return the last checkpoint written. Ctrl-C saves one first."""
-    log_dir = Path(log_dir)
+          timeout_bootstrap: str = DEFAULT_MODE) -> Path | None:
+    """Run ``iterations`` PPO updates; return the last checkpoint written. Ctrl-C saves one first.
+
+    In a distributed run only rank 0 logs and saves; the other ranks return None.
+    """
+    log_dir = Path(log_dir) if is_main_process() else None
     runner, stats = _runner(session, log_dir, iterations)
     agent, env = runner.agent, runner.trainer.env
     rollouts = session.agent_cfg["agent"]["rollouts"]
     save_interval = 50
     start = _load(agent, resume) + 1 if resume is not None else 0
     total = start + iterations
-    progress = Progress(session.env, stats, str(log_dir), label, start, total, rollouts * env.num_envs,
+    progress = Progress(session.env, stats, None if log_dir is None else str(log_dir),
+                        label, start, total, rollouts * env.num_envs,
                         session.curriculum_snapshots)
     agent.enable_training_mode(True)
     obs, _ = env.reset()
@@ -120,14 +129,17 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
                                                timeout_bootstrap)
             completed = it
             progress.iteration_done(it)
-            if it % save_interval == 0:
+            if it % save_interval == 0 and log_dir is not None:
                 _save(agent, log_dir, it, rollouts)
     except KeyboardInterrupt:
-        path = _save(agent, log_dir, max(completed, start), rollouts)
         progress.close()
+        if log_dir is None:
+            raise KeyboardInterrupt("by rank 0") from None
+        path = _save(agent, log_dir, max(completed, start), rollouts)
         raise KeyboardInterrupt(str(path)) from None
     progress.close()
-    return _save(agent, log_dir, completed, rollouts)
+    report_parameters(_checkpoint(agent), PARAMETER_KEYS)
+    return None if log_dir is None else _save(agent, log_dir, completed, rollouts)
 
 
 class DeterministicPolicy(torch.nn.Module):

@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from . import distributed, presets
 from .bootstrap import DEFAULT_MODE, MODES
 from .errors import UsageError, exit_on_usage_error
 from .session import (add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
@@ -31,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "default), approx (rsl-rl's V(s_t) stand-in) or off")
     parser.add_argument("--resume", default=None, metavar="RUN",
                         help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file")
+    parser.add_argument("--distributed", action="store_true",
+                        help="one process per GPU, launched with torchrun (--num_envs is per process); "
+                        f"e.g. {distributed.TORCHRUN_HINT}")
     parser.add_argument("--curriculum-snapshots", "--curriculum_snapshots", dest="curriculum_snapshots", default="",
                         metavar="IT,IT,...", help="rough tasks: iterations (0-based) at which to save the robots per "
                         "(terrain type, level) heatmap to <run>/curriculum/ (e.g. 0,500,1000; plot them with "
@@ -55,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     args, overrides = parse(build_parser(), argv)
     check_agent(args.agent)
     check_task(args.task)
-    device = resolve_device(args.device)
+    rank = distributed.from_environment(args.distributed)
+    device = resolve_device(args.device) if rank is None else distributed.device_for(rank, args.device)
     num_envs = resolve_num_envs(args.num_envs, device)
     if args.timeout_bootstrap not in MODES:
         raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
@@ -71,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         if resume_agent != args.agent:
             raise UsageError(f"'{resume}' is a {resume_agent} checkpoint; resume it with --agent {resume_agent}")
 
-    session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides)
+    session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides, preset=args.preset)
     session.curriculum_snapshots = snapshots
+    if rank is not None:
+        distributed.init_process_group(rank, device)
+        distributed.offset_seeds(session, rank)
     # the exact bootstrap needs the observation the env computes before its automatic reset
     session.env_cfg.compute_final_obs = args.timeout_bootstrap == "exact"
     if args.agent == "rsl_rl":
@@ -83,26 +91,43 @@ def main(argv: list[str] | None = None) -> int:
         from . import skrl_backend as backend
     iterations = args.max_iterations or default_iterations
 
-    log_dir = (LOG_ROOT / args.agent / args.task / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")).resolve()
-    print(f"[train] task {args.task} | agent {args.agent} | device {device} | {num_envs} envs"
-          f"{' (default for ' + device + ')' if args.num_envs is None else ''} | {iterations} iterations | "
-          f"time-out bootstrap {args.timeout_bootstrap}"
-          f"{' | resume ' + str(resume) if resume else ''}", flush=True)
-    print(f"[train] logs: {log_dir}", flush=True)
+    # every rank names the same run folder: rank 0's timestamp
+    log_dir = distributed.broadcast_from_main(
+        (LOG_ROOT / args.agent / args.task / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")).resolve())
+    resolved = presets.summary(args.preset, {
+        "task": args.task, "agent": args.agent, "device": device, "num_envs": num_envs, "max_iterations": iterations,
+        "seed": session.env_cfg.seed, "timeout_bootstrap": args.timeout_bootstrap,
+        "processes": 1 if rank is None else rank.world_size, "resume": None if resume is None else str(resume),
+    }, session.overrides)
+    if not distributed.is_main_process():
+        print(f"[train] rank {rank.rank}/{rank.world_size} on {device}: {num_envs} envs, seed {session.env_cfg.seed} "
+              "(rank 0 writes logs and checkpoints)", flush=True)
+    else:
+        print(f"[train] task {args.task} | agent {args.agent} | device {device} | {num_envs} envs"
+              f"{' (default for ' + device + ')' if args.num_envs is None else ''}"
+              f"{f' per process x {rank.world_size} processes' if rank is not None else ''} | {iterations} iterations"
+              f" | time-out bootstrap {args.timeout_bootstrap}"
+              f"{' | resume ' + str(resume) if resume else ''}", flush=True)
+        print(f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}",
+              flush=True)
+        print(f"[train] logs: {log_dir}", flush=True)
 
-    from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
+        from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
 
-    write_run_manifest(str(log_dir), library=args.agent, task=args.task,
-                       metadata={"agent": f"{args.agent}_cfg_entry_point", "timeout_bootstrap": args.timeout_bootstrap})
-    dump_train_configs(str(log_dir), session.env_cfg, session.agent_cfg)
-    with running_env(session):
+        write_run_manifest(str(log_dir), library=args.agent, task=args.task,
+                           metadata={"agent": f"{args.agent}_cfg_entry_point",
+                                     "timeout_bootstrap": args.timeout_bootstrap})
+        dump_train_configs(str(log_dir), session.env_cfg, session.agent_cfg)
+        presets.write_summary(log_dir / "resolved_config.yaml", resolved)
+    with running_env(session), distributed.process_group_closed_after():
         try:
             checkpoint = backend.train(session, str(log_dir), iterations, resume, f"{args.task} {args.agent}",
                                        args.timeout_bootstrap)
         except KeyboardInterrupt as exc:
             print(f"\n[train] interrupted: saved checkpoint {exc}", flush=True)
             return 130
-    print(f"[train] done: checkpoint {checkpoint}", flush=True)
+    print(f"[train] done: checkpoint {checkpoint}" if checkpoint else "[train] done (rank 0 wrote the checkpoint)",
+          flush=True)
     return 0
 
 

@@ -1,0 +1,172 @@
+"""Run presets: ``--preset NAME`` reads ``config/NAME.yaml`` (or a ``.yaml`` path) before the command line.
+
+A preset file is a YAML mapping of
+
+* ``task``, ``agent``, ``num_envs``, ``max_iterations``, ``device``, ``seed``, ``timeout_bootstrap``: new
+  defaults for the command-line flags of the same name;
+* ``env.<field>`` and ``agent.<field>`` keys (dotted, or nested mappings under ``env``/``agent``): Isaac Lab's
+  Hydra-style ``key=value`` overrides;
+* ``rsl_rl:`` and ``skrl:`` sections of ``agent.<field>`` keys that apply to that backend only (their agent
+  configs have different fields, e.g. the rollout length is ``agent.num_steps_per_env`` for rsl-rl and
+  ``agent.agent.rollouts`` for skrl).
+
+Flags given on the command line and ``key=value`` arguments win over the preset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UsageError
+
+PRESET_DIR = Path(__file__).resolve().parents[4] / "config"
+"""``config/`` at the repository root (the project is installed in editable mode, also in the Docker image)."""
+
+FLAG_KEYS = ("task", "agent", "num_envs", "max_iterations", "device", "seed", "timeout_bootstrap")
+BACKEND_SECTIONS = ("rsl_rl", "skrl")
+CONFIG_ROOTS = ("env", "agent")
+
+
+@dataclass
+class Preset:
+    """A preset file's content, split into flag defaults and config overrides."""
+
+    name: str
+    path: Path | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    backend_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def available() -> list[str]:
+    """Names of the presets in ``config/``."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            _flatten(f"{prefix}.{key}", sub, out)
+    else:
+        out[prefix] = value
+
+
+def _config_keys(data: Mapping, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if str(key).split(".")[0] not in CONFIG_ROOTS:
+            raise UsageError(f"{where}: unknown key '{key}'; a preset sets {', '.join(FLAG_KEYS)}, "
+                             f"env.* / agent.* config fields, or {' / '.join(BACKEND_SECTIONS)} sections")
+        _flatten(str(key), value, out)
+    return out
+
+
+def load(spec: str) -> Preset:
+    """Read the preset ``spec``: a name in ``config/`` or a path to a ``.yaml`` file."""
+    path = Path(spec) if spec.endswith((".yaml", ".yml")) else PRESET_DIR / f"{spec}.yaml"
+    if not path.is_file():
+        raise UsageError(f"unknown preset '{spec}'; choose one of: {', '.join(available())} "
+                         f"(files in {PRESET_DIR}) or pass a .yaml file")
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"preset file '{path}' is not valid YAML ({exc}); fix it") from None
+    if not isinstance(data, Mapping):
+        raise UsageError(f"preset file '{path}' must hold a mapping of keys to values")
+    preset = Preset(name=path.stem, path=path)
+    config: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in FLAG_KEYS:
+            preset.flags[key] = value
+        elif key in BACKEND_SECTIONS:
+            if not isinstance(value, Mapping):
+                raise UsageError(f"preset '{path}': section '{key}' must be a mapping of agent.* keys")
+            preset.backend_overrides[key] = _config_keys(value, f"preset '{path}', section {key}")
+        else:
+            config[key] = value
+    preset.overrides = _config_keys(config, f"preset '{path}'")
+    return preset
+
+
+def apply_flag_defaults(parser: argparse.ArgumentParser, preset: Preset) -> None:
+    """Make the preset's flag values the parser's defaults, so flags given on the command line still win."""
+    known = {action.dest for action in parser._actions}
+    parser.set_defaults(**{key: value for key, value in preset.flags.items() if key in known})
+
+
+def override_value(value: Any) -> str:
+    """A YAML value written as the right-hand side of a Hydra ``key=value`` override."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def merged_overrides(preset: Preset | None, agent: str, command_line: Sequence[str]) -> list[str]:
+    """The preset's overrides for ``agent``, then the command line's: one ``key=value`` per key, the latter winning."""
+    merged: dict[str, str] = {}
+    if preset is not None:
+        for key, value in {**preset.overrides, **preset.backend_overrides.get(agent, {})}.items():
+            merged[key] = override_value(value)
+    for token in command_line:
+        key, value = token.split("=", 1)
+        merged.pop(key, None)  # re-insert: the command line's order comes last
+        merged[key] = value
+    return [f"{key}={value}" for key, value in merged.items()]
+
+
+def _has_path(obj: Any, parts: list[str]) -> bool:
+    for part in parts:
+        if isinstance(obj, Mapping):
+            if part not in obj:
+                return False
+            obj = obj[part]
+        elif isinstance(obj, (list, tuple)) and part.isdigit():
+            if int(part) >= len(obj):
+                return False
+            obj = obj[int(part)]
+        elif hasattr(obj, part):
+            obj = getattr(obj, part)
+        else:
+            return False
+    return True
+
+
+def check_override_keys(task: str, env_cfg: Any, agent_cfg: Any, agent: str, overrides: Sequence[str]) -> None:
+    """Reject ``env.*``/``agent.*`` overrides naming no field of the default configs.
+
+    Isaac Lab adds a misspelt key as a new, unused attribute without a word; here it is an error.
+    """
+    roots = {"env": env_cfg, "agent": agent_cfg}
+    for token in overrides:
+        key = token.split("=", 1)[0]
+        parts = key.split(".")
+        if parts[0] in roots and len(parts) > 1 and not _has_path(roots[parts[0]], parts[1:]):
+            raise UsageError(f"config key '{key}' does not exist in the {parts[0]} config of {task} with --agent "
+                             f"{agent}; check its spelling (params/{parts[0]}.yaml of a run lists the fields)")
+
+
+def summary(preset: Preset | None, settings: Mapping[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """The resolved run settings: what ``resolved_config.yaml`` holds and the start of a run prints."""
+    return {
+        "preset": None if preset is None else preset.name,
+        "preset_file": None if preset is None or preset.path is None else str(preset.path),
+        **settings,
+        "overrides": dict(token.split("=", 1) for token in overrides),
+    }
+
+
+def format_summary(resolved: Mapping[str, Any]) -> str:
+    """``resolved`` as indented YAML lines for the console."""
+    text = yaml.safe_dump(dict(resolved), sort_keys=False, default_flow_style=False).rstrip()
+    return "\n".join(f"  {line}" for line in text.splitlines())
+
+
+def write_summary(path: Path, resolved: Mapping[str, Any]) -> None:
+    """Save ``resolved`` as YAML (``resolved_config.yaml`` in the run folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(dict(resolved), sort_keys=False, default_flow_style=False))

@@ -1,0 +1,276 @@
+"""``scripts/benchmark.py``: throughput vs number of robots and where an iteration's time goes.
+
+For each robot count, a few rsl-rl PPO iterations of the task (untrained policy, the training loop
+as ``train.py`` runs it) are timed by phase: **physics** (the env's decimation loop: actuator model,
+writes to the simulator, simulator steps, sensor and state updates), **MDP** (the rest of the env
+step: observations, rewards, terminations, resets, commands), **inference** (the policy's actions),
+**learning** (returns and the PPO update) and **other** (rollout storage, bookkeeping). The first
+iteration warms up (kernel compilation, allocations) and is left out. Each measurement runs in a
+fresh process. With ``--stock`` (the default on CPU) the same is measured, in the same run, for
+Isaac Lab's stock velocity env (``IsaacContrib-Velocity-Rough-AnymalC``) on our ANYmal C and our
+terrain, and our per-step cost is printed as a ratio to it. Writes ``benchmark.{json,csv,png,md}``
+and appends one row per robot count to ``docs/benchmarks.md`` naming the device.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import io
+import json
+import multiprocessing
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from ..train.errors import UsageError, exit_on_usage_error
+from ..train.session import check_task, parse, resolve_device, set_cpu_threads
+from ..train.train_main import parse_int_list
+from .outputs import device_name, output_dir, pyplot, report_header, write_csv
+
+STOCK_TASK = "IsaacContrib-Velocity-Rough-AnymalC"
+PHASES = ("physics", "mdp", "inference", "learning", "other")
+CPU_NUM_ENVS, CUDA_NUM_ENVS = (16, 64), (512, 1024, 2048, 4096, 8192)
+DOCS_TABLE = Path("docs") / "benchmarks.md"
+DOCS_HEADER = """# Benchmarks
+
+Rows appended by `scripts/benchmark.py` (one per robot count and run). Times are per PPO iteration
+(robots x steps per robot env steps plus one update), averaged over the measured iterations.
+`vs stock` is our env step time (physics + MDP) divided by that of Isaac Lab's stock velocity env on
+the same robot and terrain, measured in the same run (CPU only).
+
+| date | device | task | robots | steps | env-steps/s (collect) | env-steps/s (train) | iteration [s] | physics | MDP | inference | learning | other | vs stock |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+"""
+
+
+class PhaseTimer:
+    """Wall time spent in instrumented methods, summed per phase (on CUDA synchronised around each call)."""
+
+    def __init__(self, device: str) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self.cuda = device.startswith("cuda")
+
+    def _sync(self) -> None:
+        if self.cuda:
+            import torch
+            import warp as wp
+
+            torch.cuda.synchronize()
+            wp.synchronize()
+
+    def wrap(self, owner, name: str, phase: str) -> None:
+        """Replace ``owner.name`` (a bound method) by a timed call that adds its duration to ``phase``."""
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            self._sync()
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self._sync()
+                self.totals[phase] += time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+
+def stock_session(ours):
+    """Isaac Lab's stock rough velocity env config with our robot, terrain, device, size and seed."""
+    import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)
+    from isaaclab_tasks.utils import resolve_task_config
+
+    from ..robots import ANYMAL_C_CFG
+    from ..train.session import Session
+
+    env_cfg, _ = resolve_task_config(STOCK_TASK, None, overrides=[])
+    env_cfg.scene.robot = ANYMAL_C_CFG.replace(prim_path="{ENV_REGEX_NS}/Robot")  # Isaac Lab's is on the asset server
+    env_cfg.scene.terrain.terrain_generator = ours.env_cfg.scene.terrain.terrain_generator
+    env_cfg.scene.terrain.visual_material = None  # offline: no MDL
+    env_cfg.scene.sky_light = None  # offline: no HDR sky
+    env_cfg.sim.device = ours.env_cfg.sim.device
+    env_cfg.scene.num_envs = ours.env_cfg.scene.num_envs
+    env_cfg.seed = ours.env_cfg.seed
+    env_cfg.compute_final_obs = ours.env_cfg.compute_final_obs
+    return Session(STOCK_TASK, "rsl_rl", ours.device, env_cfg, ours.agent_cfg)
+
+
+def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: str, overrides: list[str]) -> dict:
+    """Time ``iterations`` PPO iterations of ``task`` (``env_kind="ours"``) or of the stock env (``"stock"``).
+
+    Returns seconds per iteration (mean over all but the first) in total and per phase of :data:`PHASES`.
+    """
+    set_cpu_threads()
+    from ..train.rsl_rl_backend import _runner
+    from ..train.session import resolve_configs, running_env
+
+    session = resolve_configs(task, "rsl_rl", device, num_envs, 0, overrides)
+    session.env_cfg.compute_final_obs = True  # train.py's default time-out bootstrap (exact) needs it
+    if env_kind == "stock":
+        session = stock_session(session)
+    timer = PhaseTimer(device)
+    marks: list[tuple[float, dict[str, float]]] = []
+    with running_env(session):
+        with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
+            runner, _ = _runner(session, None)
+        base = session.env.unwrapped
+        for owner, name in ((base.action_manager, "apply_action"), (base.scene, "write_data_to_sim"),
+                            (base.sim, "step"), (base.scene, "update")):
+            timer.wrap(owner, name, "physics")
+        timer.wrap(runner.env, "step", "env_step")
+        timer.wrap(runner.alg, "act", "inference")
+        timer.wrap(runner.alg, "compute_returns", "learning")
+        timer.wrap(runner.alg, "update", "learning")
+        log = runner.logger.log
+
+        def mark(**kwargs) -> None:
+            marks.append((time.perf_counter(), dict(timer.totals)))
+            with contextlib.redirect_stdout(io.StringIO()):
+                log(**kwargs)
+
+        runner.logger.log = mark
+        marks.append((time.perf_counter(), {}))
+        runner.learn(iterations, init_at_random_ep_len=True)
+        steps = runner.cfg["num_steps_per_env"]
+    first = 1 if len(marks) > 2 else 0  # leave out the warm-up iteration when there is another
+    (t0, a), (t1, b) = marks[first], marks[-1]
+    n = len(marks) - 1 - first
+    per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
+    iteration = (t1 - t0) / n
+    result = {"env": env_kind, "task": session.task, "device": device, "device_name": device_name(device),
+              "num_envs": num_envs, "steps_per_env": steps, "measured_iterations": n, "iteration_s": iteration,
+              "physics_s": per["physics"], "mdp_s": per["env_step"] - per["physics"],
+              "inference_s": per["inference"], "learning_s": per["learning"]}
+    result["other_s"] = iteration - per["env_step"] - per["inference"] - per["learning"]
+    result["collect_steps_per_s"] = num_envs * steps / (iteration - per["learning"])
+    result["train_steps_per_s"] = num_envs * steps / iteration
+    return result
+
+
+def measure_in_fresh_process(*args) -> dict:
+    """:func:`measure` in a new ``spawn`` process: one simulation per process keeps the runs independent."""
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(measure, *args).result()
+
+
+def plot(rows: list[dict], path: Path, title: str) -> None:
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
+    for kind in dict.fromkeys(r["env"] for r in rows):
+        mine = [r for r in rows if r["env"] == kind]
+        label = "ours" if kind == "ours" else f"stock ({STOCK_TASK})"
+        left.plot([r["num_envs"] for r in mine], [r["collect_steps_per_s"] for r in mine], "o-",
+                  label=f"{label}, collection")
+        left.plot([r["num_envs"] for r in mine], [r["train_steps_per_s"] for r in mine], "s--",
+                  label=f"{label}, with learning")
+    left.set_xscale("log", base=2)
+    left.set_xlabel("robots")
+    left.set_ylabel("env-steps/s")
+    left.grid(alpha=0.3)
+    left.legend(fontsize=8)
+    ours = [r for r in rows if r["env"] == "ours"]
+    labels = [str(r["num_envs"]) for r in ours]
+    bottom = [0.0] * len(ours)
+    for phase in PHASES:
+        values = [r[f"{phase}_s"] for r in ours]
+        right.bar(labels, values, bottom=bottom, label=phase)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    right.set_xlabel("robots")
+    right.set_ylabel("seconds per PPO iteration")
+    right.set_title("ours: time per iteration by phase")
+    right.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                                     epilog="Extra key=value arguments are config overrides of our task, as for "
+                                     "train.py (e.g. agent.num_steps_per_env=8).")
+    parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
+    parser.add_argument("--num_envs", default=None,
+                        help=f"comma-separated robot counts (default: {','.join(map(str, CUDA_NUM_ENVS))} on CUDA, "
+                        f"{','.join(map(str, CPU_NUM_ENVS))} on CPU)")
+    parser.add_argument("--iterations", type=int, default=4,
+                        help="PPO iterations per robot count, the first one left out (default: %(default)s)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
+    parser.add_argument("--stock", choices=("auto", "on", "off"), default="auto",
+                        help="also measure Isaac Lab's stock velocity env (default auto: on CPU only)")
+    parser.add_argument("--docs", default=str(DOCS_TABLE),
+                        help="markdown table to append the results to (default: %(default)s; '' for none)")
+    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/benchmark/<timestamp>/)")
+    return parser
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args, overrides = parse(build_parser(), argv)
+    check_task(args.task)
+    device = resolve_device(args.device)
+    counts = (parse_int_list(args.num_envs, "--num_envs", 1) if args.num_envs
+              else CUDA_NUM_ENVS if device.startswith("cuda") else CPU_NUM_ENVS)
+    if args.iterations < 1 or not counts:
+        raise UsageError(f"--iterations must be at least 1 and --num_envs name a count (got {args.iterations})")
+    stock = args.stock == "on" or (args.stock == "auto" and device == "cpu")
+    out = output_dir("benchmark", args.out)
+    rows = []
+    for n in counts:
+        for kind in ("ours", "stock") if stock else ("ours",):
+            print(f"[benchmark] {kind}: {n} robots, {args.iterations} iterations on {device} ...", flush=True)
+            rows.append(measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides))
+            r = rows[-1]
+            print(f"[benchmark] {kind} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
+                  f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
+                  + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES), flush=True)
+    for r in rows:
+        stock_row = next((s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"]), None)
+        r["step_cost_vs_stock"] = ((r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
+                                   if stock_row and r["env"] == "ours" else None)
+
+    (out / "benchmark.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    write_csv(out / "benchmark.csv", rows)
+    title = f"{args.task}, rsl_rl, {device_name(device)}"
+    plot(rows, out / "benchmark.png", title)
+    ours = [r for r in rows if r["env"] == "ours"]
+    table = []
+    for r in ours:
+        shares = " | ".join(f"{r[f'{p}_s'] / r['iteration_s']:.0%}" for p in PHASES)
+        ratio = f"{r['step_cost_vs_stock']:.2f}" if r["step_cost_vs_stock"] is not None else "-"
+        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {args.task} | {r['num_envs']} | "
+                     f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
+                     f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
+    header_rows = DOCS_HEADER.strip().splitlines()[-2:]
+    lines = report_header("Throughput and time per iteration", "benchmark.py", argv, device)
+    lines += header_rows + table + [""]
+    if stock:
+        lines.append("Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
+                     "terrain and process run:")
+        lines.append("")
+        for r in ours:
+            s = next(s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"])
+            lines.append(f"* {r['num_envs']} robots: ours {r['physics_s'] + r['mdp_s']:.3f} s (physics "
+                         f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
+                         f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio "
+                         f"{r['step_cost_vs_stock']:.2f}")
+        lines.append("")
+    lines += ["![benchmark](benchmark.png)", ""]
+    (out / "benchmark.md").write_text("\n".join(lines), encoding="utf-8")
+    if args.docs:
+        docs = Path(args.docs)
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        if not docs.exists():
+            docs.write_text(DOCS_HEADER, encoding="utf-8")
+        with docs.open("a", encoding="utf-8") as f:
+            f.write("\n".join(table) + "\n")
+    print("\n".join(lines[8:-2]))
+    print(f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}" + (f" and a row in {args.docs}" if args.docs else ""),
+          flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,17 +11,20 @@ from __future__ import annotations
 import math
 
 from isaaclab.assets import ArticulationCfg
+from isaaclab.managers import CurriculumTermCfg as CurrTerm
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
+from isaaclab.sim import RigidBodyMaterialCfg
 from isaaclab.utils import configclass
+from isaaclab.utils.noise import UniformNoiseCfg
 from isaaclab_tasks.core.velocity.velocity_env_cfg import LocomotionVelocityRoughEnvCfg
 
 from .. import mdp
 from ..device import default_device, default_num_envs
 from ..terrains import FLAT_TERRAIN_CFG, ROUGH_TERRAIN_CFG
 
-# legged_gym observation scales (obs = scale * quantity; noise is given in physical units before scaling)
+# legged_gym observation scales: obs = scale * quantity (terms not named here have scale 1)
 OBS_SCALES = {
     "base_lin_vel": 2.0,
     "base_ang_vel": 0.25,
@@ -29,7 +32,19 @@ OBS_SCALES = {
     "joint_vel": 0.05,
     "height_scan": 5.0,
 }
+# legged_gym noise (noise_scales x noise_level 1) in physical units: U(-n, n) is added before scaling
+OBS_NOISE = {
+    "base_lin_vel": 0.1,  # m/s
+    "base_ang_vel": 0.2,  # rad/s
+    "projected_gravity": 0.05,
+    "joint_pos": 0.01,  # rad
+    "joint_vel": 1.5,  # rad/s
+    "height_scan": 0.1,  # m
+}
 CLIP_OBSERVATIONS = 100.0
+"""legged_gym clips every scaled observation to +-100 (Isaac Lab clips before scaling: +-100 / scale)."""
+FRICTION_RANGE = (0.5, 1.25)
+"""Friction coefficient of each robot, drawn once per robot at start-up."""
 
 
 @configclass
@@ -60,28 +75,44 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         self.scene.terrain.max_init_terrain_level = 5
         self.scene.terrain.visual_material = None
         self.scene.sky_light = None
+        # MuJoCo (Newton) gives a contact the larger friction of its two shapes (PhysX: combine mode "max"),
+        # so the ground has none of its own and each contact has the robot's sampled friction
+        self.scene.terrain.physics_material = self.scene.terrain.physics_material.replace(
+            static_friction=0.0, dynamic_friction=0.0, friction_combine_mode="max"
+        )
+        self.sim.physics_material = RigidBodyMaterialCfg(static_friction=1.0, dynamic_friction=1.0)
+        # contact = force above 1 N (legged_gym's air-time contact); Newton's sensor default is any force
+        self.scene.contact_forces.force_threshold = 1.0
 
-        # -- observations: legged_gym scales and clipping
+        # -- observations: legged_gym scales, noise (physical units) and clipping (+-100 after scaling)
         policy = self.observations.policy
-        for name, scale in OBS_SCALES.items():
-            term = getattr(policy, name)
-            if term is not None:
+        for name in policy.to_dict():
+            term = getattr(policy, name, None)
+            if not hasattr(term, "func"):
+                continue
+            scale = OBS_SCALES.get(name, 1.0)
+            if name in OBS_SCALES:
                 term.scale = scale
-        for name in ("base_lin_vel", "base_ang_vel", "projected_gravity", "velocity_commands", "joint_pos",
-                     "joint_vel", "actions"):
-            getattr(policy, name).clip = (-CLIP_OBSERVATIONS, CLIP_OBSERVATIONS)
+            term.noise = UniformNoiseCfg(n_min=-OBS_NOISE[name], n_max=OBS_NOISE[name]) if name in OBS_NOISE else None
+            if name != "height_scan":  # the scan is clipped to +-1 m before scaling (legged_gym alike)
+                bound = CLIP_OBSERVATIONS / max(scale if isinstance(scale, tuple) else (scale,))
+                term.clip = (-bound, bound)
 
-        # -- commands: heading mode, resampled every 10 s, |v| <= 1 m/s, yaw rate clipped to 1 rad/s
-        cmd = self.commands.base_velocity
-        cmd.resampling_time_range = (10.0, 10.0)
-        cmd.heading_command = True
-        cmd.heading_control_stiffness = 0.5
-        cmd.rel_heading_envs = 1.0
-        cmd.ranges.lin_vel_x = (-1.0, 1.0)
-        cmd.ranges.lin_vel_y = (-1.0, 1.0)
-        cmd.ranges.ang_vel_z = (-1.0, 1.0)
-        cmd.ranges.heading = (-math.pi, math.pi)
-        cmd.debug_vis = False
+        # -- commands: heading mode, resampled every 10 s, |v| <= 1 m/s, yaw rate clipped to 1 rad/s,
+        #    linear commands of at most 0.2 m/s zeroed (instead of Isaac Lab's random standing robots)
+        self.commands.base_velocity = mdp.ZeroSlowVelocityCommandCfg(
+            asset_name="robot",
+            zero_below=0.2,
+            rel_standing_envs=0.0,
+            resampling_time_range=(10.0, 10.0),
+            heading_command=True,
+            heading_control_stiffness=0.5,
+            rel_heading_envs=1.0,
+            debug_vis=False,
+            ranges=mdp.ZeroSlowVelocityCommandCfg.Ranges(
+                lin_vel_x=(-1.0, 1.0), lin_vel_y=(-1.0, 1.0), ang_vel_z=(-1.0, 1.0), heading=(-math.pi, math.pi)
+            ),
+        )
 
         # -- rewards: legged_gym weights (before x dt)
         rew = self.rewards
@@ -90,7 +121,7 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         rew.lin_vel_z_l2.weight = -2.0
         rew.ang_vel_xy_l2.weight = -0.05
         rew.dof_torques_l2.weight = -1.0e-5
-        rew.dof_acc_l2.weight = -2.5e-7
+        rew.dof_acc_l2 = RewTerm(func=mdp.joint_acc_l2_policy_step, weight=-2.5e-7)
         rew.action_rate_l2.weight = -0.01
         rew.feet_air_time.weight = 1.0
         rew.feet_air_time.params["threshold"] = 0.5
@@ -99,10 +130,16 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         rew.flat_orientation_l2 = None
         rew.dof_pos_limits = None
 
-        # -- randomisation: friction U(0.5, 1.25), base mass +-5 kg, pushes to +-1 m/s every 15 s
+        # -- curriculum: legged_gym's game-inspired terrain curriculum, mean level per type logged
+        self.curriculum.terrain_levels = CurrTerm(func=mdp.terrain_levels_by_type)
+
+        # -- randomisation: one friction per robot U(0.5, 1.25), base mass +-5 kg, pushes to +-1 m/s every 15 s
         ev = self.events
-        ev.physics_material.params["static_friction_range"] = (0.5, 1.25)
-        ev.physics_material.params["dynamic_friction_range"] = (0.5, 1.25)
+        ev.physics_material = EventTerm(
+            func=mdp.randomize_robot_friction,
+            mode="startup",
+            params={"asset_cfg": SceneEntityCfg("robot", body_names=".*"), "friction_range": FRICTION_RANGE},
+        )
         ev.add_base_mass = EventTerm(
             func=mdp.randomize_rigid_body_mass,
             mode="startup",
@@ -114,9 +151,17 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         )
         ev.base_com = None
         ev.base_external_force_torque = None
-        ev.reset_base.params["pose_range"] = {"x": (-1.0, 1.0), "y": (-1.0, 1.0), "yaw": (-math.pi, math.pi)}
-        ev.push_robot.interval_range_s = (15.0, 15.0)
-        ev.push_robot.params["velocity_range"] = {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}
+        # reset: +-1 m around the tile centre, base velocities U(-0.5, 0.5), no yaw (legged_gym keeps the
+        # initial orientation; the heading command supplies the turning)
+        ev.reset_base.params["pose_range"] = {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}
+        # all robots pushed at once every 15 s (a global clock as legged_gym), base v_xy set to U(-1, 1) m/s
+        ev.push_robot = EventTerm(
+            func=mdp.push_by_replacing_velocity,
+            mode="interval",
+            interval_range_s=(15.0, 15.0),
+            is_global_time=True,
+            params={"velocity_range": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}},
+        )
 
     def use_robot(self, robot: ArticulationCfg, *, base: str, feet: str, penalized: list[str]) -> None:
         """Put ``robot`` in the scene and name the bodies the contact terms use (regexes on body names).

@@ -1,0 +1,44 @@
+"""legged_gym's game-inspired terrain curriculum (Isaac Lab's ``terrain_levels_vel``) with per-type logging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from isaaclab.managers import CurriculumTermCfg, ManagerTermBase, SceneEntityCfg
+from isaaclab_tasks.core.velocity.mdp import terrain_levels_vel
+
+from ..terrains.layout import column_types
+
+
+class terrain_levels_by_type(ManagerTermBase):
+    """Move robots between terrain levels at reset and report the mean level per terrain type.
+
+    The update is Isaac Lab's :func:`terrain_levels_vel`, which is legged_gym's rule: a robot whose base
+    ended farther than half a tile (4 m) from its tile centre goes one level up; one that covered less
+    than half of ``||command_xy|| * episode length`` goes one level down; robots that solve the top level
+    go to a random level; levels never go below 0.
+
+    Returns a dict that Isaac Lab puts in ``extras["log"]`` as ``Curriculum/<term name>/<key>`` (so any
+    runner logs it): ``mean`` (all robots) and ``<type>`` (mean level of that type's robots). The full
+    robots-per-(type, level) distribution is logged by the training progress
+    (:class:`~ext_walk_minutes.studies.curriculum.CurriculumLog`).
+    """
+
+    def __init__(self, cfg: CurriculumTermCfg, env) -> None:
+        super().__init__(cfg, env)
+        terrain = env.scene.terrain
+        generator_cfg = terrain.cfg.terrain_generator
+        names = column_types(generator_cfg)
+        self.type_names = list(dict.fromkeys(names))
+        column_type = torch.tensor([self.type_names.index(n) for n in names], device=env.device)
+        self._env_type = column_type[terrain.terrain_types]  # robots keep their column for the whole run
+
+    def __call__(self, env, env_ids: Sequence[int], asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> dict:
+        log = {"mean": terrain_levels_vel(env, env_ids, asset_cfg)}
+        levels = env.scene.terrain.terrain_levels
+        for i, name in enumerate(self.type_names):
+            mine = levels[self._env_type == i]
+            if mine.numel():
+                log[name] = mine.float().mean()
+        return log

@@ -1,4 +1,4 @@
-"""ANYmal C: our authored USD (no simulator) and the robot in Isaac Lab on Newton MJWarp, CPU, offline."""
+"""ANYmal C: our authored description and USD (no simulator)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
 from pxr import Gf, Usd, UsdPhysics
 
 from ext_walk_minutes.robots import ANYMAL_C, ANYMAL_C_CFG
@@ -108,149 +107,4 @@ def test_usd_cache_reused_and_rebuilt(tmp_path, monkeypatch):
     assert UsdPhysics.MassAPI(changed_stage.GetPrimAtPath("/anymal_c/base")).GetMassAttr().Get() == pytest.approx(30.0)
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temp files left behind
 
-
-# --------------------------------------------------------------------------------------------------
-# Simulation: Isaac Lab + Newton MJWarp on CPU
-# --------------------------------------------------------------------------------------------------
-
-SETTLE_STEPS = 400  # 2 s at dt = 5 ms
-
-
-@pytest.fixture(scope="module")
-def standing() -> dict[str, torch.Tensor | list[str]]:
-    """:func:`measure_standing` in a fresh process: the simulator must not inherit state from the
-    environments other tests built in this one (after them the DC-motor robot settled 15 cm lower)."""
-    import concurrent.futures
-    import multiprocessing
-
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(measure_standing).result(timeout=600)
-
-
-def measure_standing() -> dict[str, torch.Tensor | list[str]]:
-    """Spawn two ANYmal C per env on flat ground, hold the default pose for 2 s, return measurements.
-
-    ``robot`` is the shipped cfg (ANYdrive DC motor, Kp 40). ``stiff`` is the same USD held by a stiff
-    implicit PD: with Kp 40 the stance sags by tau/Kp (KFE ~28 N m -> ~0.7 rad), so only a stiff
-    hold can check the kinematic standing height of 0.549 m.
-    """
-    torch.set_num_threads(1)
-    import isaaclab.sim as sim_utils
-    from isaaclab.actuators import ImplicitActuatorCfg
-    from isaaclab.scene import InteractiveScene, InteractiveSceneCfg
-    from isaaclab.sensors import ContactSensorCfg
-    from isaaclab.terrains import HfRandomUniformTerrainCfg, TerrainGeneratorCfg, TerrainImporterCfg
-    from isaaclab.utils import replace
-    from isaaclab_tasks.core.velocity.velocity_env_cfg import RoughPhysicsCfg
-
-    stiff_actuator = ImplicitActuatorCfg(
-        joint_names_expr=[".*"], stiffness=2000.0, damping=40.0, armature=0.01, effort_limit_sim=500.0
-    )
-    scene_cfg = InteractiveSceneCfg(num_envs=2, env_spacing=3.0)
-    # A tiny-noise height field: offline (no asset-server plane) and accepted by MJWarp (a flat mesh is not).
-    scene_cfg.terrain = TerrainImporterCfg(
-        prim_path="/World/ground",
-        terrain_type="generator",
-        terrain_generator=TerrainGeneratorCfg(
-            size=(3.0, 3.0),
-            num_rows=1,
-            num_cols=2,
-            sub_terrains={
-                "flat": HfRandomUniformTerrainCfg(
-                    proportion=1.0, noise_range=(0.0, 0.005), noise_step=0.005, border_width=0.25
-                )
-            },
-        ),
-        physics_material=sim_utils.RigidBodyMaterialCfg(static_friction=1.0, dynamic_friction=1.0),
-        visual_material=None,
-    )
-    scene_cfg.robot = replace(
-        ANYMAL_C_CFG,
-        prim_path="{ENV_REGEX_NS}/Robot",
-        init_state=replace(ANYMAL_C_CFG.init_state, pos=(0.0, -0.7, 0.6)),
-    )
-    scene_cfg.stiff = replace(
-        ANYMAL_C_CFG,
-        prim_path="{ENV_REGEX_NS}/Stiff",
-        init_state=replace(ANYMAL_C_CFG.init_state, pos=(0.0, 0.7, 0.6)),
-        actuators={"legs": stiff_actuator},
-    )
-    scene_cfg.feet = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Robot/.*FOOT")
-    scene_cfg.contacts = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Robot/[^/]*")  # stock velocity-task pattern
-    scene_cfg.stiff_contacts = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Stiff/[^/]*")
-
-    sim = sim_utils.SimulationContext(
-        sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=RoughPhysicsCfg().newton_mjwarp)
-    )
-    try:
-        scene = InteractiveScene(scene_cfg)
-        sim.reset()
-        robots = [scene["robot"], scene["stiff"]]
-        for robot in robots:  # what the env's reset events do: default state at the terrain origins
-            pose = robot.data.default_root_pose.torch.clone()
-            pose[:, :3] += scene.env_origins
-            robot.write_root_pose_to_sim_index(root_pose=pose)
-            robot.write_root_velocity_to_sim_index(root_velocity=robot.data.default_root_vel.torch.clone())
-            robot.write_joint_position_to_sim_index(position=robot.data.default_joint_pos.torch.clone())
-            robot.write_joint_velocity_to_sim_index(velocity=robot.data.default_joint_vel.torch.clone())
-        scene.reset()
-        dt = sim.get_physics_dt()
-        for _ in range(SETTLE_STEPS):
-            for robot in robots:
-                robot.actuators.target_command.set_position_index(value=robot.data.default_joint_pos.torch)
-            scene.write_data_to_sim()
-            sim.step(render=False)
-            scene.update(dt)
-
-        ground_z = scene.env_origins[:, 2]
-        robot, stiff = robots
-        return {
-            "joint_names": robot.joint_names,
-            "body_names": robot.body_names,
-            "body_mass": robot.data.body_mass.torch.clone(),
-            "base_inertia": robot.data.body_inertia.torch[:, 0].reshape(-1, 3, 3).clone(),
-            "height": robot.data.root_pos_w.torch[:, 2] - ground_z,
-            "gravity_z": robot.data.projected_gravity_b.torch[:, 2].clone(),
-            "stiff_height": stiff.data.root_pos_w.torch[:, 2] - ground_z,
-            "stiff_gravity_z": stiff.data.projected_gravity_b.torch[:, 2].clone(),
-            "feet_names": scene["feet"].sensor_names,
-            "feet_fz": scene["feet"].data.net_forces_w.torch[..., 2].clone(),
-            "contact_names": scene["contacts"].sensor_names,
-            "contact_force": scene["contacts"].data.net_forces_w.torch.norm(dim=-1),
-            "stiff_contact_names": scene["stiff_contacts"].sensor_names,
-            "stiff_contact_force": scene["stiff_contacts"].data.net_forces_w.torch.norm(dim=-1),
-        }
-    finally:
-        sim.clear_instance()
-
-
-def test_sim_mass_and_names(standing):
-    assert set(standing["joint_names"]) == JOINTS
-    assert set(FEET) <= set(standing["body_names"]) and len(standing["body_names"]) == 17
-    total = standing["body_mass"].sum(dim=-1)
-    assert torch.allclose(total, torch.full_like(total, MASS), rtol=0.02), total
-    # Newton takes body MassAPI diagonalInertia + principalAxes: the full tensor comes back
-    expected = torch.tensor(ANYMAL_C.body("base").inertial.tensor(), dtype=torch.float32)
-    assert torch.allclose(standing["base_inertia"], expected.expand_as(standing["base_inertia"]), atol=1e-4)
-
-
-def test_sim_stands_on_its_feet(standing):
-    # shipped actuator (Kp 40): upright, on four feet, but sagging below the nominal height
-    assert (standing["gravity_z"] < -0.95).all(), standing["gravity_z"]
-    assert ((standing["height"] > 0.30) & (standing["height"] < STAND_HEIGHT + 0.03)).all(), standing["height"]
-    assert sorted(standing["feet_names"]) == sorted(FEET)
-    fz = standing["feet_fz"]
-    weight = standing["body_mass"].sum(dim=-1) * 9.81
-    assert (fz > 0.1 * weight[:, None]).all(), fz  # each foot carries load
-    assert torch.allclose(fz.sum(dim=-1), weight, rtol=0.1), (fz.sum(dim=-1), weight)
-    for key in ("contact", "stiff_contact"):  # nothing but the feet touches anything (ground or self)
-        not_feet = [i for i, n in enumerate(standing[f"{key}_names"]) if not n.endswith("FOOT")]
-        assert len(not_feet) == 13
-        assert (standing[f"{key}_force"][:, not_feet] < 1.0).all(), standing[f"{key}_force"]
-
-
-def test_sim_standing_height_at_default_pose(standing):
-    assert (standing["stiff_gravity_z"] < -0.95).all(), standing["stiff_gravity_z"]
-    assert torch.allclose(
-        standing["stiff_height"], torch.full_like(standing["stiff_height"], STAND_HEIGHT), atol=0.03
-    ), standing["stiff_height"]
+# In the simulator (mass, joints, feet, standing height, self-contacts): test_robot_standing.py, all robots.

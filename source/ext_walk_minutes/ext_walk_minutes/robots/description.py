@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -228,24 +228,33 @@ def mirrored_legs(
     bodies: Sequence[Body],
     joints: Sequence[Joint],
     legs: Mapping[str, tuple[int, int]] = ANYMAL_LEGS,
-    mirror_x: bool = True,
+    mirror_x: bool | Collection[str] = True,
     overrides: Mapping[str, Mapping[str, object]] | None = None,
 ) -> tuple[tuple[Body, ...], tuple[Joint, ...]]:
     """Build all legs from one leg whose names contain ``{leg}`` (e.g. ``"{leg}_HAA"``).
 
     The template is the leg with signs (+1, +1). For each ``leg -> (sx, sy)``: positions, COMs and
     collider poses map x -> x*sx, y -> y*sy; inertia products Ixy*sx*sy, Ixz*sx, Iyz*sy; joint axes
-    and limits are kept. ``mirror_x=False`` uses sx = +1 for every leg (Unitree A1: hind legs are
-    not x-mirrored; give their hip offsets via ``overrides``). ``overrides`` maps a final body or joint
-    name to fields replaced with :func:`dataclasses.replace`, e.g. side-dependent HAA limits.
+    and limits are kept. ``mirror_x`` says which template bodies and joints (by template name, e.g.
+    ``"{leg}_hip"``) are mirrored front/back: ``True`` all, ``False`` none (sx = +1 for every leg, e.g.
+    Cassie's two legs), or a collection of names (Unitree A1: the hip bodies and hip joints sit
+    mirrored at the four corners of the trunk, but the thighs and calves of the hind legs are copies of
+    the front ones, not mirror images). ``overrides`` maps a final body or joint name to fields
+    replaced with :func:`dataclasses.replace`, e.g. side-dependent HAA limits.
     """
+
+    def x_sign(template_name: str, sx: int) -> int:
+        mirrored = mirror_x if isinstance(mirror_x, bool) else template_name in mirror_x
+        return sx if mirrored else 1
+
+    if not isinstance(mirror_x, bool) and (unknown := set(mirror_x) - {x.name for x in (*bodies, *joints)}):
+        raise KeyError(f"mirror_x names unknown template bodies/joints: {sorted(unknown)}")
     overrides = dict(overrides or {})
     out_bodies: list[Body] = []
     out_joints: list[Joint] = []
     for leg, (sx, sy) in legs.items():
-        sx = sx if mirror_x else 1
         for b in bodies:
-            out_bodies.append(_mirror_body(b, leg, sx, sy))
+            out_bodies.append(_mirror_body(b, leg, x_sign(b.name, sx), sy))
         for j in joints:
             out_joints.append(
                 replace(
@@ -253,7 +262,7 @@ def mirrored_legs(
                     name=j.name.format(leg=leg),
                     parent=j.parent.format(leg=leg),
                     child=j.child.format(leg=leg),
-                    pos=_mirror_vec(j.pos, sx, sy),
+                    pos=_mirror_vec(j.pos, x_sign(j.name, sx), sy),
                 )
             )
     known = {x.name for x in out_bodies} | {x.name for x in out_joints}
@@ -263,6 +272,50 @@ def mirrored_legs(
         tuple(replace(b, **overrides.get(b.name, {})) for b in out_bodies),  # type: ignore[arg-type]
         tuple(replace(j, **overrides.get(j.name, {})) for j in out_joints),  # type: ignore[arg-type]
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Rigid attachments: merging a body into another (Isaac Gym's collapse_fixed_joints)
+# --------------------------------------------------------------------------------------------------
+
+
+def merge_inertials(parts: Iterable[tuple[Inertial, Vec3]]) -> Inertial:
+    """Composite mass properties of rigidly joined parts, each given with its frame origin [m] in the
+    target frame (all frames aligned): total mass, mass-weighted COM, inertia about the new COM by the
+    parallel-axis theorem."""
+    parts = list(parts)
+    mass = sum(p.mass for p, _ in parts)
+    coms = [np.add(p.com, origin) for p, origin in parts]
+    com = sum(p.mass * c for (p, _), c in zip(parts, coms)) / mass
+    tensor = np.zeros((3, 3))
+    for (p, _), c in zip(parts, coms):
+        d = c - com
+        tensor += p.tensor() + p.mass * (np.dot(d, d) * np.eye(3) - np.outer(d, d))
+    inertia = (tensor[0, 0], tensor[1, 1], tensor[2, 2], tensor[0, 1], tensor[0, 2], tensor[1, 2])
+    return Inertial(float(mass), tuple(float(x) for x in com), tuple(float(x) for x in inertia))  # type: ignore[arg-type]
+
+
+def attach_rigidly(desc: RobotDescription, body: Body, into: str, pos: Vec3 = ORIGIN, name: str | None = None
+                   ) -> RobotDescription:
+    """``desc`` with ``body`` welded to body ``into`` and merged with it (mass properties and colliders),
+    as Isaac Gym merges links on fixed joints: no extra body or joint, so contact terms that name
+    ``into`` (e.g. the base-contact termination) cover the attachment too.
+
+    Args:
+        desc: the robot.
+        body: the attachment, in its own frame (aligned with ``into``'s).
+        into: name of the body it is welded to.
+        pos: origin of ``body``'s frame in ``into``'s frame [m].
+        name: name of the new description (default: ``desc.name``).
+    """
+    host = desc.body(into)
+    merged = Body(
+        host.name,
+        merge_inertials([(host.inertial, ORIGIN), (body.inertial, pos)]),
+        (*host.shapes, *(replace(s, pos=tuple(float(a + b) for a, b in zip(s.pos, pos))) for s in body.shapes)),
+    )
+    bodies = tuple(merged if b.name == into else b for b in desc.bodies)
+    return replace(desc, name=name or desc.name, bodies=bodies)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ step (0.02 s) exactly as legged_gym multiplies its scales by dt.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from isaaclab.assets import ArticulationCfg
 from isaaclab.managers import CurriculumTermCfg as CurrTerm
@@ -163,14 +164,18 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
             params={"velocity_range": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}},
         )
 
-    def use_robot(self, robot: ArticulationCfg, *, base: str, feet: str, penalized: list[str]) -> None:
+    def use_robot(self, robot: ArticulationCfg, *, base: str, feet: str, penalized: Sequence[str]) -> None:
         """Put ``robot`` in the scene and name the bodies the contact terms use (regexes on body names).
 
         Args:
             robot: the robot's articulation config (any prim path; it is spawned at ``{ENV_REGEX_NS}/Robot``).
-            base: body whose contact ends the episode (a failure, not a time-out).
+            base: name of the root body: its contact ends the episode (a failure, not a time-out), its mass is
+                randomised and the height scanner hangs from it.
             feet: bodies whose air time is rewarded.
-            penalized: bodies whose contacts are penalised (legged_gym's ``penalize_contacts_on``).
+            penalized: bodies whose contacts are penalised (legged_gym's ``penalize_contacts_on``); none removes
+                the term (Cassie).
+
+        Terms a robot's task config switched off (``None``) stay off, so a robot can be swapped in later.
         """
         articulation_props = [props.replace() for props in robot.spawn.articulation_props]
         for props in articulation_props:  # PhysX and Newton name the switch differently
@@ -181,9 +186,16 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
             prim_path="{ENV_REGEX_NS}/Robot", spawn=robot.spawn.replace(articulation_props=articulation_props)
         )
         self.rewards.feet_air_time.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=feet)
-        self.rewards.undesired_contacts.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=penalized)
+        if not penalized:
+            self.rewards.undesired_contacts = None
+        elif self.rewards.undesired_contacts is not None:
+            self.rewards.undesired_contacts.params["sensor_cfg"] = SceneEntityCfg("contact_forces",
+                                                                                  body_names=list(penalized))
         self.terminations.base_contact.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=base)
-        self.events.add_base_mass.params["asset_cfg"] = SceneEntityCfg("robot", body_names=base)
+        if self.events.add_base_mass is not None:
+            self.events.add_base_mass.params["asset_cfg"] = SceneEntityCfg("robot", body_names=base)
+        if self.scene.height_scanner is not None:
+            self.scene.height_scanner.prim_path = f"{{ENV_REGEX_NS}}/Robot/{base}"
 
 
 @configclass

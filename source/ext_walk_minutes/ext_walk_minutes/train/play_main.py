@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
 
     session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True,
-                              preset=args.preset)
+                              preset=args.preset, asset=args.asset)
     with running_env(session):
         policy = _load_policy(session, checkpoint)
 

@@ -24,6 +24,9 @@ def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: s
     parser.add_argument("--num_envs", type=int, default=None, help=default_num_envs_help)
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the agent config's)")
+    parser.add_argument("--asset", default="ours", choices=("ours", "official"),
+                        help="robot asset: ours (bundled, offline; default) or official (Isaac Lab's robot configs, "
+                        "downloaded from its asset server)")
     parser.add_argument("--preset", default=None, metavar="NAME",
                         help=f"run preset: config/NAME.yaml ({', '.join(presets.available())}) or a .yaml file; "
                         "flags and key=value arguments given here win over it")
@@ -99,10 +102,11 @@ class Session:
 
 
 def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int | None, overrides: list[str],
-                    play_mode: bool = False, preset: presets.Preset | None = None) -> Session:
+                    play_mode: bool = False, preset: presets.Preset | None = None, asset: str = "ours") -> Session:
     """Load the task's env and agent configs with Hydra overrides applied, then our device/size/seed choices.
 
     ``preset``'s overrides come first, ``overrides`` win. ``env.*``/``agent.*`` keys must name existing fields.
+    ``asset="official"`` swaps in Isaac Lab's own config of the robot (checked to be reachable first).
     """
     from isaaclab_tasks.utils import resolve_task_config
 
@@ -114,6 +118,13 @@ def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int
     env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=groups)
     presets.check_override_keys(task, env_cfg, agent_cfg, agent, overrides)
     env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=overrides)
+    if asset != "ours":
+        from ..tasks.official import AssetUnavailable, use_asset
+
+        try:
+            use_asset(env_cfg, task, asset)
+        except AssetUnavailable as exc:
+            raise UsageError(str(exc)) from None
     env_cfg.sim.device = device
     env_cfg.scene.num_envs = num_envs
     if agent == "rsl_rl":

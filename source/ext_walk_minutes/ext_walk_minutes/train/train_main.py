@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         if resume_agent != args.agent:
             raise UsageError(f"'{resume}' is a {resume_agent} checkpoint; resume it with --agent {resume_agent}")
 
-    session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides, preset=args.preset)
+    session = resolve_configs(args.task, args.agent, device, num_envs, args.seed, overrides, preset=args.preset,
+                              asset=args.asset)
     session.curriculum_snapshots = snapshots
     if rank is not None:
         distributed.init_process_group(rank, device)

@@ -1,0 +1,117 @@
+"""Agility Robotics Cassie: our open-chain description (robots.md section 6, legged_gym's model) and its cfg.
+
+The real leg has closed loops (achilles rod, plantar rod) and leaf springs. As in legged_gym, the loops are
+opened and the springs made rigid: per leg a chain of six revolute joints, all actuated,
+``hip_abduction``, ``hip_rotation``, ``hip_flexion``, ``thigh_joint`` (knee), ``ankle_joint`` (the passive
+tarsus on the real robot) and ``toe_joint``, named ``<joint>_{left,right}``. Bodies ``pelvis`` and
+``{left,right}_{pelvis_rotation,hip,thigh,shin,tarsus,toe}``: 13 bodies, 30.47 kg. legged_gym's collision set:
+a pelvis sphere and one capsule per toe (the feet); the legs themselves have no colliders.
+"""
+
+from __future__ import annotations
+
+import math
+
+from isaaclab.actuators import IdealPDActuatorCfg
+from isaaclab.assets.articulation import ArticulationCfg
+from isaaclab.utils import replace
+from isaaclab_assets.robots import cassie as isaaclab_cassie
+
+from .description import (
+    ORIGIN,
+    Body,
+    Cylinder,
+    Inertial,
+    RevoluteJoint,
+    RobotDescription,
+    Sphere,
+    merge_inertials,
+    mirrored_legs,
+    usd_path,
+)
+
+CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}
+
+# legged_gym's toe collider: a capsule (r 0.02 m, 0.125 m long) centred at (0.030, 0, -0.030) in the toe frame,
+# along (0.660, 0, 0.751) (horizontal at the default pose): a rotation about y of the capsule's x axis
+_TOE_PITCH = math.atan2(-0.751, 0.660)
+_TOE_ROT = (math.cos(_TOE_PITCH / 2), 0.0, math.sin(_TOE_PITCH / 2), 0.0)
+
+# Left leg; the right leg is its mirror image in y (same joint axes, so abduction limits flip: see overrides).
+_LEG_BODIES = (
+    Body("{leg}_pelvis_rotation", Inertial(1.82, (0.0257, 0.0001, 0.0179), (0.00272, 0.00559, 0.00464, 0, 0, 0))),
+    Body("{leg}_hip", Inertial(1.17, (0.0, 0.0, 0.0557), (0.00608, 0.00644, 0.000842, 0, 0, 0))),
+    Body("{leg}_thigh", Inertial(5.52, (0.0001, 0.0358, -0.0598), (0.0563, 0.0498, 0.018, 1.9e-5, -2.84e-4, -0.0117))),
+    Body("{leg}_shin", Inertial(0.577, (0.0012, -0.0002, -0.1834), (0.0341, 0.0341, 0.00036, 0.0, -3.34e-4, 0.0))),
+    Body(
+        "{leg}_tarsus",
+        Inertial(0.782, (-0.0306, 0.0013, -0.1105), (0.0231, 0.0239, 0.00113, -3.6e-5, 0.00288, -6.3e-5)),
+    ),
+    Body(
+        "{leg}_toe",
+        # legged_gym's toe inertia except Iyy: its 0.0104 kg m^2 is ~30x too large for 0.15 kg (robots.md 6.3);
+        # 3.3e-4 is MuJoCo Menagerie's largest principal moment of the same foot
+        Inertial(0.15, (0.0275, 0.0001, -0.0047), (0.000171, 0.00033, 0.000287, 0.0, 9.9e-5, 0.0)),
+        (Cylinder(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
+    ),
+)
+
+_LEG_JOINTS = (
+    RevoluteJoint("hip_abduction_{leg}", "pelvis", "{leg}_pelvis_rotation", (-0.049, 0.135, 0.0), "x", -0.2618,
+                  0.3927, 112.0, 20.1475),
+    RevoluteJoint("hip_rotation_{leg}", "{leg}_pelvis_rotation", "{leg}_hip", (0.0, 0.0, -0.09), "z", -0.3927, 0.3927,
+                  112.0, 20.1475),
+    RevoluteJoint("hip_flexion_{leg}", "{leg}_hip", "{leg}_thigh", ORIGIN, "-y", -0.8727, 1.3963, 195.0, 20.5085),
+    RevoluteJoint("thigh_joint_{leg}", "{leg}_thigh", "{leg}_shin", (0.0, -0.0045, -0.12), "-y", -2.8623, -0.6458,
+                  195.0, 20.5085),
+    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", (0.02, 0.0, -0.4348), "-y", 0.6458, 2.8623,
+                  195.0, 20.5085),
+    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", (-0.04, 0.0, -0.408), "-y", -2.4435, -0.5236,
+                  45.0, 20.5192),
+)
+
+_PELVIS = Body(
+    "pelvis",
+    # + legged_gym's 0.1 kg dummy root link at the pelvis origin (its non-physical inertia is not copied)
+    merge_inertials([
+        (Inertial(10.33, (0.0507, 0.0, 0.0284), (0.0942, 0.084, 0.113, 0.000169, 0.015, 0.000516)), ORIGIN),
+        (Inertial(0.1, ORIGIN, (0.0,) * 6), ORIGIN),  # type: ignore[arg-type]
+    ]),
+    (Sphere(0.25),),
+)
+
+_legs = mirrored_legs(
+    _LEG_BODIES,
+    _LEG_JOINTS,
+    legs=CASSIE_LEGS,
+    mirror_x=False,
+    overrides={"hip_abduction_right": {"lower": -0.3927, "upper": 0.2618}},
+)
+
+CASSIE = RobotDescription(name="cassie", root="pelvis", bodies=(_PELVIS, *_legs[0]), joints=_legs[1])
+"""Cassie open-chain description (SI units, base-aligned frames, q = 0: legs straight down)."""
+
+# Reflected rotor inertia [kg m^2] (MuJoCo Menagerie, robots.md 6.1); the ankle, passive on the real robot, gets
+# the knee's. Besides being physical, it keeps the light toe stable under an explicit PD at 5 ms (Kd dt / I < 2).
+_ARMATURE = {"hip_abduction_.*": 0.038125, "hip_rotation_.*": 0.038125, "hip_flexion_.*": 0.09344,
+             "thigh_joint_.*": 0.09344, "ankle_joint_.*": 0.09344, "toe_joint_.*": 0.01225}
+
+CASSIE_CFG: ArticulationCfg = replace(
+    isaaclab_cassie.CASSIE_CFG,
+    spawn=replace(isaaclab_cassie.CASSIE_CFG.spawn, usd_path=usd_path(CASSIE)),
+    init_state=replace(isaaclab_cassie.CASSIE_CFG.init_state, pos=(0.0, 0.0, 1.0)),
+    soft_joint_pos_limit_factor=0.95,
+    # legged_gym's PD gains, torque clipped to the URDF effort (112 / 195 / 45 N m, authored in our USD)
+    actuators={
+        "legs": IdealPDActuatorCfg(
+            joint_names_expr=[".*"],
+            stiffness={"hip_abduction_.*": 100.0, "hip_rotation_.*": 100.0, "hip_flexion_.*": 200.0,
+                       "thigh_joint_.*": 200.0, "ankle_joint_.*": 200.0, "toe_joint_.*": 40.0},
+            damping={"hip_abduction_.*": 3.0, "hip_rotation_.*": 3.0, "hip_flexion_.*": 6.0, "thigh_joint_.*": 6.0,
+                     "ankle_joint_.*": 6.0, "toe_joint_.*": 1.0},
+            armature=_ARMATURE,
+        )
+    },
+)
+"""Isaac Lab's Cassie cfg (legged_gym's default pose) on our USD, with legged_gym's spawn height (1.0 m), soft
+position limits (95 %) and PD gains (Isaac Lab: implicit PD, toes Kp 20)."""

@@ -77,7 +77,10 @@ def load(spec: str) -> Preset:
     try:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise UsageError(f"preset file '{path}' is not valid YAML ({exc}); fix it") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise UsageError(f"preset file '{path}' is not valid YAML ({getattr(exc, 'problem', None) or 'unreadable'}"
+                         f"{where}); fix it") from None
     if not isinstance(data, Mapping):
         raise UsageError(f"preset file '{path}' must hold a mapping of keys to values")
     preset = Preset(name=path.stem, path=path)
@@ -156,8 +159,16 @@ def summary(preset: Preset | None, settings: Mapping[str, Any], overrides: Seque
         "preset": None if preset is None else preset.name,
         "preset_file": None if preset is None or preset.path is None else str(preset.path),
         **settings,
-        "overrides": dict(token.split("=", 1) for token in overrides),
+        "overrides": {key: _yaml_value(value) for key, value in (token.split("=", 1) for token in overrides)},
     }
+
+
+def _yaml_value(text: str) -> Any:
+    """``"2"`` -> 2, ``"false"`` -> False; text that is not a YAML scalar or list stays as it is."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
 
 
 def format_summary(resolved: Mapping[str, Any]) -> str:

@@ -1,0 +1,290 @@
+"""The rough task's MDP terms on a real env (Newton, CPU): rewards, observations, commands, randomisation,
+terminations and the game-inspired curriculum, each checked against legged_gym's definition on states we set.
+
+One env (10 robots, 3 x 5 tiles) is shared by the module; every test writes the state it needs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+NUM_ENVS = 10
+
+
+@pytest.fixture(scope="module")
+def env():
+    from ext_walk_minutes.train.session import resolve_configs, running_env
+
+    session = resolve_configs("Walk-Rough-AnymalC", "rsl_rl", "cpu", NUM_ENVS, seed=0, overrides=[
+        "env.scene.terrain.terrain_generator.num_rows=3", "env.scene.terrain.terrain_generator.num_cols=5"])
+    with running_env(session):
+        session.env.reset()
+        yield session.env.unwrapped
+
+
+def _place(env, ids, offset_xy=(0.0, 0.0), lin_vel=(0.0, 0.0, 0.0), ang_vel=(0.0, 0.0, 0.0)):
+    """Put robots ``ids`` upright, yaw 0, 0.6 m above their tile origin (+ offset), with the given world velocity."""
+    robot = env.scene["robot"]
+    ids = torch.as_tensor(ids)
+    pose = torch.zeros(len(ids), 7)
+    pose[:, :3] = env.scene.env_origins[ids] + torch.tensor([*offset_xy, 0.6])
+    pose[:, 6] = 1.0  # quaternion (x, y, z, w)
+    robot.write_root_pose_to_sim_index(root_pose=pose, env_ids=ids)
+    vel = torch.tensor([*lin_vel, *ang_vel]).repeat(len(ids), 1)
+    robot.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=ids)
+    robot.write_joint_state_to_sim_index(position=robot.data.default_joint_pos.torch[ids].clone(),
+                                         velocity=torch.zeros(len(ids), 12), env_ids=ids)
+
+
+def _term(env, manager, name):
+    cfg = manager.get_term_cfg(name)
+    return lambda **extra: cfg.func(env, **{**cfg.params, **extra})
+
+
+# ---------------------------------------------------------------------------------------------------------- rewards
+
+
+def test_reward_weights_are_legged_gyms(env):
+    weights = {name: env.reward_manager.get_term_cfg(name).weight for name in env.reward_manager.active_terms}
+    assert weights == {"track_lin_vel_xy_exp": 1.0, "track_ang_vel_z_exp": 0.5, "lin_vel_z_l2": -2.0,
+                       "ang_vel_xy_l2": -0.05, "dof_torques_l2": -1e-5, "dof_acc_l2": -2.5e-7,
+                       "action_rate_l2": -0.01, "feet_air_time": 1.0, "undesired_contacts": -1.0}
+    assert env.step_dt == pytest.approx(0.02)  # Isaac Lab multiplies each weight by it, as legged_gym
+
+
+def test_velocity_rewards_on_a_set_state(env):
+    ids = [0, 1]
+    _place(env, ids, lin_vel=(0.6, -0.2, 0.1), ang_vel=(0.3, -0.1, 0.2))
+    env.command_manager.get_term("base_velocity").vel_command_b[ids] = torch.tensor([1.0, 0.0, 0.5])
+    rm = env.reward_manager
+    expected = {
+        "track_lin_vel_xy_exp": math.exp(-(0.4**2 + 0.2**2) / 0.25),
+        "track_ang_vel_z_exp": math.exp(-(0.3**2) / 0.25),
+        "lin_vel_z_l2": 0.1**2,
+        "ang_vel_xy_l2": 0.3**2 + 0.1**2,
+    }
+    for name, value in expected.items():
+        got = _term(env, rm, name)()[ids]
+        torch.testing.assert_close(got, torch.full((2,), value), atol=1e-4, rtol=1e-4, msg=name)
+
+
+def test_action_rate_on_a_set_state(env):
+    ids = [2, 3]
+    _place(env, ids)
+    am = env.action_manager
+    actions = torch.zeros(NUM_ENVS, 12)
+    actions[ids] = 0.1
+    prev = am.action.clone()
+    prev[ids] = torch.linspace(-0.2, 0.2, 12)
+    am._prev_action[:] = prev
+    am._action[:] = actions
+    rate = _term(env, env.reward_manager, "action_rate_l2")()[ids]
+    torch.testing.assert_close(rate, ((0.1 - torch.linspace(-0.2, 0.2, 12)) ** 2).sum().repeat(2))
+
+
+def test_dof_acc_differences_joint_velocities_over_a_policy_step(env):
+    ids = torch.tensor([4, 5])
+    robot = env.scene["robot"]
+    term_cfg = env.reward_manager.get_term_cfg("dof_acc_l2")
+    term_cfg.func.reset(ids)
+    qd1, qd2 = torch.linspace(-1.0, 1.0, 12), torch.linspace(0.5, -0.5, 12)
+    pos = robot.data.default_joint_pos.torch[ids].clone()
+    robot.write_joint_state_to_sim_index(position=pos, velocity=qd1.repeat(2, 1), env_ids=ids)
+    first = term_cfg.func(env, **term_cfg.params)[ids]  # previous velocity is zero after a reset
+    torch.testing.assert_close(first, ((qd1 / 0.02) ** 2).sum().repeat(2), rtol=1e-4, atol=1e-2)
+    robot.write_joint_state_to_sim_index(position=pos, velocity=qd2.repeat(2, 1), env_ids=ids)
+    second = term_cfg.func(env, **term_cfg.params)[ids]
+    torch.testing.assert_close(second, (((qd1 - qd2) / 0.02) ** 2).sum().repeat(2), rtol=1e-4, atol=1e-2)
+
+
+def _contact_state(env, forces_by_body: dict[str, float], air_by_foot: dict[str, tuple[float, float]]):
+    """Set the contact sensor: net force norms (along z) per body, and per foot (last air time, contact time)."""
+    sensor = env.scene.sensors["contact_forces"]
+    data = sensor.data
+    for history in (data.net_forces_w_history.torch, data.net_normal_forces_w_history.torch):
+        history.zero_()
+        for body, force in forces_by_body.items():
+            history[:, :, sensor.body_names.index(body), 2] = force
+    for foot, (air, contact) in air_by_foot.items():
+        b = sensor.body_names.index(foot)
+        data.last_air_time.torch[:, b] = air
+        data.current_contact_time.torch[:, b] = contact
+        data.current_air_time.torch[:, b] = 0.0 if contact > 0 else air
+
+
+def test_feet_air_time_collision_and_base_contact_on_set_contacts(env):
+    command = env.command_manager.get_term("base_velocity").vel_command_b
+    command[:] = torch.tensor([0.5, 0.0, 0.0])
+    command[1] = 0.0  # no air-time reward without a walking command (||c_xy|| <= 0.1)
+    # LF lands after 0.8 s in the air, RH after 0.3 s, LH landed long ago, RF is in the air
+    _contact_state(env, {"LF_THIGH": 5.0, "RH_SHANK": 0.05, "LH_SHANK": 0.2},
+                   {"LF_FOOT": (0.8, 0.01), "RH_FOOT": (0.3, 0.005), "LH_FOOT": (0.4, 1.0), "RF_FOOT": (0.2, 0.0)})
+    air = _term(env, env.reward_manager, "feet_air_time")()
+    assert air[0].item() == pytest.approx((0.8 - 0.5) + (0.3 - 0.5), abs=1e-5)
+    assert air[1].item() == 0.0
+    # collision: penalised bodies (thighs, shanks) with a force above 0.1 N: LF_THIGH and LH_SHANK
+    assert _term(env, env.reward_manager, "undesired_contacts")()[0].item() == 2.0
+    base_contact = _term(env, env.termination_manager, "base_contact")
+    assert not base_contact()[0]
+    _contact_state(env, {"base": 1.5}, {})
+    assert base_contact()[0]
+
+
+# ------------------------------------------------------------------------------------------------------ terminations
+
+
+def test_time_out_is_a_truncation_and_base_contact_a_failure(env):
+    tm = env.termination_manager
+    assert tm.get_term_cfg("time_out").time_out and not tm.get_term_cfg("base_contact").time_out
+    assert env.max_episode_length == 1000
+    _contact_state(env, {}, {})
+    env.episode_length_buf[:] = 0
+    env.episode_length_buf[7] = env.max_episode_length
+    tm.compute()
+    assert tm.time_outs[7] and not tm.terminated[7]
+    assert not tm.time_outs[6]
+
+
+# ----------------------------------------------------------------------------------------------------- observations
+
+
+def test_observation_layout_scales_and_noise(env):
+    gen = torch.Generator().manual_seed(3)
+    for _ in range(5):
+        env.step(torch.randn(NUM_ENVS, 12, generator=gen) * 0.3)
+    robot, scanner = env.scene["robot"], env.scene.sensors["height_scanner"]
+    d = robot.data
+    heights = scanner.data.pos_w.torch[:, 2:3] - scanner.data.ray_hits_w.torch[..., 2] - 0.5
+    parts = [  # (expected scaled value, noise bound in scaled units), in legged_gym's order
+        (2.0 * d.root_lin_vel_b.torch, 2.0 * 0.1),
+        (0.25 * d.root_ang_vel_b.torch, 0.25 * 0.2),
+        (d.projected_gravity_b.torch, 0.05),
+        (env.command_manager.get_command("base_velocity") * torch.tensor([2.0, 2.0, 0.25]), 0.0),
+        (d.joint_pos.torch - d.default_joint_pos.torch, 0.01),
+        (0.05 * d.joint_vel.torch, 0.05 * 1.5),
+        (env.action_manager.action, 0.0),
+        (5.0 * heights.clamp(-1.0, 1.0), 5.0 * 0.1),
+    ]
+    assert sum(p[0].shape[1] for p in parts) == 235 and parts[-1][0].shape[1] == 187
+    samples = torch.stack([env.observation_manager.compute()["policy"] for _ in range(200)])
+    start = 0
+    for expected, bound in parts:
+        width = expected.shape[1]
+        deviation = (samples[..., start:start + width] - expected).abs()
+        start += width
+        assert deviation.max() <= bound + 1e-4
+        if bound:
+            assert deviation.max() > 0.9 * bound  # the noise is there, at its level
+    clips = {name: cfg.clip for name, cfg in zip(env.observation_manager.active_terms["policy"],
+                                                env.observation_manager._group_obs_term_cfgs["policy"])}
+    assert clips["base_lin_vel"] == (-50.0, 50.0) and clips["joint_vel"] == (-2000.0, 2000.0)
+    assert clips["height_scan"] == (-1.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------------------- commands
+
+
+def test_commands_slow_walks_are_zeroed_and_yaw_follows_heading(env):
+    term = env.command_manager.get_term("base_velocity")
+    ids = torch.arange(NUM_ENVS)
+    norms = []
+    for _ in range(100):
+        term._resample_command(ids)
+        norms.append(torch.linalg.norm(term.vel_command_b[:, :2], dim=1))
+    norms = torch.cat(norms)
+    assert not ((norms > 0) & (norms <= 0.2)).any()
+    zero_share = (norms == 0).float().mean().item()
+    assert 0.01 < zero_share < 0.07  # P(||U(-1,1)^2|| <= 0.2) = pi 0.04 / 4 = 3.1 %
+    assert norms.max() <= math.sqrt(2) and term.cfg.resampling_time_range == (10.0, 10.0)
+    assert term.cfg.rel_standing_envs == 0.0
+    # heading mode: yaw rate = clip(0.5 * wrap(target - heading), -1, 1)
+    term._update_command()
+    error = torch.atan2(torch.sin(term.heading_target - env.scene["robot"].data.heading_w.torch),
+                        torch.cos(term.heading_target - env.scene["robot"].data.heading_w.torch))
+    torch.testing.assert_close(term.vel_command_b[:, 2], (0.5 * error).clamp(-1.0, 1.0))
+
+
+# ---------------------------------------------------------------------------------------------- randomisation events
+
+
+def test_one_friction_per_robot_in_range_and_ground_takes_the_robots(env):
+    friction_term = env.event_manager.get_term_cfg("physics_material").func
+    mu = friction_term.shape_friction
+    assert (mu == mu[:, :1]).all()  # every shape of a robot has the robot's value
+    assert mu.min() >= 0.5 and mu.max() <= 1.25 and mu[:, 0].std() > 0.05
+    import warp as wp
+
+    all_mu = wp.to_torch(env.sim.physics_manager.get_model().shape_material_mu)
+    assert all_mu.numel() > mu.numel() and (all_mu == 0.0).sum() == all_mu.numel() - mu.numel()  # the ground
+
+
+def test_push_sets_the_horizontal_velocity(env):
+    from ext_walk_minutes import mdp
+
+    ids = torch.tensor([8, 9])
+    _place(env, ids, lin_vel=(3.0, 3.0, 0.2), ang_vel=(0.1, 0.2, 0.3))
+    cfg = env.event_manager.get_term_cfg("push_robot")
+    assert cfg.func is mdp.push_by_replacing_velocity and cfg.is_global_time and cfg.interval_range_s == (15.0, 15.0)
+    cfg.func(env, ids, **cfg.params)
+    vel = env.scene["robot"].data.root_com_vel_w.torch[ids]
+    assert (vel[:, :2].abs() <= 1.0).all()  # replaced by U(-1, 1), not added to 3 m/s
+    torch.testing.assert_close(vel[:, 2:], torch.tensor([0.2, 0.1, 0.2, 0.3]).repeat(2, 1), atol=1e-5, rtol=0)
+
+
+# ------------------------------------------------------------------------------------------------------- curriculum
+
+
+def test_curriculum_promotes_demotes_and_loops_back_per_type(env):
+    from ext_walk_minutes.terrains import terrain_types_and_levels
+
+    terrain = env.scene.terrain
+    command = env.command_manager.get_term("base_velocity").vel_command_b
+    types, _ = terrain_types_and_levels(env)
+    top = terrain.terrain_origins.shape[0] - 1  # 3 rows: levels 0, 1, 2
+    # robot: (start level, distance from the tile centre [m], command xy [m/s], expected level or None = random)
+    cases = {
+        0: (0, 4.5, (0.5, 0.0), 1),  # walked off its 8 m tile: promoted
+        1: (1, 2.0, (1.0, 0.0), 0),  # 2 m < half of 1 m/s x 20 s: demoted
+        2: (0, 0.5, (1.0, 0.0), 0),  # demoted below 0: stays at 0
+        3: (1, 2.0, (0.0, 0.0), 1),  # no walking command: never demoted
+        4: (1, 3.5, (0.3, 0.0), 1),  # 3.5 m >= half of 0.3 m/s x 20 s = 3 m: stays
+        5: (1, 2.5, (0.0, 0.3), 0),  # 2.5 m < 3 m: demoted
+        6: (top, 4.5, (1.0, 0.0), None),  # solved the top level: sent to a random level
+        7: (top, 4.5, (0.0, 1.0), None),
+        8: (top, 1.0, (0.0, 0.0), top),
+        9: (1, 6.0, (0.8, 0.6), 2),
+    }
+    ids = torch.tensor(list(cases))
+    for k, (level, _, cmd, _) in cases.items():
+        terrain.terrain_levels[k] = level
+        terrain.env_origins[k] = terrain.terrain_origins[level, terrain.terrain_types[k]]
+        command[k, :2] = torch.tensor(cmd)
+    for k, (_, distance, _, _) in cases.items():
+        _place(env, [k], offset_xy=(distance * 0.6, distance * 0.8))
+    env._reset_idx(ids)
+    for k, (_, _, _, expected) in cases.items():
+        level = terrain.terrain_levels[k].item()
+        if expected is None:
+            assert 0 <= level <= top
+        else:
+            assert level == expected, (k, types[k])
+        torch.testing.assert_close(terrain.env_origins[k], terrain.terrain_origins[level, terrain.terrain_types[k]])
+    # the curriculum's log: mean level overall and per terrain type of this grid
+    log = env.extras["log"]
+    assert log["Curriculum/terrain_levels/mean"].item() == pytest.approx(terrain.terrain_levels.float().mean().item())
+    for name in set(types):
+        mine = [k for k in range(NUM_ENVS) if types[k] == name]
+        assert log[f"Curriculum/terrain_levels/{name}"].item() == pytest.approx(
+            terrain.terrain_levels[mine].float().mean().item())
+    assert set(types) == {"slope_up", "stairs_up", "stairs_down", "obstacles"}  # 5 columns of the 6 types
+
+
+def test_curriculum_starts_robots_on_levels_0_to_5():
+    from ext_walk_minutes.tasks.anymal_c import AnymalCRoughEnvCfg
+
+    cfg = AnymalCRoughEnvCfg()
+    assert cfg.scene.terrain.max_init_terrain_level == 5
+    assert cfg.scene.terrain.terrain_generator.num_rows == 10 and cfg.scene.terrain.terrain_generator.curriculum

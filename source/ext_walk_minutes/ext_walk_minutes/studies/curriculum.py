@@ -1,10 +1,12 @@
 """Curriculum spread during training (the paper's Fig. 3): robots per (terrain type, level).
 
-:class:`CurriculumLog` is driven by the training progress (both backends): every iteration it logs the
-mean level per terrain type (``walk/terrain_level/<type>``), every ``image_interval`` iterations the
-heatmap as a TensorBoard image (``walk/curriculum``), and at the chosen snapshot iterations it writes
-``curriculum/levels_<it>.png`` and appends the counts to ``curriculum/level_counts.csv`` in the run folder.
-``scripts/curriculum_plot.py`` turns those into the figure.
+:class:`CurriculumLog` is driven by the training progress (both backends): every ``image_interval``
+iterations it logs the heatmap as a TensorBoard image (``walk/curriculum``), and at the chosen snapshot
+iterations it writes ``curriculum/levels_<it>.png`` and appends the counts to
+``curriculum/level_counts.csv`` in the run folder. The mean level per terrain type is logged by the
+curriculum term itself (``Curriculum/terrain_levels/<type>``, see
+:class:`~ext_walk_minutes.mdp.curriculums.terrain_levels_by_type`). ``scripts/curriculum_plot.py`` turns
+both into the figure.
 """
 
 from __future__ import annotations
@@ -35,14 +37,6 @@ def level_counts(env) -> tuple[list[str], np.ndarray]:
     counts = np.zeros((len(types), generator_cfg.num_rows), dtype=np.int64)
     np.add.at(counts, ([types.index(t) for t in env_types], levels.cpu().numpy()), 1)
     return types, counts
-
-
-def mean_levels(types: list[str], counts: np.ndarray) -> dict[str, float]:
-    """Mean level of the robots on each terrain type (NaN for a type without robots)."""
-    levels = np.arange(counts.shape[1])
-    robots = counts.sum(axis=1)
-    return {t: float((counts[i] * levels).sum() / robots[i]) if robots[i] else float("nan")
-            for i, t in enumerate(types)}
 
 
 def heatmap(ax, types: list[str], counts: np.ndarray, title: str):
@@ -79,13 +73,11 @@ class CurriculumLog:
         return getattr(base.cfg.curriculum, "terrain_levels", None) is not None
 
     def log(self, it: int) -> None:
-        """Log iteration ``it`` (0-based): scalars always, the image and snapshot files when due."""
-        types, counts = level_counts(self.env)
-        for name, level in mean_levels(types, counts).items():
-            self.writer.add_scalar(f"walk/terrain_level/{name}", level, it)
+        """Log iteration ``it`` (0-based): the image and the snapshot files when due."""
         snapshot = it in self.snapshots
         if not snapshot and it % self.image_interval:
             return
+        types, counts = level_counts(self.env)
         plt = pyplot()
         fig = heatmap_figure(types, counts, f"iteration {it}")
         self.writer.add_figure("walk/curriculum", fig, it, close=False)

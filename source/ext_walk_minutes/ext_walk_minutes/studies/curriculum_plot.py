@@ -1,7 +1,8 @@
 """``scripts/curriculum_plot.py``: the curriculum spread of a training run (the paper's Fig. 3).
 
 Reads what training logged (see :mod:`.curriculum`): the robots per (terrain type, level) at the
-``--curriculum-snapshots`` iterations and the mean level per terrain type at every iteration. Writes
+``--curriculum-snapshots`` iterations and the mean level per terrain type that the curriculum term
+logs (``Curriculum/terrain_levels/<type>``, once per iteration with either backend). Writes
 ``curriculum.csv`` (iteration, terrain, mean level), ``curriculum.png`` (one heatmap per snapshot above
 the mean-level curves) and ``curriculum.md``.
 """
@@ -19,7 +20,7 @@ from ..train.errors import UsageError, exit_on_usage_error
 from .curriculum import COUNTS_CSV, heatmap
 from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv
 
-LEVEL_TAG = "walk/terrain_level/"
+LEVEL_TAG = "Curriculum/terrain_levels/"
 
 
 def find_run(spec: str, task: str, log_root: Path = Path("logs")) -> Path:
@@ -50,6 +51,17 @@ def read_snapshots(run: Path) -> tuple[list[str], dict[int, np.ndarray]]:
     return types, snapshots
 
 
+def steps_per_iteration(run: Path) -> int:
+    """TensorBoard steps per PPO iteration of a run: 1 for rsl-rl (it logs per iteration), rollouts for skrl."""
+    import json
+
+    import yaml
+
+    if json.loads((run / "run.json").read_text()).get("library") != "skrl":
+        return 1
+    return int(yaml.safe_load((run / "params" / "agent.yaml").read_text())["agent"]["rollouts"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
     parser.add_argument("--run", default="latest", help="training run folder, or 'latest' (default) of --task")
@@ -64,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     run = find_run(args.run, args.task)
     types, snapshots = read_snapshots(run)
     scalars = read_scalars(run)
-    curves = {t: {it: v for it, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())} for t in types}
+    per_step = steps_per_iteration(run)
+    curves = {t: {step // per_step: v for step, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())}
+              for t in types}
     rows = [{"iteration": it, "terrain": t, "mean_level": round(level, 4)}
             for t in types for it, level in curves[t].items()]
     if not rows:

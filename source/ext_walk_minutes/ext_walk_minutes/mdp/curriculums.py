@@ -29,10 +29,12 @@ class terrain_levels_by_type(ManagerTermBase):
         super().__init__(cfg, env)
         terrain = env.scene.terrain
         generator_cfg = terrain.cfg.terrain_generator
-        names = column_types(generator_cfg)
+        # a column has one type only on a curriculum grid (play mode draws every tile at random)
+        names = column_types(generator_cfg) if generator_cfg.curriculum else ()
         self.type_names = list(dict.fromkeys(names))
-        column_type = torch.tensor([self.type_names.index(n) for n in names], device=env.device)
-        self._env_type = column_type[terrain.terrain_types]  # robots keep their column for the whole run
+        column_type = torch.tensor([self.type_names.index(n) for n in names], dtype=torch.long, device=env.device)
+        # robots keep their column for the whole run
+        self._env_type = column_type[terrain.terrain_types] if names else None
 
     def __call__(self, env, env_ids: Sequence[int], asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> dict:
         log = {"mean": terrain_levels_vel(env, env_ids, asset_cfg)}

@@ -201,8 +201,9 @@ def test_only_the_feet_touch(standing, robot):
     fz = dict(zip(names, measured["contact_fz"]))
     weight = measured["mass"] * 9.81
     assert sum(fz[foot] for foot in expected.feet) == pytest.approx(weight, rel=0.1)
-    # every foot carries load (how much is statically indeterminate for a rigid quadruped on 5 mm noise)
-    assert all(fz[foot] > 0.05 * weight for foot in expected.feet), fz
+    # the feet carry the load; how it splits is statically indeterminate for a rigid quadruped on 5 mm noise
+    # (measured: a stiff A1 can rock onto three feet), so all but one foot must carry 5 % of the weight
+    assert sum(fz[foot] > 0.05 * weight for foot in expected.feet) >= max(len(expected.feet) - 1, 2), fz
     others = {n: f for n, f in force.items() if n not in expected.feet}
     assert len(others) == expected.num_bodies - len(expected.feet)
     assert all(f < 1.0 for f in others.values()), others

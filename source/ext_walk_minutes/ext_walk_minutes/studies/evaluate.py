@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in terrains:
         mine = [r for r in rows if r["terrain"] == name]
         lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
-                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:g}" for r in mine) + " |")
+                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}" for r in mine) + " |")
     lines += ["", f"![success rates]({png_path.name})", ""]
     md_path.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[8:-3]))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -56,8 +55,7 @@ def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, s
            f"{STEPS_OVERRIDE[agent]}={steps}", *NO_CURRICULUM, *overrides]
     start = time.perf_counter()
     with (workdir_path / "train.log").open("w") as log:
-        proc = subprocess.run(cmd, cwd=workdir_path, stdout=log, stderr=subprocess.STDOUT,
-                              env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
+        proc = subprocess.run(cmd, cwd=workdir_path, stdout=log, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
     result = {"device": resolve_device(device), "wall_s": wall, "final_reward": math.nan, "training_time_s": math.nan, "env_steps_per_s": math.nan,
               "run": "", "error": ""}

@@ -101,4 +101,4 @@ ANYMAL_B_CFG: ArticulationCfg = replace(
     actuators=ANYMAL_C_CFG.actuators,
 )
 """Isaac Lab's ANYmal B cfg (spawn height 0.6 m, ANYmal C's default pose) on our USD, with our ANYmal C's
-actuators (ANYdrive DC motor, Kp 40, Kd 5): legged_gym gives ANYmal B the same actuator net as ANYmal C."""
+actuators (ANYdrive DC motor, Kp 80, Kd 2): legged_gym gives ANYmal B the same actuator net as ANYmal C."""

@@ -98,14 +98,18 @@ JOINT_ARMATURE = 0.01
 held by an explicit PD can chatter under MJWarp at 5 ms without it; ANYmal C measured stable either
 way (standing and random targets), so this is a small safety margin, not a fitted value."""
 
+ANYDRIVE_PD_GAINS = {"stiffness": 80.0, "damping": 2.0}
+"""legged_gym's ANYmal PD gains when its actuator network is off (Kp [N m/rad], Kd [N m s/rad]). The network's
+weights can't be shipped, so the ANYdrive DC-motor model (saturation 120 N m, effort 80 N m, 7.5 rad/s) gets these
+gains instead of Isaac Lab's Kp 40 / Kd 5: with Kp 40 the static knee load (~28 N m) needs ~0.7 rad of error and
+the stance sags to 0.40 m (the 62.5 kg armed robot onto its shanks); with Kp 80 ANYmal C holds 0.49 m."""
+
 ANYMAL_C_CFG: ArticulationCfg = replace(
     isaaclab_anymal.ANYMAL_C_CFG,
     spawn=replace(isaaclab_anymal.ANYMAL_C_CFG.spawn, usd_path=usd_path(ANYMAL_C)),
-    actuators={"legs": replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE)},
+    actuators={"legs": replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE,
+                               **ANYDRIVE_PD_GAINS)},
 )
 """Isaac Lab's ANYmal C cfg (spawn height 0.6 m, default pose, contact sensors, self collisions) on our USD,
-with the ANYdrive DC-motor model (saturation 120 N m, effort 80 N m, 7.5 rad/s, Kp 40, Kd 5).
-
-Kp 40 cannot hold the nominal stance: the static knee load (~28 N m) needs ~0.7 rad of error, so
-holding the default targets the base settles ~0.15 m below the 0.549 m standing height (measured
-0.40 m after 2 s); a policy has to add the offsets itself."""
+with the ANYdrive DC-motor model at legged_gym's PD gains (:data:`ANYDRIVE_PD_GAINS`). Holding the default
+targets, the base settles at 0.49 m (0.549 m kinematically): a policy adds the remaining offsets itself."""

@@ -9,7 +9,6 @@ from Isaac Lab's live in this package (see docs/mdp.md for which and why).
 from isaaclab_tasks.core.velocity import mdp as _velocity_mdp
 
 from .cassie import single_foot_contact  # noqa: F401
-
 from .commands import ZeroSlowVelocityCommand, ZeroSlowVelocityCommandCfg  # noqa: F401
 from .curriculums import terrain_levels_by_type  # noqa: F401
 from .events import push_by_replacing_velocity, randomize_robot_friction  # noqa: F401

@@ -45,7 +45,8 @@ def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, s
               overrides: list[str], workdir: str) -> dict:
     """Train one configuration in its own process (``python -m ext_walk_minutes.train.train_main``) in ``workdir``.
 
-    Returns the run's final reward, its training time (first to last PPO iteration, from TensorBoard),
+    Returns the run's final reward, its training time (``walk/training_time_s``: from the first rollout to
+    the end of the last update, start-up excluded),
     the process wall time, the mean env-steps/s, the device, the run folder and, on failure, the log's tail.
     """
     workdir_path = Path(workdir)
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
     lines += [
         f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
-        f"time: first to last update of the run. All {len(rows)} runs took {total:.0f} s"
+        f"time: first rollout to last update, start-up excluded. All {len(rows)} runs took {total:.0f} s"
         f"{' (Ray)' if args.ray else ''}; {len(failed)} failed.",
         "",
         "| robots | batch | steps per robot | final reward (mean +- std) | training time [s] |",

@@ -54,7 +54,7 @@ def test_cfg_is_isaaclab_anymal_c_on_our_usd():
     assert spawn.activate_contact_sensors and spawn.articulation_props == ISAACLAB_CFG.spawn.articulation_props
     legs = ANYMAL_C_CFG.actuators["legs"]
     assert (legs.saturation_effort, legs.actuator_effort_limit, legs.actuator_velocity_limit) == (120.0, 80.0, 7.5)
-    assert legs.stiffness == {".*": 40.0} and legs.damping == {".*": 5.0} and legs.armature > 0.0
+    assert (legs.stiffness, legs.damping) == (80.0, 2.0) and legs.armature > 0.0  # legged_gym's fallback PD
     assert ANYMAL_C_CFG.init_state.pos == (0.0, 0.0, 0.6)
     assert ANYMAL_C_CFG.init_state.joint_pos == {
         ".*HAA": 0.0, ".*F_HFE": 0.4, ".*H_HFE": -0.4, ".*F_KFE": -0.8, ".*H_KFE": 0.8

@@ -91,8 +91,10 @@ def test_ctrl_c_saves_a_checkpoint(tmp_path):
     """SIGINT during training writes a checkpoint of the last finished iteration and exits 130."""
     cmd = [sys.executable, str(REPO / "scripts" / "train.py"), "--task", "Walk-Flat-AnymalC", "--num_envs", NUM_ENVS,
            "--device", "cpu", "--max_iterations", "1000", *SMALL_TERRAIN]
+    # a terminal's Ctrl-C: SIGINT handled, also when the test runner itself was started in the background (where
+    # the shell ignores SIGINT and Python then installs no KeyboardInterrupt handler)
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     deadline = time.monotonic() + 400
     for line in proc.stdout:

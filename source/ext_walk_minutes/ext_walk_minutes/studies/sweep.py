@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -83,6 +84,9 @@ def run_grid(jobs: list[dict], use_ray: bool, address: str | None, num_cpus: int
             print(f"[sweep] {job['robots']} robots x {job['steps']} steps, seed {job['seed']}", flush=True)
             results.append(train_one(**job))
         return results
+    # Under an ancestor `uv run` (./run) Ray would start its workers with that `uv run` command line (re-running
+    # pytest or train.py instead of a worker); the workers need this interpreter as it is. Read at import of ray.
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     import ray
 
     ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import check_task, parse, resolve_device, set_cpu_threads
 from ..train.train_main import parse_int_list
-from .outputs import device_name, output_dir, pyplot, report_header, write_csv
+from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv
 
 STOCK_TASK = "IsaacContrib-Velocity-Rough-AnymalC"
 PHASES = ("physics", "mdp", "inference", "learning", "other")
@@ -181,10 +181,7 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     right.set_ylabel("seconds per PPO iteration")
     right.set_title("ours: time per iteration by phase")
     right.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ from ..terrains import column_types, level_difficulty, terrain_parameter
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import (AGENTS, check_agent, check_task, parse, resolve_configs, resolve_device, running_env,
                              set_cpu_threads)
-from .outputs import output_dir, pyplot, report_header, write_csv
+from .outputs import output_dir, pyplot, report_header, save_figure, write_csv
 
 DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
 FORWARD_SPEED = 0.75  # m/s
@@ -149,10 +149,7 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
         ax.set_ylim(-0.03, 1.03)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,14 @@ def pyplot():
     return plt
 
 
+def save_figure(fig, path, title: str) -> None:
+    """Title ``fig``, lay it out, write it to ``path`` (PNG) and free it."""
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+
+
 def device_name(device: str) -> str:
     """Human-readable name of a torch device, e.g. ``NVIDIA H100 80GB HBM3`` or the CPU model."""
     if device.startswith("cuda"):

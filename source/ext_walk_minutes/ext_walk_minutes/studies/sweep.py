@@ -23,7 +23,7 @@ from pathlib import Path
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import check_agent, check_task, parse, resolve_device
 from ..train.train_main import parse_int_list
-from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv
+from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv
 
 PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 PAPER_BATCH_SIZES = (49152, 98304, 196608)
@@ -146,10 +146,7 @@ def plot(table: list[dict], path: Path, title: str) -> None:
         ax.set_ylabel(y)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def build_parser() -> argparse.ArgumentParser:

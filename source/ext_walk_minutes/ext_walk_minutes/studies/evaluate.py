@@ -21,8 +21,8 @@ import torch
 
 from ..terrains import column_types, level_difficulty, terrain_parameter
 from ..train.errors import UsageError, exit_on_usage_error
-from ..train.session import (AGENTS, check_agent, check_task, parse, resolve_configs, resolve_device, running_env,
-                             set_cpu_threads)
+from ..train.session import (AGENTS, backend, check_agent, check_task, parse, resolve_configs, resolve_device,
+                             running_env, set_cpu_threads)
 from .outputs import output_dir, pyplot, report_header, save_figure, write_csv
 
 DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
@@ -214,12 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
           f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}", flush=True)
 
-    if agent == "rsl_rl":
-        from ..train import rsl_rl_backend as backend
-    else:
-        from ..train import skrl_backend as backend
     with running_env(session):
-        policy = backend.inference_policy(session, checkpoint)
+        policy = backend(agent).inference_policy(session, checkpoint)
 
         def act(obs: torch.Tensor) -> torch.Tensor:
             return policy(obs.to(device))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import torch
 
 from .errors import UsageError, exit_on_usage_error
-from .session import (AGENTS, add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
-                      resolve_num_envs, running_env, set_cpu_threads)
+from .session import (AGENTS, add_common_args, backend, check_agent, check_task, parse, resolve_configs,
+                      resolve_device, resolve_num_envs, running_env, set_cpu_threads)
 from .train_main import LOG_ROOT
 
 EXPORT_TOLERANCE = 1e-5
@@ -30,15 +29,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--export", action="store_true",
                         help="write policy.onnx, policy.pt (TorchScript) and policy.json next to the checkpoint")
     return parser
-
-
-def _load_policy(session, checkpoint: Path) -> torch.nn.Module:
-    """The checkpoint's deterministic policy: observation tensor (N, obs_dim) -> action (N, num_actions)."""
-    if session.agent == "rsl_rl":
-        from . import rsl_rl_backend as backend
-    else:
-        from . import skrl_backend as backend
-    return backend.inference_policy(session, checkpoint)
 
 
 def rollout(env, act, steps: int) -> dict[str, float]:
@@ -94,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     session = resolve_configs(args.task, agent, device, num_envs, args.seed, overrides, play_mode=True,
                               preset=args.preset, asset=args.asset)
     with running_env(session):
-        policy = _load_policy(session, checkpoint)
+        policy = backend(session.agent).inference_policy(session, checkpoint)
 
         def act(obs: torch.Tensor) -> torch.Tensor:
             with torch.no_grad():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -61,6 +63,15 @@ def check_task(task: str) -> None:
 def check_agent(agent: str) -> None:
     if agent not in AGENTS:
         raise UsageError(f"unknown agent '{agent}'; choose one of: {', '.join(AGENTS)}")
+
+
+def backend(agent: str) -> ModuleType:
+    """The module that trains and loads policies for PPO backend ``agent`` (``train``, ``inference_policy``).
+
+    Imported on first use: each pulls in its RL library (and skrl must come after ``--distributed`` set-up).
+    """
+    check_agent(agent)
+    return importlib.import_module(f"{__package__}.{agent}_backend")
 
 
 def resolve_device(requested: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import distributed, presets
 from .bootstrap import DEFAULT_MODE, MODES
 from .errors import UsageError, exit_on_usage_error
-from .session import (add_common_args, check_agent, check_task, parse, resolve_configs, resolve_device,
+from .session import (add_common_args, backend, check_agent, check_task, parse, resolve_configs, resolve_device,
                       resolve_num_envs, running_env, set_cpu_threads)
 
 LOG_ROOT = Path("logs")
@@ -86,10 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     session.env_cfg.compute_final_obs = args.timeout_bootstrap == "exact"
     if args.agent == "rsl_rl":
         default_iterations = session.agent_cfg.max_iterations
-        from . import rsl_rl_backend as backend
     else:
         default_iterations = session.agent_cfg["trainer"]["timesteps"] // session.agent_cfg["agent"]["rollouts"]
-        from . import skrl_backend as backend
     iterations = args.max_iterations or default_iterations
 
     # every rank names the same run folder: rank 0's timestamp
@@ -122,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         presets.write_summary(log_dir / "resolved_config.yaml", resolved)
     with running_env(session), distributed.process_group_closed_after():
         try:
-            checkpoint = backend.train(session, str(log_dir), iterations, resume, f"{args.task} {args.agent}",
-                                       args.timeout_bootstrap)
+            checkpoint = backend(args.agent).train(session, str(log_dir), iterations, resume,
+                                                   f"{args.task} {args.agent}", args.timeout_bootstrap)
         except KeyboardInterrupt as exc:
             print(f"\n[train] interrupted: saved checkpoint {exc}", flush=True)
             return 130

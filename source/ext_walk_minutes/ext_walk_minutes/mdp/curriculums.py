@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
 from isaaclab.managers import CurriculumTermCfg, ManagerTermBase, SceneEntityCfg
 from isaaclab_tasks.core.velocity.mdp import terrain_levels_vel
 
-from ..terrains.layout import column_types
+from ..terrains.layout import terrain_type_index
 
 
 class terrain_levels_by_type(ManagerTermBase):
@@ -27,14 +26,10 @@ class terrain_levels_by_type(ManagerTermBase):
 
     def __init__(self, cfg: CurriculumTermCfg, env) -> None:
         super().__init__(cfg, env)
-        terrain = env.scene.terrain
-        generator_cfg = terrain.cfg.terrain_generator
-        # a column has one type only on a curriculum grid (play mode draws every tile at random)
-        names = column_types(generator_cfg) if generator_cfg.curriculum else ()
-        self.type_names = list(dict.fromkeys(names))
-        column_type = torch.tensor([self.type_names.index(n) for n in names], dtype=torch.long, device=env.device)
-        # robots keep their column for the whole run
-        self._env_type = column_type[terrain.terrain_types] if names else None
+        try:
+            self.type_names, self._env_type = terrain_type_index(env)
+        except ValueError:  # a column has one type only on a curriculum grid (play mode draws tiles at random)
+            self.type_names, self._env_type = [], None
 
     def __call__(self, env, env_ids: Sequence[int], asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> dict:
         log = {"mean": terrain_levels_vel(env, env_ids, asset_cfg)}

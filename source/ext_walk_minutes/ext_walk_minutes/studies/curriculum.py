@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..terrains import column_types, terrain_types_and_levels
+from ..terrains import terrain_type_index
 from .outputs import pyplot
 
 COUNTS_CSV = "level_counts.csv"
@@ -31,11 +31,10 @@ def level_counts(env) -> tuple[list[str], np.ndarray]:
         ``(types, counts)``: the grid's type names in column order (each once) and an int array of shape
         (len(types), num_rows) with the number of robots on each type and level.
     """
-    generator_cfg = env.unwrapped.scene.terrain.cfg.terrain_generator
-    types = list(dict.fromkeys(column_types(generator_cfg)))
-    env_types, levels = terrain_types_and_levels(env)
-    counts = np.zeros((len(types), generator_cfg.num_rows), dtype=np.int64)
-    np.add.at(counts, ([types.index(t) for t in env_types], levels.cpu().numpy()), 1)
+    terrain = env.unwrapped.scene.terrain
+    types, index = terrain_type_index(env)
+    counts = np.zeros((len(types), terrain.cfg.terrain_generator.num_rows), dtype=np.int64)
+    np.add.at(counts, (index.cpu().numpy(), terrain.terrain_levels.cpu().numpy()), 1)
     return types, counts
 
 

@@ -6,6 +6,7 @@ from .layout import (
     column_types,
     level_difficulty,
     terrain_parameter,
+    terrain_type_index,
     terrain_types_and_levels,
 )
 from .sub_terrains import HfRoughPyramidSlopedTerrainCfg
@@ -21,5 +22,6 @@ __all__ = [
     "column_types",
     "level_difficulty",
     "terrain_parameter",
+    "terrain_type_index",
     "terrain_types_and_levels",
 ]

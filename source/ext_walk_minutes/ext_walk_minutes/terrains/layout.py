@@ -31,27 +31,41 @@ def column_types(generator_cfg: TerrainGeneratorCfg) -> tuple[str, ...]:
     return tuple(names[int(np.min(np.where(j / num_cols + 0.001 < cumulative)[0]))] for j in range(num_cols))
 
 
-def terrain_types_and_levels(env) -> tuple[list[str], torch.Tensor]:
-    """Each robot's terrain type name and curriculum level in a built env with a curriculum grid.
+def terrain_type_index(env) -> tuple[list[str], torch.Tensor]:
+    """The grid's terrain types and which of them each robot walks on, in a built env with a curriculum grid.
 
     Args:
         env: a built Isaac Lab env (wrapped or not) whose terrain is generated in curriculum mode.
+
+    Returns:
+        ``(type_names, index)``: the sub-terrain names in column order, each once, and a LongTensor of shape
+        (num_envs,) with each robot's position in ``type_names`` (robots keep their column for the whole run).
+
+    Raises:
+        ValueError: when the env's terrain has no curriculum grid (flat tasks, planes, play mode's random tiles).
+    """
+    terrain = getattr(env, "unwrapped", env).scene.terrain
+    generator_cfg = terrain.cfg.terrain_generator
+    if getattr(terrain, "terrain_origins", None) is None or generator_cfg is None or not generator_cfg.curriculum:
+        raise ValueError("the env's terrain has no curriculum grid (terrain levels exist on the rough tasks only)")
+    columns = column_types(generator_cfg)
+    type_names = list(dict.fromkeys(columns))
+    column_type = torch.tensor([type_names.index(n) for n in columns], dtype=torch.long, device=terrain.device)
+    return type_names, column_type[terrain.terrain_types]
+
+
+def terrain_types_and_levels(env) -> tuple[list[str], torch.Tensor]:
+    """Each robot's terrain type name and curriculum level in a built env with a curriculum grid.
 
     Returns:
         ``(types, levels)``: ``types[k]`` is the sub-terrain name robot ``k`` walks on, ``levels`` is a
         LongTensor of shape (num_envs,) with its row (0 = easiest). Levels change at resets; read again.
 
     Raises:
-        ValueError: when the env's terrain has no curriculum grid (flat tasks, planes).
+        ValueError: as :func:`terrain_type_index`.
     """
-    base = getattr(env, "unwrapped", env)
-    terrain = base.scene.terrain
-    generator_cfg = terrain.cfg.terrain_generator
-    if getattr(terrain, "terrain_origins", None) is None or generator_cfg is None or not generator_cfg.curriculum:
-        raise ValueError("the env's terrain has no curriculum grid (terrain levels exist on the rough tasks only)")
-    names = column_types(generator_cfg)
-    types = [names[j] for j in terrain.terrain_types.tolist()]
-    return types, terrain.terrain_levels.clone()
+    type_names, index = terrain_type_index(env)
+    return [type_names[i] for i in index.tolist()], getattr(env, "unwrapped", env).scene.terrain.terrain_levels.clone()
 
 
 def level_difficulty(level: int, generator_cfg: TerrainGeneratorCfg) -> float:

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import check_task, parse, resolve_device, set_cpu_threads
 from ..train.train_main import parse_int_list
-from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv
+from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 STOCK_TASK = "IsaacContrib-Velocity-Rough-AnymalC"
 PHASES = ("physics", "mdp", "inference", "learning", "other")
@@ -241,9 +241,10 @@ def main(argv: list[str] | None = None) -> int:
                      f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
                      f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
     header_rows = DOCS_HEADER.strip().splitlines()[-2:]
-    lines = report_header("Throughput and time per iteration", "benchmark.py", argv, device)
-    lines += header_rows + table + [""]
+    header = report_header("Throughput and time per iteration", "benchmark.py", argv, device)
+    lines = header_rows + table
     if stock:
+        lines.append("")
         lines.append("Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
                      "terrain and process run:")
         lines.append("")
@@ -253,9 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
                          f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio "
                          f"{r['step_cost_vs_stock']:.2f}")
-        lines.append("")
-    lines += ["![benchmark](benchmark.png)", ""]
-    (out / "benchmark.md").write_text("\n".join(lines), encoding="utf-8")
+    write_report(out / "benchmark.md", header, lines, out / "benchmark.png")
     if args.docs:
         docs = Path(args.docs)
         docs.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +262,6 @@ def main(argv: list[str] | None = None) -> int:
             docs.write_text(DOCS_HEADER, encoding="utf-8")
         with docs.open("a", encoding="utf-8") as f:
             f.write("\n".join(table) + "\n")
-    print("\n".join(lines[8:-2]))
     print(f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}" + (f" and a row in {args.docs}" if args.docs else ""),
           flush=True)
     return 0

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..train.errors import UsageError, exit_on_usage_error
 from .curriculum import COUNTS_CSV, heatmap
-from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv
+from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv, write_report
 
 LEVEL_TAG = "Curriculum/terrain_levels/"
 
@@ -113,9 +113,9 @@ def main(argv: list[str] | None = None) -> int:
 
     last = max(it for curve in curves.values() for it in curve)
     robots = int(next(iter(snapshots.values())).sum())
-    lines = report_header("Curriculum spread over terrain types and levels", "curriculum_plot.py", argv, "cpu")
-    lines[2] = lines[2].split(", device")[0] + "."  # plotting needs no device
-    lines += [
+    header = report_header("Curriculum spread over terrain types and levels", "curriculum_plot.py", argv, "cpu")
+    header[2] = header[2].split(", device")[0] + "."  # plotting needs no device
+    lines = [
         f"Run `{run}`, {robots} robots; snapshots at iterations {', '.join(map(str, sorted(snapshots)))}.",
         "",
         "| terrain | " + " | ".join(f"robots per level, it {it}" for it in sorted(snapshots)) +
@@ -126,9 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = [" ".join(map(str, snapshots[it][i])) for it in sorted(snapshots)]
         final = curves[t].get(last)
         lines.append(f"| {t} | " + " | ".join(cells) + f" | {'n/a' if final is None else f'{final:.2f}'} |")
-    lines += ["", f"![curriculum]({png_path.name})", ""]
-    md_path.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines[8:-3]))
+    write_report(md_path, header, lines, png_path)
     print(f"[curriculum] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0
 

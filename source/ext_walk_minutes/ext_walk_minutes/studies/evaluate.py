@@ -23,7 +23,7 @@ from ..terrains import column_types, level_difficulty, terrain_parameter
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import (AGENTS, backend, check_agent, check_task, parse, resolve_configs, resolve_device,
                              running_env, set_cpu_threads)
-from .outputs import output_dir, pyplot, report_header, save_figure, write_csv
+from .outputs import output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
 FORWARD_SPEED = 0.75  # m/s
@@ -228,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(csv_path, rows)
     title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
     plot(rows, png_path, title)
-    lines = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
-    lines += [
+    header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
+    lines = [
         f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the tile "
         f"centre (beyond the tile's edge) within {duration:.1f} s without a base contact.",
         "",
@@ -240,9 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         mine = [r for r in rows if r["terrain"] == name]
         lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
                      + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}" for r in mine) + " |")
-    lines += ["", f"![success rates]({png_path.name})", ""]
-    md_path.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines[8:-3]))
+    write_report(md_path, header, lines, png_path)
     print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0
 

@@ -78,6 +78,13 @@ def report_header(title: str, script: str, argv: Sequence[str] | None, device: s
     ]
 
 
+def write_report(path: Path, header: Sequence[str], body: Sequence[str], figure: Path) -> None:
+    """Write the markdown report (``header`` from :func:`report_header`, ``body``, then ``figure``, a PNG beside
+    it) and print the body, so the console shows the results."""
+    path.write_text("\n".join([*header, *body, "", f"![{figure.stem}]({figure.name})", ""]), encoding="utf-8")
+    print("\n".join(body))
+
+
 def read_scalars(run_dir: Path) -> dict[str, dict[int, tuple[float, float]]]:
     """TensorBoard scalars of a run: ``{tag: {step: (value, wall_time)}}`` over all its event files."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator

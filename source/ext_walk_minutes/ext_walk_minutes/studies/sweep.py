@@ -23,7 +23,7 @@ from pathlib import Path
 from ..train.errors import UsageError, exit_on_usage_error
 from ..train.session import check_agent, check_task, parse, resolve_device
 from ..train.train_main import parse_int_list
-from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv
+from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 
 PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 PAPER_BATCH_SIZES = (49152, 98304, 196608)
@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(csv_path, [{k: v for k, v in r.items() if k != "error"} | {"failed": bool(r["error"])} for r in rows])
     title = f"{args.task}, {args.agent}, no curriculum, {args.iterations} updates, seeds {args.seeds}"
     plot(table, png_path, title)
-    lines = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
-    lines += [
+    header = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
+    lines = [
         f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
         f"time: first rollout to last update, start-up excluded. All {len(rows)} runs took {total:.0f} s"
         f"{' (Ray)' if args.ray else ''}; {len(failed)} failed.",
@@ -229,9 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
               f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
               for r in table]
-    lines += ["", f"![sweep]({png_path.name})", ""]
-    md_path.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines[8:-3]))
+    write_report(md_path, header, lines, png_path)
     print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 1 if failed else 0
 

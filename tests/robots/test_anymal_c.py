@@ -15,6 +15,7 @@ from pxr import Gf, Usd, UsdPhysics
 
 from ext_walk_minutes.robots import ANYMAL_C, ANYMAL_C_CFG
 from ext_walk_minutes.robots import description as rd
+from ext_walk_minutes.robots.spawn import robot_usd_path
 
 MASS = 52.135  # kg, robots.md 2.2
 STAND_HEIGHT = 0.549  # m, base above flat ground at the default pose, robots.md 2.4
@@ -30,7 +31,7 @@ FEET = [f"{leg}_FOOT" for leg in LEGS]
 
 @pytest.fixture(scope="module")
 def stage() -> Usd.Stage:
-    return Usd.Stage.Open(ANYMAL_C_CFG.spawn.usd_path)
+    return Usd.Stage.Open(robot_usd_path(ANYMAL_C_CFG.spawn))
 
 
 def test_description_kinematics_and_mirroring():
@@ -50,11 +51,17 @@ def test_cfg_is_isaaclab_anymal_c_on_our_usd():
     from isaaclab_assets.robots.anymal import ANYMAL_C_CFG as ISAACLAB_CFG
 
     spawn = ANYMAL_C_CFG.spawn
-    assert spawn.usd_path.endswith(".usda") and os.path.isfile(spawn.usd_path)
+    assert (spawn.robot, spawn.collision_set) == ("anymal_c", "legged_gym") and not spawn.usd_path  # written at spawn
+    assert robot_usd_path(spawn).endswith(".usda") and os.path.isfile(robot_usd_path(spawn))
     assert spawn.activate_contact_sensors and spawn.articulation_props == ISAACLAB_CFG.spawn.articulation_props
-    legs = ANYMAL_C_CFG.actuators["legs"]
+    drives = ANYMAL_C_CFG.actuators["legs"]
+    legs = drives.default
+    assert legs == drives.dc_motor  # the default drive model until a GPU comparison says otherwise
     assert (legs.saturation_effort, legs.actuator_effort_limit, legs.actuator_velocity_limit) == (120.0, 80.0, 7.5)
     assert (legs.stiffness, legs.damping) == (80.0, 2.0) and legs.armature > 0.0  # legged_gym's fallback PD
+    pd = drives.ideal_pd  # legged_gym without its actuator net: same PD, clipped at 80 N m, no torque-speed curve
+    assert type(pd).__name__ == "IdealPDActuatorCfg" and pd.actuator_velocity_limit is None
+    assert (pd.stiffness, pd.damping, pd.armature, pd.actuator_effort_limit) == (80.0, 2.0, legs.armature, 80.0)
     assert ANYMAL_C_CFG.init_state.pos == (0.0, 0.0, 0.6)
     assert ANYMAL_C_CFG.init_state.joint_pos == {
         ".*HAA": 0.0, ".*F_HFE": 0.4, ".*H_HFE": -0.4, ".*F_KFE": -0.8, ".*H_KFE": 0.8

@@ -9,8 +9,9 @@ import pytest
 from pxr import Usd, UsdPhysics
 
 from ext_walk_minutes import robots
-from ext_walk_minutes.robots.anymal_c_arm import ARM
+from ext_walk_minutes.robots.anymal_c_arm import ARM, ARM_SHAPES
 from ext_walk_minutes.robots.description import ORIGIN, Inertial, RevoluteJoint, merge_inertials
+from ext_walk_minutes.robots.spawn import robot_usd_path
 
 DESCRIPTIONS = {"anymal_b": "ANYMAL_B", "anymal_c_arm": "ANYMAL_C_ARM", "unitree_a1": "UNITREE_A1", "cassie": "CASSIE"}
 
@@ -18,7 +19,7 @@ DESCRIPTIONS = {"anymal_b": "ANYMAL_B", "anymal_c_arm": "ANYMAL_C_ARM", "unitree
 @pytest.mark.parametrize("name", list(DESCRIPTIONS))
 def test_usd_matches_description_and_inertias_are_physical(name):
     desc = getattr(robots, DESCRIPTIONS[name])
-    stage = Usd.Stage.Open(getattr(robots, f"{DESCRIPTIONS[name]}_CFG").spawn.usd_path)
+    stage = Usd.Stage.Open(robot_usd_path(getattr(robots, f"{DESCRIPTIONS[name]}_CFG").spawn))
     bodies = [p for p in stage.Traverse() if p.HasAPI(UsdPhysics.RigidBodyAPI)]
     assert {p.GetName() for p in bodies} == {b.name for b in desc.bodies}
     assert sum(UsdPhysics.MassAPI(p).GetMassAttr().Get() for p in bodies) == pytest.approx(desc.total_mass, rel=1e-5)
@@ -80,6 +81,9 @@ def test_arm_is_welded_into_the_base():
     armed, plain = robots.ANYMAL_C_ARM, robots.ANYMAL_C
     assert [b.name for b in armed.bodies] == [b.name for b in plain.bodies] and armed.joints == plain.joints
     assert armed.total_mass == pytest.approx(62.5, rel=0.02)
+    for name, desc in robots.DESCRIPTIONS["anymal_c_arm"].items():  # 1 primitive in legged_gym's set, 2 detailed
+        plain_base = robots.DESCRIPTIONS["anymal_c"][name].body("base")
+        assert len(desc.body("base").shapes) == len(plain_base.shapes) + len(ARM_SHAPES[name]), name
+    assert [len(ARM_SHAPES[name]) for name in ("legged_gym", "detailed")] == [1, 2]
     base = armed.body("base")
-    assert len(base.shapes) == len(plain.body("base").shapes) + 2
     assert base.inertial == merge_inertials([(plain.body("base").inertial, ORIGIN), (ARM.inertial, ORIGIN)])

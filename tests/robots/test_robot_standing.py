@@ -1,7 +1,7 @@
 """Every robot in Isaac Lab on Newton MJWarp (CPU, offline): mass, joints, feet, standing height, self-contacts.
 
-All five robots stand side by side in one scene, each twice: with its training actuators (``train``) and held
-by a stiff implicit PD (``stiff``). A soft PD sags by tau / Kp under the static load (ANYmal's Kp 80 knees by
+All five robots stand side by side in one scene, with each collision set (``legged_gym``, ``detailed``), each
+twice: with its training actuators (``train``) and held by a stiff implicit PD (``stiff``). A soft PD sags by tau / Kp under the static load (ANYmal's Kp 80 knees by
 ~0.35 rad), so only the stiff hold checks the kinematic standing height of robots.md; the training-gain height is
 reported next to it (ANYmal C with arm 8 cm lower). Self-collisions are on,
 so any self-penetration at the default pose shows up as a contact force on a body other than a foot.
@@ -53,7 +53,8 @@ ROBOTS = {
 SETTLE_STEPS = 400  # 2 s at dt = 5 ms
 SETTLE_STEPS_CASSIE = 100  # 0.5 s: held stiffly, the biped then tips forward over its toes (see measure_standing)
 NOISE = 0.005
-SPACING = 2.0  # m between robots along x; the two copies of a robot stand at y = -+0.8 m
+SPACING = 2.0  # m between robots along x; the four copies of a robot stand at y = -2.4, -0.8, 0.8, 2.4 m
+COLLISION_SETS = ("legged_gym", "detailed")
 
 
 def measure_standing() -> dict[str, dict]:
@@ -71,6 +72,7 @@ def measure_standing() -> dict[str, dict]:
     from isaaclab.terrains import HfRandomUniformTerrainCfg, TerrainGeneratorCfg, TerrainImporterCfg
     from isaaclab.utils import replace
     from isaaclab_tasks.core.velocity.velocity_env_cfg import RoughPhysicsCfg
+    from isaaclab_tasks.utils import PresetCfg
 
     from ext_walk_minutes import robots
 
@@ -83,7 +85,7 @@ def measure_standing() -> dict[str, dict]:
         prim_path="/World/ground",
         terrain_type="generator",
         terrain_generator=TerrainGeneratorCfg(
-            size=(SPACING * len(ROBOTS) + 2.0, 4.0),
+            size=(SPACING * len(ROBOTS) + 2.0, 7.0),
             num_rows=1,
             num_cols=1,
             sub_terrains={
@@ -95,7 +97,7 @@ def measure_standing() -> dict[str, dict]:
         physics_material=sim_utils.RigidBodyMaterialCfg(static_friction=1.0, dynamic_friction=1.0),
         visual_material=None,
     )
-    copies = {}  # scene entity name -> (robot, variant)
+    copies = {}  # scene entity name -> (robot, collision set, variant)
     for i, (robot, expected) in enumerate(ROBOTS.items()):
         cfg = getattr(robots, expected.cfg_name)
         props = [p.replace() for p in cfg.spawn.articulation_props]
@@ -103,18 +105,23 @@ def measure_standing() -> dict[str, dict]:
             for name in ("enabled_self_collisions", "self_collision_enabled"):
                 if hasattr(p, name):
                     setattr(p, name, True)
-        cfg = replace(cfg, spawn=replace(cfg.spawn, articulation_props=props))
+        # the drive model's preset resolved to its default (what a run without a preset token gets)
+        train_actuators = {k: a.default if isinstance(a, PresetCfg) else a for k, a in cfg.actuators.items()}
         x = (i - (len(ROBOTS) - 1) / 2) * SPACING
-        for variant, y, actuators in (("train", -0.8, cfg.actuators), ("stiff", 0.8, {"all": stiff_actuator})):
-            name = f"{robot}_{variant}"
-            setattr(scene_cfg, name, replace(
-                cfg,
-                prim_path=f"{{ENV_REGEX_NS}}/{name}",
-                init_state=replace(cfg.init_state, pos=(x, y, cfg.init_state.pos[2])),
-                actuators=actuators,
-            ))
-            setattr(scene_cfg, f"{name}_contacts", ContactSensorCfg(prim_path=f"{{ENV_REGEX_NS}}/{name}/[^/]*"))
-            copies[name] = (robot, variant)
+        for j, collision_set in enumerate(COLLISION_SETS):
+            spawn = replace(cfg.spawn, articulation_props=props, collision_set=collision_set)
+            for k, (variant, actuators) in enumerate((("train", train_actuators), ("stiff", {"all": stiff_actuator}))):
+                name = f"{robot}_{collision_set}_{variant}"
+                pos = (x, (2 * j + k - 1.5) * 1.6, cfg.init_state.pos[2])
+                setattr(scene_cfg, name, replace(
+                    cfg,
+                    prim_path=f"{{ENV_REGEX_NS}}/{name}",
+                    spawn=spawn,
+                    init_state=replace(cfg.init_state, pos=pos),
+                    actuators=actuators,
+                ))
+                setattr(scene_cfg, f"{name}_contacts", ContactSensorCfg(prim_path=f"{{ENV_REGEX_NS}}/{name}/[^/]*"))
+                copies[name] = (robot, collision_set, variant)
 
     sim = sim_utils.SimulationContext(
         sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=RoughPhysicsCfg().newton_mjwarp)
@@ -133,7 +140,7 @@ def measure_standing() -> dict[str, dict]:
         scene.reset()
         dt = sim.get_physics_dt()
         ground_z = scene.env_origins[0, 2].item()
-        out: dict[str, dict] = {robot: {} for robot in ROBOTS}
+        out: dict[str, dict] = {robot: {collision_set: {} for collision_set in COLLISION_SETS} for robot in ROBOTS}
         settle = {robot: SETTLE_STEPS_CASSIE if robot == "cassie" else SETTLE_STEPS for robot in ROBOTS}
         for step in range(1, max(settle.values()) + 1):
             for art in articulations:
@@ -141,9 +148,9 @@ def measure_standing() -> dict[str, dict]:
             scene.write_data_to_sim()
             sim.step(render=False)
             scene.update(dt)
-            for name, (robot, variant) in copies.items():
+            for name, (robot, collision_set, variant) in copies.items():
                 if step == settle[robot]:
-                    out[robot][variant] = _snapshot(scene, name, ground_z)
+                    out[robot][collision_set][variant] = _snapshot(scene, name, ground_z)
         return out
     finally:
         sim.clear_instance()
@@ -175,26 +182,29 @@ def standing() -> dict[str, dict]:
         return pool.submit(measure_standing).result(timeout=600)
 
 
-@pytest.mark.parametrize("robot", list(ROBOTS))
-def test_mass_joints_and_feet(standing, robot):
-    expected, measured = ROBOTS[robot], standing[robot]["train"]
+CASES = [(robot, collision_set) for robot in ROBOTS for collision_set in COLLISION_SETS]
+
+
+@pytest.mark.parametrize(("robot", "collision_set"), CASES)
+def test_mass_joints_and_feet(standing, robot, collision_set):
+    expected, measured = ROBOTS[robot], standing[robot][collision_set]["train"]
     assert measured["mass"] == pytest.approx(expected.mass, rel=0.02)
     assert set(measured["joint_names"]) == expected.joints
     assert len(measured["body_names"]) == expected.num_bodies
     assert set(expected.feet) <= set(measured["body_names"])
 
 
-@pytest.mark.parametrize("robot", list(ROBOTS))
-def test_standing_height_at_default_pose(standing, robot):
-    stiff = standing[robot]["stiff"]
+@pytest.mark.parametrize(("robot", "collision_set"), CASES)
+def test_standing_height_at_default_pose(standing, robot, collision_set):
+    stiff = standing[robot][collision_set]["stiff"]
     assert stiff["gravity_z"] < -0.99, stiff["gravity_z"]  # upright: tilted less than ~8 deg
     assert stiff["height"] == pytest.approx(ROBOTS[robot].height, abs=0.03)
 
 
-@pytest.mark.parametrize("robot", list(ROBOTS))
-def test_only_the_feet_touch(standing, robot):
+@pytest.mark.parametrize(("robot", "collision_set"), CASES)
+def test_only_the_feet_touch(standing, robot, collision_set):
     """At the default pose: on its feet, carrying its weight, nothing else touches anything (no self-penetration)."""
-    expected, measured = ROBOTS[robot], standing[robot]["stiff"]
+    expected, measured = ROBOTS[robot], standing[robot][collision_set]["stiff"]
     assert measured["gravity_z"] < -0.95, measured["gravity_z"]
     names = measured["contact_names"]
     force = dict(zip(names, measured["contact_force"]))
@@ -212,9 +222,11 @@ def test_only_the_feet_touch(standing, robot):
 def test_training_gains_keep_robots_upright(standing):
     """With the training actuators the robots sag (reported with pytest -s) but stay upright and less than 10 cm
     low (with Isaac Lab's Kp 40 the 62.5 kg armed ANYmal sank 31 cm, onto its shanks)."""
-    for robot, expected in ROBOTS.items():
-        m = standing[robot]
-        print(f"{robot}: mass {m['train']['mass']:.3f} kg (ref {expected.mass}); height at the default pose "
-              f"{m['stiff']['height']:.3f} m (ref {expected.height}), with training gains {m['train']['height']:.3f} m")
-    assert all(standing[robot]["train"]["gravity_z"] < -0.95 for robot in ROBOTS), standing
-    assert all(standing[robot]["train"]["height"] > ROBOTS[robot].height - 0.1 for robot in ROBOTS), standing
+    for robot, collision_set in CASES:
+        m = standing[robot][collision_set]
+        print(f"{robot} ({collision_set}): mass {m['train']['mass']:.3f} kg (ref {ROBOTS[robot].mass}); height at the "
+              f"default pose {m['stiff']['height']:.3f} m (ref {ROBOTS[robot].height}), with training gains "
+              f"{m['train']['height']:.3f} m")
+    trained = [standing[robot][collision_set]["train"] for robot, collision_set in CASES]
+    assert all(m["gravity_z"] < -0.95 for m in trained), standing
+    assert all(m["height"] > ROBOTS[robot].height - 0.1 for m, (robot, _) in zip(trained, CASES)), standing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -108,18 +109,26 @@ def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
 
 
 def test_benchmark_ours_and_stock(tmp_path):
+    """Our task with both collision sets and the stock env, in one run; rows, ratios, report and docs table."""
     docs = tmp_path / "benchmarks.md"
     run_script("benchmark.py", "--num_envs", "2", "--iterations", "2", "--device", "cpu", "--out",
-               str(tmp_path / "out"), "--docs", str(docs), "agent.num_steps_per_env=4", *SMALL_TERRAIN, cwd=tmp_path)
+               str(tmp_path / "out"), "--docs", str(docs), "--collision-sets", "legged_gym,detailed",
+               "agent.num_steps_per_env=4", *SMALL_TERRAIN, cwd=tmp_path)
     rows = json.loads((tmp_path / "out" / "benchmark.json").read_text())
-    assert [r["env"] for r in rows] == ["ours", "stock"]
+    assert [(r["env"], r["collision_set"]) for r in rows] == [("ours", "legged_gym"), ("ours", "detailed"),
+                                                             ("stock", "")]
     for r in rows:
         assert r["num_envs"] == 2 and r["steps_per_env"] == 4 and r["measured_iterations"] == 1
         phases = [r[f"{p}_s"] for p in ("physics", "mdp", "inference", "learning", "other")]
         assert all(v > 0 for v in phases[:4])
         assert sum(phases) == pytest.approx(r["iteration_s"], rel=1e-6)
         assert r["collect_steps_per_s"] > r["train_steps_per_s"] > 0
-    assert rows[0]["step_cost_vs_stock"] > 0
     _assert_png(tmp_path / "out" / "benchmark.png")
+    report = (tmp_path / "out" / "benchmark.md").read_text()
+    assert "ours vs Isaac Lab's stock env" in report
+    ratio = re.search(r"\* 2 robots: legged_gym [\d,]+ \(1\.00x\), detailed [\d,]+ \((\d+\.\d\d)x\)", report)
+    assert ratio and float(ratio.group(1)) > 0, report
     table = docs.read_text().splitlines()
-    assert table[0] == "# Benchmarks" and table[-1].count("|") == 15 and "| Walk-Rough-AnymalC | 2 | 4 |" in table[-1]
+    assert table[0] == "# Benchmarks" and all(line.count("|") == 15 for line in table[-2:])
+    assert "| Walk-Rough-AnymalC (legged_gym collisions) | 2 | 4 |" in table[-2]
+    assert "| Walk-Rough-AnymalC (detailed collisions) | 2 | 4 |" in table[-1]

@@ -15,6 +15,7 @@ from isaaclab_assets.robots import anymal as isaaclab_anymal
 
 from .anymal_c import ANYMAL_C_CFG
 from .description import (
+    DEFAULT_COLLISION_SET,
     Body,
     Box,
     Cylinder,
@@ -22,10 +23,12 @@ from .description import (
     Inertial,
     RevoluteJoint,
     RobotDescription,
+    Shape,
     Sphere,
     mirrored_legs,
-    usd_path,
+    with_shapes,
 )
+from .spawn import robot_spawn_cfg
 
 _EFFORT = 80.0  # N m
 _VELOCITY = 15.0  # rad/s (manufacturer)
@@ -37,34 +40,24 @@ def _roll(angle: float) -> tuple[float, float, float, float]:
     return (math.cos(angle / 2), math.sin(angle / 2), 0.0, 0.0)
 
 
-# Left-front leg; the other legs are mirrored (x*sx, y*sy) by `mirrored_legs`.
+# Left-front leg (mass properties; colliders come from the collision sets below); the other legs are mirrored
+# (x*sx, y*sy) by `mirrored_legs`.
 _LEG_BODIES = (
     Body(
         "{leg}_HIP",
         Inertial(1.42462, (0.06452, -0.00379, -0.00015), (0.002430, 0.002303, 0.001981, -1.5e-5, -2.2e-5, 2.6e-5)),
-        # the protector; not the heat fins (r 0.045, 0.03 long at y -0.074): as a capsule (which every cylinder
-        # becomes) they would reach 3 mm across the centre line into the other hip's, and the protector's capsule
-        # nearly covers them anyway
-        (Cylinder(0.08, 0.10, "y", (0.0635, -0.009, 0.0)),),
     ),
     Body(
         "{leg}_THIGH",
         Inertial(1.63498, (-0.00390, 0.05423, -0.21458), (0.012037, 0.012064, 0.002494, 6.8e-5, 2.88e-4, -0.001406)),
-        (
-            Box((0.08, 0.04, 0.25), (0.0, 0.035, -0.125), _roll(0.145)),
-            Cylinder(0.06, 0.12, "y", (0.0, 0.069, -0.25)),  # KFE actuator
-            Cylinder(0.066, 0.12, "z", (0.0, -0.005, 0.0), _roll(1.716)),  # upper protector
-        ),
     ),
-    Body(
-        "{leg}_SHANK",  # + foot adapter tube
+    Body(  # + foot adapter tube
+        "{leg}_SHANK",
         Inertial(0.34738, (0.05873, -0.01082, -0.09806), (0.006858, 0.007704, 0.001019, 3.2e-5, 0.001429, -3.16e-4)),
-        (Box((0.13, 0.07, 0.08), (0.065, -0.015, 0.01)), Cylinder(0.015, 0.32125, "z", (0.10, -0.02, -0.1606))),
     ),
-    Body(
-        "{leg}_FOOT",  # legged_gym's foot link (the manufacturer model has no mass here)
+    Body(  # legged_gym's foot link (the manufacturer model has no mass here)
+        "{leg}_FOOT",
         Inertial(0.05, (0.0, 0.0, 0.02325), (0.001, 0.001, 8.3e-6, 0.0, 0.0, 0.0)),
-        (Sphere(0.031, (0.0, 0.0, 0.02325)),),
     ),
 )
 
@@ -82,22 +75,60 @@ _BASE = Body(
     Inertial(
         16.7935, (-0.00196, -0.00141, 0.05021), (0.217391, 0.639433, 0.624141, -0.001329, -0.002282, -0.001381)
     ),
-    (
-        Box((0.531, 0.27, 0.24), (0.0, 0.0, 0.08)),
-        *(Cylinder(0.05, 0.10, "x", (sx * 0.227, sy * 0.116, 0.0)) for sx in (1, -1) for sy in (1, -1)),  # HAA
-        *(Box((0.10, 0.10, 0.07), (sx * 0.2155, 0.0, -0.09)) for sx in (1, -1)),  # belly bumps
-        Box((0.531, 0.02, 0.07), (0.0, 0.0, -0.09)),  # belly plate
-    ),
 )
 
-_legs = mirrored_legs(_LEG_BODIES, _LEG_JOINTS)
+_BASE_BOX = Box((0.531, 0.27, 0.24), (0.0, 0.0, 0.08))
+_KFE_DRIVE = Cylinder(0.06, 0.12, "y", (0.0, 0.069, -0.25))
+_FOOT_SPHERE = Sphere(0.031, (0.0, 0.0, 0.02325))
 
-ANYMAL_B = RobotDescription(name="anymal_b", root="base", bodies=(_BASE, *_legs[0]), joints=_legs[1])
-"""ANYmal B description (SI units, base-aligned frames)."""
+COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
+    # legged_gym's URDF: base box, KFE drive, adapter tube (0.25 m of the manufacturer's 0.32125 m), foot sphere
+    "legged_gym": {
+        "base": (_BASE_BOX,),
+        "{leg}_THIGH": (_KFE_DRIVE,),
+        "{leg}_SHANK": (Cylinder(0.015, 0.25, "z", (0.10, -0.02, -0.160625)),),
+        "{leg}_FOOT": (_FOOT_SPHERE,),
+    },
+    # the manufacturer's primitives (robots.md 3.3)
+    "detailed": {
+        "base": (
+            _BASE_BOX,
+            *(Cylinder(0.05, 0.10, "x", (sx * 0.227, sy * 0.116, 0.0)) for sx in (1, -1) for sy in (1, -1)),  # HAA
+            *(Box((0.10, 0.10, 0.07), (sx * 0.2155, 0.0, -0.09)) for sx in (1, -1)),  # belly bumps
+            Box((0.531, 0.02, 0.07), (0.0, 0.0, -0.09)),  # belly plate
+        ),
+        # the protector; not the heat fins (r 0.045, 0.03 long at y -0.074): as a capsule (which every cylinder
+        # becomes) they would reach 3 mm across the centre line into the other hip's, and the protector's capsule
+        # nearly covers them anyway
+        "{leg}_HIP": (Cylinder(0.08, 0.10, "y", (0.0635, -0.009, 0.0)),),
+        "{leg}_THIGH": (
+            Box((0.08, 0.04, 0.25), (0.0, 0.035, -0.125), _roll(0.145)),
+            _KFE_DRIVE,
+            Cylinder(0.066, 0.12, "z", (0.0, -0.005, 0.0), _roll(1.716)),  # upper protector
+        ),
+        "{leg}_SHANK": (Box((0.13, 0.07, 0.08), (0.065, -0.015, 0.01)), Cylinder(0.015, 0.32125, "z",
+                                                                               (0.10, -0.02, -0.1606))),
+        "{leg}_FOOT": (_FOOT_SPHERE,),
+    },
+}
+"""Colliders per template body (left-front leg), for each collision set (:data:`.description.COLLISION_SETS`)."""
+
+
+def _anymal_b(shapes: dict[str, tuple[Shape, ...]]) -> RobotDescription:
+    base, *leg_bodies = with_shapes((_BASE, *_LEG_BODIES), shapes)
+    bodies, joints = mirrored_legs(leg_bodies, _LEG_JOINTS)
+    return RobotDescription(name="anymal_b", root="base", bodies=(base, *bodies), joints=joints)
+
+
+ANYMAL_B_SETS = {name: _anymal_b(shapes) for name, shapes in COLLISION_SHAPES.items()}
+"""ANYmal B descriptions (SI units, base-aligned frames) by collision set."""
+
+ANYMAL_B = ANYMAL_B_SETS[DEFAULT_COLLISION_SET]
+"""ANYmal B with the default collision set."""
 
 ANYMAL_B_CFG: ArticulationCfg = replace(
     isaaclab_anymal.ANYMAL_B_CFG,
-    spawn=replace(isaaclab_anymal.ANYMAL_B_CFG.spawn, usd_path=usd_path(ANYMAL_B)),
+    spawn=robot_spawn_cfg(isaaclab_anymal.ANYMAL_B_CFG.spawn, "anymal_b"),
     actuators=ANYMAL_C_CFG.actuators,
 )
 """Isaac Lab's ANYmal B cfg (spawn height 0.6 m, ANYmal C's default pose) on our USD, with our ANYmal C's

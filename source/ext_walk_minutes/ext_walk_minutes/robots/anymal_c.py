@@ -14,6 +14,7 @@ from isaaclab.utils import replace
 from isaaclab_assets.robots import anymal as isaaclab_anymal
 
 from .description import (
+    DEFAULT_COLLISION_SET,
     Body,
     Box,
     Cylinder,
@@ -21,40 +22,37 @@ from .description import (
     Inertial,
     RevoluteJoint,
     RobotDescription,
+    Shape,
     Sphere,
     mirrored_legs,
-    usd_path,
+    with_shapes,
 )
+from .drives import drive_choice
+from .spawn import robot_spawn_cfg
 
 _EFFORT = 80.0  # N m
 _VELOCITY = 7.5  # rad/s
 _TURNS = 9.4248  # rad (3 pi): manufacturer HFE/KFE range
+_FOOT_IN_SHANK = (0.08795, 0.01305, -0.33797)  # m: FOOT frame origin in the SHANK frame
 
-# Left-front leg; the other legs are mirrored (x*sx, y*sy) by `mirrored_legs`.
+# Left-front leg (mass properties; colliders come from the collision sets below); the other legs are mirrored
+# (x*sx, y*sy) by `mirrored_legs`.
 _LEG_BODIES = (
-    Body(
-        "{leg}_HIP",  # hip + HFE drive
+    Body(  # hip + HFE drive
+        "{leg}_HIP",
         Inertial(2.781, (0.05666, 0.01739, -0.00046), (0.003296, 0.004938, 0.005833, -4.5e-5, -9.8e-5, 1.36e-4)),
-        (Cylinder(0.05, 0.14, "y", (0.0599, 0.0138, 0.0)),),
     ),
-    Body(
-        "{leg}_THIGH",  # thigh + KFE drive
+    Body(  # thigh + KFE drive
+        "{leg}_THIGH",
         Inertial(3.071, (-0.00005, 0.03081, -0.24570), (0.029904, 0.029564, 0.004861, -4.4e-5, -9.4e-5, 0.004142)),
-        (
-            Cylinder(0.065, 0.08, "y", (0.0, 0.04, 0.0)),
-            Box((0.075, 0.06, 0.2826), (0.0, 0.03, -0.1413)),
-            Cylinder(0.05, 0.14, "y", (0.0, 0.0303, -0.285)),
-        ),
     ),
     Body(
         "{leg}_SHANK",
         Inertial(0.33842, (0.03453, 0.00686, 0.00098), (0.000329, 0.001112, 0.000896, 2.1e-5, 1.3e-5, 0.0)),
-        (Cylinder(0.06, 0.04, "y", (0.0, 0.02, 0.0)), Box((0.115, 0.04, 0.0675), (0.0575, 0.02, 0.0))),
     ),
-    Body(
-        "{leg}_FOOT",  # foot + carbon lower-leg tube
+    Body(  # foot + carbon lower-leg tube
+        "{leg}_FOOT",
         Inertial(0.25, (0.00948, -0.00948, 0.14680), (0.003172, 0.003172, 0.000083, 3e-6, 6.8e-5, 6.8e-5)),
-        (Cylinder(0.0175, 0.2825, "z", (0.0, 0.0, 0.169)), Sphere(0.03, (0.0, 0.0, 0.0225))),
     ),
 )
 
@@ -66,32 +64,72 @@ _LEG_JOINTS = (
     RevoluteJoint(
         "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
     ),
-    FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", (0.08795, 0.01305, -0.33797)),
+    FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", _FOOT_IN_SHANK),
 )
 
-_BASE = Body(
-    "base",  # + 4 HAA drives, shells, battery, faces, cameras, lidar, handle, hatch
+_BASE = Body(  # + 4 HAA drives, shells, battery, faces, cameras, lidar, handle, hatch
+    "base",
     Inertial(
         26.3732, (-0.01779, -0.00018, 0.00850), (0.216712, 1.785162, 1.833699, 0.009224, 0.058933, -0.000164)
     ),
-    (
-        Box((0.58, 0.14, 0.18)),
-        *(Cylinder(0.09, 0.145, "x", (sx * 0.2175, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
-        *(Box((0.11, 0.14, 0.18), (sx * 0.4695, 0.0, 0.0)) for sx in (1, -1)),
-        *(Cylinder(0.09, 0.11, "x", (sx * 0.4695, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
-        Cylinder(0.07, 0.12, "z", (-0.364, 0.0, 0.1335)),  # lidar cage
-    ),
 )
 
-_legs = mirrored_legs(
-    _LEG_BODIES,
-    _LEG_JOINTS,
-    # HAA range is asymmetric (abduction vs. adduction), so it flips on the right side
-    overrides={"RF_HAA": {"lower": -0.49, "upper": 0.72}, "RH_HAA": {"lower": -0.49, "upper": 0.72}},
-)
+FOOT_SPHERE = Sphere(0.03, (0.0, 0.0, 0.0225))
+"""The foot's contact sphere, in the FOOT frame (both sets)."""
 
-ANYMAL_C = RobotDescription(name="anymal_c", root="base", bodies=(_BASE, *_legs[0]), joints=_legs[1])
-"""ANYmal C description (SI units, base-aligned frames)."""
+COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
+    # legged_gym's URDF after merging fixed links: 13 shapes (robots.md 2.3)
+    "legged_gym": {
+        "base": (Cylinder(0.10, 0.75, "x"),),
+        "{leg}_THIGH": (Cylinder(0.06, 0.08, "y", (0.0, 0.0303, -0.285)),),  # KFE drive, at the knee
+        "{leg}_SHANK": (Cylinder(0.0175, 0.2, "z", (0.10, 0.01, -0.20)),),  # lower-leg (adapter) tube
+        "{leg}_FOOT": (FOOT_SPHERE,),
+    },
+    # the manufacturer's "simple description" primitives: 44 shapes
+    "detailed": {
+        "base": (
+            Box((0.58, 0.14, 0.18)),
+            *(Cylinder(0.09, 0.145, "x", (sx * 0.2175, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
+            *(Box((0.11, 0.14, 0.18), (sx * 0.4695, 0.0, 0.0)) for sx in (1, -1)),
+            *(Cylinder(0.09, 0.11, "x", (sx * 0.4695, sy * 0.07, 0.0)) for sx in (1, -1) for sy in (1, -1)),
+            Cylinder(0.07, 0.12, "z", (-0.364, 0.0, 0.1335)),  # lidar cage
+        ),
+        "{leg}_HIP": (Cylinder(0.05, 0.14, "y", (0.0599, 0.0138, 0.0)),),
+        "{leg}_THIGH": (
+            Cylinder(0.065, 0.08, "y", (0.0, 0.04, 0.0)),
+            Box((0.075, 0.06, 0.2826), (0.0, 0.03, -0.1413)),
+            Cylinder(0.05, 0.14, "y", (0.0, 0.0303, -0.285)),
+        ),
+        "{leg}_SHANK": (
+            Cylinder(0.06, 0.04, "y", (0.0, 0.02, 0.0)),
+            Box((0.115, 0.04, 0.0675), (0.0575, 0.02, 0.0)),
+            # the lower-leg tube: its mass rides on FOOT, but its collider sits on SHANK as in legged_gym, so that a
+            # shin striking an edge is a penalised shank contact, not a foot contact (manufacturer: centre (0, 0,
+            # 0.169) in the FOOT frame)
+            Cylinder(0.0175, 0.2825, "z", tuple(a + b for a, b in zip(_FOOT_IN_SHANK, (0.0, 0.0, 0.169)))),
+        ),
+        "{leg}_FOOT": (FOOT_SPHERE,),
+    },
+}
+"""Colliders per template body (left-front leg), for each collision set (:data:`.description.COLLISION_SETS`)."""
+
+
+def _anymal_c(shapes: dict[str, tuple[Shape, ...]]) -> RobotDescription:
+    base, *leg_bodies = with_shapes((_BASE, *_LEG_BODIES), shapes)
+    bodies, joints = mirrored_legs(
+        leg_bodies,
+        _LEG_JOINTS,
+        # HAA range is asymmetric (abduction vs. adduction), so it flips on the right side
+        overrides={"RF_HAA": {"lower": -0.49, "upper": 0.72}, "RH_HAA": {"lower": -0.49, "upper": 0.72}},
+    )
+    return RobotDescription(name="anymal_c", root="base", bodies=(base, *bodies), joints=joints)
+
+
+ANYMAL_C_SETS = {name: _anymal_c(shapes) for name, shapes in COLLISION_SHAPES.items()}
+"""ANYmal C descriptions (SI units, base-aligned frames) by collision set."""
+
+ANYMAL_C = ANYMAL_C_SETS[DEFAULT_COLLISION_SET]
+"""ANYmal C with the default collision set."""
 
 JOINT_ARMATURE = 0.01
 """Joint armature (reflected drive inertia) [kg m^2] set by the actuator cfg, not the USD. Light links
@@ -104,12 +142,21 @@ weights can't be shipped, so the ANYdrive DC-motor model (saturation 120 N m, ef
 gains instead of Isaac Lab's Kp 40 / Kd 5: with Kp 40 the static knee load (~28 N m) needs ~0.7 rad of error and
 the stance sags to 0.40 m (the 62.5 kg armed robot onto its shanks); with Kp 80 ANYmal C holds 0.49 m."""
 
+ANYDRIVE_DC_MOTOR_CFG = replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE,
+                                **ANYDRIVE_PD_GAINS)
+"""Isaac Lab's ANYdrive DC motor (saturation 120 N m, effort 80 N m, no-load speed 7.5 rad/s) at legged_gym's PD
+gains."""
+
+ANYDRIVE_DEFAULT_MODEL = "dc_motor"
+"""Kept until a GPU comparison of time to walk decides (docs/mdp.md); ``presets=ideal_pd`` selects legged_gym's
+fallback PD (clip at 80 N m, no speed cut)."""
+
 ANYMAL_C_CFG: ArticulationCfg = replace(
     isaaclab_anymal.ANYMAL_C_CFG,
-    spawn=replace(isaaclab_anymal.ANYMAL_C_CFG.spawn, usd_path=usd_path(ANYMAL_C)),
-    actuators={"legs": replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE,
-                               **ANYDRIVE_PD_GAINS)},
+    spawn=robot_spawn_cfg(isaaclab_anymal.ANYMAL_C_CFG.spawn, "anymal_c"),
+    actuators={"legs": drive_choice(ANYDRIVE_DC_MOTOR_CFG, ANYDRIVE_DEFAULT_MODEL)},
 )
 """Isaac Lab's ANYmal C cfg (spawn height 0.6 m, default pose, contact sensors, self collisions) on our USD,
-with the ANYdrive DC-motor model at legged_gym's PD gains (:data:`ANYDRIVE_PD_GAINS`). Holding the default
+with a choice of drive model (:func:`.drives.drive_choice`, default the ANYdrive DC motor) at legged_gym's PD gains
+(:data:`ANYDRIVE_PD_GAINS`). Holding the default
 targets, the base settles at 0.49 m (0.549 m kinematically): a policy adds the remaining offsets itself."""

@@ -5,7 +5,9 @@ opened and the springs made rigid: per leg a chain of six revolute joints, all a
 ``hip_abduction``, ``hip_rotation``, ``hip_flexion``, ``thigh_joint`` (knee), ``ankle_joint`` (the passive
 tarsus on the real robot) and ``toe_joint``, named ``<joint>_{left,right}``. Bodies ``pelvis`` and
 ``{left,right}_{pelvis_rotation,hip,thigh,shin,tarsus,toe}``: 13 bodies, 30.47 kg. legged_gym's collision set:
-a pelvis sphere and one capsule per toe (the feet); the legs themselves have no colliders.
+a pelvis sphere and one capsule per toe (the feet); the legs themselves have no colliders (the detailed set adds
+shin and tarsus capsules). The actuators are legged_gym's ideal PD only: neither legged_gym nor Isaac Lab gives
+Cassie a DC-motor model.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from isaaclab.utils import replace
 from isaaclab_assets.robots import cassie as isaaclab_cassie
 
 from .description import (
+    DEFAULT_COLLISION_SET,
     ORIGIN,
     Body,
     Cylinder,
@@ -27,8 +30,9 @@ from .description import (
     Sphere,
     merge_inertials,
     mirrored_legs,
-    usd_path,
+    with_shapes,
 )
+from .spawn import robot_spawn_cfg
 
 CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}
 
@@ -36,6 +40,36 @@ CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}
 # along (0.660, 0, 0.751) (horizontal at the default pose): a rotation about y of the capsule's x axis
 _TOE_PITCH = math.atan2(-0.751, 0.660)
 _TOE_ROT = (math.cos(_TOE_PITCH / 2), 0.0, math.sin(_TOE_PITCH / 2), 0.0)
+
+_KNEE_TO_ANKLE = (0.02, 0.0, -0.4348)  # m: ankle joint in the shin frame
+_ANKLE_TO_TOE = (-0.04, 0.0, -0.408)  # m: toe joint in the tarsus frame
+
+
+def _segment(radius: float, end: tuple[float, float, float], start: float, stop: float) -> Cylinder:
+    """A capsule of ``radius`` [m] along the segment from the body origin to ``end`` (in the x-z plane), from fraction
+    ``start`` to fraction ``stop`` of its length."""
+    length = math.hypot(end[0], end[2])
+    pitch = math.atan2(-end[0], -end[2])  # rotation about y taking +z onto the segment, pointing up
+    rot = (math.cos(pitch / 2), 0.0, math.sin(pitch / 2), 0.0)
+    middle = (start + stop) / 2
+    return Cylinder(radius, (stop - start) * length, "z", (end[0] * middle, 0.0, end[2] * middle), rot)
+
+
+_LEGGED_GYM_SHAPES: dict[str, tuple] = {
+    "pelvis": (Sphere(0.25),),
+    "{leg}_toe": (Cylinder(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
+}
+
+COLLISION_SHAPES: dict[str, dict[str, tuple]] = {
+    # legged_gym's URDF: a pelvis sphere and a capsule per toe, no leg shapes (robots.md 6.4)
+    "legged_gym": _LEGGED_GYM_SHAPES,
+    # + capsules along shin and tarsus (MuJoCo Menagerie's radii, about 3 and 2.5 cm), so a leg striking a step edge
+    # collides. None on the thigh and the upper third of the shin: at the default pose they sit inside legged_gym's
+    # 0.25 m pelvis sphere (the shin reaches 0.28 m from the pelvis centre at a third of its length)
+    "detailed": {**_LEGGED_GYM_SHAPES, "{leg}_shin": (_segment(0.03, _KNEE_TO_ANKLE, 0.35, 0.93),),
+                 "{leg}_tarsus": (_segment(0.025, _ANKLE_TO_TOE, 0.06, 0.94),)},
+}
+"""Colliders per template body (left leg), for each collision set (:data:`.description.COLLISION_SETS`)."""
 
 # Left leg; the right leg is its mirror image in y (same joint axes, so abduction limits flip: see overrides).
 _LEG_BODIES = (
@@ -52,7 +86,6 @@ _LEG_BODIES = (
         # legged_gym's toe inertia except Iyy: its 0.0104 kg m^2 is ~30x too large for 0.15 kg (robots.md 6.3);
         # 3.3e-4 is MuJoCo Menagerie's largest principal moment of the same foot
         Inertial(0.15, (0.0275, 0.0001, -0.0047), (0.000171, 0.00033, 0.000287, 0.0, 9.9e-5, 0.0)),
-        (Cylinder(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
     ),
 )
 
@@ -64,9 +97,9 @@ _LEG_JOINTS = (
     RevoluteJoint("hip_flexion_{leg}", "{leg}_hip", "{leg}_thigh", ORIGIN, "-y", -0.8727, 1.3963, 195.0, 20.5085),
     RevoluteJoint("thigh_joint_{leg}", "{leg}_thigh", "{leg}_shin", (0.0, -0.0045, -0.12), "-y", -2.8623, -0.6458,
                   195.0, 20.5085),
-    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", (0.02, 0.0, -0.4348), "-y", 0.6458, 2.8623,
+    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", _KNEE_TO_ANKLE, "-y", 0.6458, 2.8623,
                   195.0, 20.5085),
-    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", (-0.04, 0.0, -0.408), "-y", -2.4435, -0.5236,
+    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", _ANKLE_TO_TOE, "-y", -2.4435, -0.5236,
                   45.0, 20.5192),
 )
 
@@ -77,19 +110,26 @@ _PELVIS = Body(
         (Inertial(10.33, (0.0507, 0.0, 0.0284), (0.0942, 0.084, 0.113, 0.000169, 0.015, 0.000516)), ORIGIN),
         (Inertial(0.1, ORIGIN, (0.0,) * 6), ORIGIN),  # type: ignore[arg-type]
     ]),
-    (Sphere(0.25),),
 )
 
-_legs = mirrored_legs(
-    _LEG_BODIES,
-    _LEG_JOINTS,
-    legs=CASSIE_LEGS,
-    mirror_x=False,
-    overrides={"hip_abduction_right": {"lower": -0.3927, "upper": 0.2618}},
-)
 
-CASSIE = RobotDescription(name="cassie", root="pelvis", bodies=(_PELVIS, *_legs[0]), joints=_legs[1])
-"""Cassie open-chain description (SI units, base-aligned frames, q = 0: legs straight down)."""
+def _cassie(shapes: dict[str, tuple]) -> RobotDescription:
+    pelvis, *leg_bodies = with_shapes((_PELVIS, *_LEG_BODIES), shapes)
+    bodies, joints = mirrored_legs(
+        leg_bodies,
+        _LEG_JOINTS,
+        legs=CASSIE_LEGS,
+        mirror_x=False,
+        overrides={"hip_abduction_right": {"lower": -0.3927, "upper": 0.2618}},
+    )
+    return RobotDescription(name="cassie", root="pelvis", bodies=(pelvis, *bodies), joints=joints)
+
+
+CASSIE_SETS = {name: _cassie(shapes) for name, shapes in COLLISION_SHAPES.items()}
+"""Cassie open-chain descriptions (SI units, base-aligned frames, q = 0: legs straight down) by collision set."""
+
+CASSIE = CASSIE_SETS[DEFAULT_COLLISION_SET]
+"""Cassie with the default collision set."""
 
 # Reflected rotor inertia [kg m^2] (MuJoCo Menagerie, robots.md 6.1); the ankle, passive on the real robot, gets
 # the knee's. Besides being physical, it keeps the light toe stable under an explicit PD at 5 ms (Kd dt / I < 2).
@@ -98,7 +138,7 @@ _ARMATURE = {"hip_abduction_.*": 0.038125, "hip_rotation_.*": 0.038125, "hip_fle
 
 CASSIE_CFG: ArticulationCfg = replace(
     isaaclab_cassie.CASSIE_CFG,
-    spawn=replace(isaaclab_cassie.CASSIE_CFG.spawn, usd_path=usd_path(CASSIE)),
+    spawn=robot_spawn_cfg(isaaclab_cassie.CASSIE_CFG.spawn, "cassie"),
     init_state=replace(isaaclab_cassie.CASSIE_CFG.init_state, pos=(0.0, 0.0, 1.0)),
     soft_joint_pos_limit_factor=0.95,
     # legged_gym's PD gains, torque clipped to the URDF effort (112 / 195 / 45 N m, authored in our USD)

@@ -34,6 +34,12 @@ ORIGIN: Vec3 = (0.0, 0.0, 0.0)
 FORMAT_VERSION = 1
 """Bump when the USD layout changes in a way the source hash below would not notice."""
 
+COLLISION_SETS = ("legged_gym", "detailed")
+"""Collision shapes a robot can be built with: ``legged_gym``, the shapes of legged_gym's URDF after its fixed-link
+merging (cylinders as capsules), and ``detailed``, the manufacturer's primitives (docs/collision_sets.md)."""
+
+DEFAULT_COLLISION_SET = "legged_gym"
+
 
 # --------------------------------------------------------------------------------------------------
 # Description dataclasses
@@ -189,6 +195,16 @@ class RobotDescription:
                 pos[j.child] = tuple(float(a + b) for a, b in zip(pos[j.parent], j.pos))  # type: ignore[assignment]
                 pending.remove(j)
         return pos
+
+
+def with_shapes(bodies: Sequence[Body], shapes: Mapping[str, tuple[Shape, ...]]) -> tuple[Body, ...]:
+    """``bodies`` with the colliders of ``shapes`` (body name -> shapes; a body not named gets none).
+
+    Lets a robot module keep its bodies (mass properties) apart from its collision sets.
+    """
+    if unknown := set(shapes) - {b.name for b in bodies}:
+        raise KeyError(f"shapes for unknown bodies: {sorted(unknown)}")
+    return tuple(replace(b, shapes=shapes.get(b.name, ())) for b in bodies)
 
 
 # --------------------------------------------------------------------------------------------------

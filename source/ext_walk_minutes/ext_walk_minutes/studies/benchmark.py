@@ -8,8 +8,10 @@ step: observations, rewards, terminations, resets, commands), **inference** (the
 iteration warms up (kernel compilation, allocations) and is left out. Each measurement runs in a
 fresh process. With ``--stock`` (the default on CPU) the same is measured, in the same run, for
 Isaac Lab's stock velocity env (``IsaacContrib-Velocity-Rough-AnymalC``) on our ANYmal C and our
-terrain, and our per-step cost is printed as a ratio to it. Writes ``benchmark.{json,csv,png,md}``
-and appends one row per robot count to ``docs/benchmarks.md`` naming the device.
+terrain, and our per-step cost is printed as a ratio to it. With ``--collision-sets legged_gym,detailed``
+our task is measured with each of the robot's collision sets, interleaved ``--repeats`` times, and the
+throughput ratio of each set to the first is reported. Writes ``benchmark.{json,csv,png,md}`` and
+appends one row per robot count (and set) to ``docs/benchmarks.md`` naming the device.
 """
 
 from __future__ import annotations
@@ -82,11 +84,10 @@ def stock_session(ours):
     import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)
     from isaaclab_tasks.utils import resolve_task_config
 
-    from ..robots import ANYMAL_C_CFG
     from ..train.session import Session
 
     env_cfg, _ = resolve_task_config(STOCK_TASK, None, overrides=[])
-    env_cfg.scene.robot = ANYMAL_C_CFG.replace(prim_path="{ENV_REGEX_NS}/Robot")  # Isaac Lab's is on the asset server
+    env_cfg.scene.robot = ours.env_cfg.scene.robot  # our ANYmal C as our task has it; Isaac Lab's is on the asset server
     env_cfg.scene.terrain.terrain_generator = ours.env_cfg.scene.terrain.terrain_generator
     env_cfg.scene.terrain.visual_material = None  # offline: no MDL
     env_cfg.scene.sky_light = None  # offline: no HDR sky
@@ -155,12 +156,56 @@ def measure_in_fresh_process(*args) -> dict:
         return pool.submit(measure, *args).result()
 
 
+def check_collision_sets(names: str | None) -> list[str | None]:
+    """``--collision-sets`` as a list (``[None]``: the task's own set, no override)."""
+    from ..robots.description import COLLISION_SETS
+
+    if not names:
+        return [None]
+    sets = [name.strip() for name in names.split(",") if name.strip()]
+    if unknown := [name for name in sets if name not in COLLISION_SETS]:
+        raise UsageError(f"unknown collision set(s) {', '.join(unknown)}; choose from: {', '.join(COLLISION_SETS)}")
+    return sets
+
+
+def mean_over_repeats(raw: list[dict]) -> list[dict]:
+    """One row per (env, collision set, robot count): the mean of every timing over its repeats."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in raw:
+        groups.setdefault((r["env"], r["collision_set"], r["num_envs"]), []).append(r)
+    rows = []
+    for group in groups.values():
+        row = dict(group[0])
+        for key, value in row.items():
+            if isinstance(value, float):
+                row[key] = sum(g[key] for g in group) / len(group)
+        row["repeats"] = len(group)
+        rows.append(row)
+    return rows
+
+
+def collision_set_lines(ours: list[dict], sets: list[str | None], repeats: int) -> list[str]:
+    """Report lines comparing the collision sets' throughput at each robot count (none for a single set)."""
+    if len(sets) < 2:
+        return []
+    lines = ["", f"Collision sets, each measured {repeats}x interleaved (mean): env-steps/s collecting, and the "
+             f"ratio to {sets[0]}:", ""]
+    for n in dict.fromkeys(r["num_envs"] for r in ours):
+        by_set = {r["collision_set"]: r for r in ours if r["num_envs"] == n}
+        first = by_set[sets[0]]["collect_steps_per_s"]
+        lines.append(f"* {n} robots: " + ", ".join(
+            f"{s} {by_set[s]['collect_steps_per_s']:,.0f} ({by_set[s]['collect_steps_per_s'] / first:.2f}x)"
+            for s in sets))
+    return lines
+
+
 def plot(rows: list[dict], path: Path, title: str) -> None:
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
-    for kind in dict.fromkeys(r["env"] for r in rows):
-        mine = [r for r in rows if r["env"] == kind]
-        label = "ours" if kind == "ours" else f"stock ({STOCK_TASK})"
+    for kind, collision_set in dict.fromkeys((r["env"], r["collision_set"]) for r in rows):
+        mine = [r for r in rows if (r["env"], r["collision_set"]) == (kind, collision_set)]
+        label = ("ours" if kind == "ours" else f"stock ({STOCK_TASK})") + (f", {collision_set}" if collision_set
+                                                                          else "")
         left.plot([r["num_envs"] for r in mine], [r["collect_steps_per_s"] for r in mine], "o-",
                   label=f"{label}, collection")
         left.plot([r["num_envs"] for r in mine], [r["train_steps_per_s"] for r in mine], "s--",
@@ -171,7 +216,7 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     left.grid(alpha=0.3)
     left.legend(fontsize=8)
     ours = [r for r in rows if r["env"] == "ours"]
-    labels = [str(r["num_envs"]) for r in ours]
+    labels = [f"{r['num_envs']} {r['collision_set']}".strip() for r in ours]
     bottom = [0.0] * len(ours)
     for phase in PHASES:
         values = [r[f"{phase}_s"] for r in ours]
@@ -197,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--stock", choices=("auto", "on", "off"), default="auto",
                         help="also measure Isaac Lab's stock velocity env (default auto: on CPU only)")
+    parser.add_argument("--collision-sets", default=None, metavar="SET,SET",
+                        help="measure our task with each of these robot collision sets (e.g. legged_gym,detailed); "
+                        "default: the task's own")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="measurements per robot count and set, interleaved (default: %(default)s)")
     parser.add_argument("--docs", default=str(DOCS_TABLE),
                         help="markdown table to append the results to (default: %(default)s; '' for none)")
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/benchmark/<timestamp>/)")
@@ -212,24 +262,32 @@ def main(argv: list[str] | None = None) -> int:
               else CUDA_NUM_ENVS if device.startswith("cuda") else CPU_NUM_ENVS)
     if args.iterations < 1 or not counts:
         raise UsageError(f"--iterations must be at least 1 and --num_envs name a count (got {args.iterations})")
+    if args.repeats < 1:
+        raise UsageError(f"--repeats must be at least 1 (got {args.repeats})")
+    sets = check_collision_sets(args.collision_sets)
     stock = args.stock == "on" or (args.stock == "auto" and device == "cpu")
     out = output_dir("benchmark", args.out)
-    rows = []
+    raw = []
     for n in counts:
-        for kind in ("ours", "stock") if stock else ("ours",):
-            print(f"[benchmark] {kind}: {n} robots, {args.iterations} iterations on {device} ...", flush=True)
-            rows.append(measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides))
-            r = rows[-1]
-            print(f"[benchmark] {kind} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
+        runs = [("ours", s) for _ in range(args.repeats) for s in sets] + ([("stock", None)] if stock else [])
+        for kind, collision_set in runs:
+            label = kind + (f" {collision_set}" if collision_set else "")
+            print(f"[benchmark] {label}: {n} robots, {args.iterations} iterations on {device} ...", flush=True)
+            extra = [f"env.scene.robot.spawn.collision_set={collision_set}"] if collision_set else []
+            raw.append(measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides + extra))
+            r = raw[-1]
+            r["collision_set"] = collision_set or ""
+            print(f"[benchmark] {label} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
                   f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
                   + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES), flush=True)
+    rows = mean_over_repeats(raw)
     for r in rows:
         stock_row = next((s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"]), None)
         r["step_cost_vs_stock"] = ((r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
                                    if stock_row and r["env"] == "ours" else None)
 
-    (out / "benchmark.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    write_csv(out / "benchmark.csv", rows)
+    (out / "benchmark.json").write_text(json.dumps(raw, indent=2), encoding="utf-8")
+    write_csv(out / "benchmark.csv", raw)
     title = f"{args.task}, rsl_rl, {device_name(device)}"
     plot(rows, out / "benchmark.png", title)
     ours = [r for r in rows if r["env"] == "ours"]
@@ -237,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in ours:
         shares = " | ".join(f"{r[f'{p}_s'] / r['iteration_s']:.0%}" for p in PHASES)
         ratio = f"{r['step_cost_vs_stock']:.2f}" if r["step_cost_vs_stock"] is not None else "-"
-        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {args.task} | {r['num_envs']} | "
+        task = args.task + (f" ({r['collision_set']} collisions)" if r["collision_set"] else "")
+        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {task} | {r['num_envs']} | "
                      f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
                      f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
     header_rows = DOCS_HEADER.strip().splitlines()[-2:]
@@ -254,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
                          f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio "
                          f"{r['step_cost_vs_stock']:.2f}")
+    lines += collision_set_lines(ours, sets, args.repeats)
     write_report(out / "benchmark.md", header, lines, out / "benchmark.png")
     if args.docs:
         docs = Path(args.docs)

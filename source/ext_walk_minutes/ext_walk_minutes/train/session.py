@@ -136,6 +136,7 @@ def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int
             use_asset(env_cfg, task, asset)
         except AssetUnavailable as exc:
             raise UsageError(str(exc)) from None
+    check_robot_choices(env_cfg)
     env_cfg.sim.device = device
     env_cfg.scene.num_envs = num_envs
     if agent == "rsl_rl":
@@ -148,6 +149,17 @@ def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int
             agent_cfg["seed"] = seed
         env_cfg.seed = agent_cfg["seed"]
     return Session(task, agent, device, env_cfg, agent_cfg, overrides=tuple(overrides))
+
+
+def check_robot_choices(env_cfg: Any) -> None:
+    """Fail with a usage error, before any simulation, on an unknown robot collision set."""
+    from ..robots.spawn import RobotUsdCfg, robot_description
+
+    if isinstance(env_cfg.scene.robot.spawn, RobotUsdCfg):
+        try:
+            robot_description(env_cfg.scene.robot.spawn)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
 
 @contextlib.contextmanager

@@ -1,0 +1,62 @@
+"""Spawning our robots: the USD of the chosen collision set, written on first use (not on import).
+
+A robot's spawn config names its description (``robot``) and a collision set (``collision_set``); the spawner
+looks the description up, writes its USD into the cache if needed and spawns it as Isaac Lab's
+:func:`~isaaclab.sim.spawners.from_files.spawn_from_usd` would. So a run chooses the set with one override,
+``env.scene.robot.spawn.collision_set=detailed``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from isaaclab.sim import UsdFileCfg
+from isaaclab.utils import configclass
+
+from .description import COLLISION_SETS, DEFAULT_COLLISION_SET, RobotDescription, usd_path
+
+
+def spawn_robot(prim_path: str, cfg: RobotUsdCfg, *args, **kwargs):
+    """Spawn ``cfg.robot`` with ``cfg.collision_set`` at ``prim_path`` (a regex pattern clones it)."""
+    from isaaclab.sim.spawners.from_files import spawn_from_usd
+
+    return spawn_from_usd(prim_path, cfg.replace(usd_path=robot_usd_path(cfg)), *args, **kwargs)
+
+
+@configclass
+class RobotUsdCfg(UsdFileCfg):
+    """Spawn config of one of our robots (:data:`ext_walk_minutes.robots.DESCRIPTIONS`); ``usd_path`` is filled in
+    when the robot is spawned."""
+
+    func: object = spawn_robot
+
+    usd_path: str = ""
+
+    robot: str = ""
+    """Key of the robot in :data:`ext_walk_minutes.robots.DESCRIPTIONS`, e.g. ``"anymal_c"``."""
+
+    collision_set: str = DEFAULT_COLLISION_SET
+    """Collision shapes: ``legged_gym`` (legged_gym's URDF, the default) or ``detailed`` (see docs/collision_sets.md)."""
+
+
+def robot_description(cfg: RobotUsdCfg) -> RobotDescription:
+    """The description ``cfg`` spawns. Raises ``ValueError`` naming the choices for an unknown robot or set."""
+    from . import DESCRIPTIONS
+
+    if cfg.robot not in DESCRIPTIONS:
+        raise ValueError(f"unknown robot '{cfg.robot}'; ours are: {', '.join(DESCRIPTIONS)}")
+    if cfg.collision_set not in COLLISION_SETS:
+        raise ValueError(f"unknown collision set '{cfg.collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
+                         "(env.scene.robot.spawn.collision_set=...)")
+    return DESCRIPTIONS[cfg.robot][cfg.collision_set]
+
+
+def robot_usd_path(cfg: RobotUsdCfg) -> str:
+    """Path of the cached USD ``cfg`` spawns, written now if missing."""
+    return usd_path(robot_description(cfg))
+
+
+def robot_spawn_cfg(spawn: UsdFileCfg, robot: str) -> RobotUsdCfg:
+    """``spawn`` (e.g. Isaac Lab's own robot cfg's) as a :class:`RobotUsdCfg` for our description ``robot``."""
+    fields = {f.name: getattr(spawn, f.name) for f in dataclasses.fields(spawn) if f.name not in ("func", "usd_path")}
+    return RobotUsdCfg(**fields, robot=robot)

@@ -1,0 +1,90 @@
+"""Collision sets: legged_gym's shapes by default, the manufacturer's on request, chosen at spawn (no simulator)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pxr import Usd, UsdPhysics
+
+from ext_walk_minutes import robots
+from ext_walk_minutes.robots.description import COLLISION_SETS, DEFAULT_COLLISION_SET, Cylinder, Sphere, usd_path
+from ext_walk_minutes.robots.spawn import robot_usd_path
+from helpers import run_script
+
+LEGS = ("LF", "RF", "LH", "RH")
+
+
+def _shapes(desc, body):
+    return desc.body(body).shapes
+
+
+def test_anymal_c_legged_gym_set_is_legged_gyms_13_shapes():
+    """robots.md 2.3: base capsule, a knee-drive capsule per thigh, the tube on SHANK, a foot sphere."""
+    desc = robots.DESCRIPTIONS["anymal_c"]["legged_gym"]
+    assert DEFAULT_COLLISION_SET == "legged_gym" and desc is robots.ANYMAL_C
+    assert sum(len(b.shapes) for b in desc.bodies) == 13
+    assert _shapes(desc, "base") == (Cylinder(0.10, 0.75, "x"),)
+    for leg in LEGS:
+        assert _shapes(desc, f"{leg}_HIP") == ()
+        (knee,) = _shapes(desc, f"{leg}_THIGH")
+        assert (knee.radius, knee.length, knee.axis) == (0.06, 0.08, "y")
+        (tube,) = _shapes(desc, f"{leg}_SHANK")
+        assert (tube.radius, tube.length, tube.axis) == (0.0175, 0.2, "z")
+        assert tube.pos[0] == pytest.approx(0.10 if leg.endswith("F") else -0.10)  # hind shanks point backward
+    assert sum(len(b.shapes) for b in robots.DESCRIPTIONS["anymal_c"]["detailed"].bodies) == 44
+
+
+@pytest.mark.parametrize("robot", list(robots.DESCRIPTIONS))
+def test_sets_differ_only_in_shapes_and_feet_carry_only_their_contact_shape(robot):
+    sets = robots.DESCRIPTIONS[robot]
+    assert tuple(sets) == COLLISION_SETS
+    first = sets[COLLISION_SETS[0]]
+    for desc in sets.values():
+        assert desc.joints == first.joints
+        assert [(b.name, b.inertial) for b in desc.bodies] == [(b.name, b.inertial) for b in first.bodies]
+        # the lower-leg tube sits on the shank in every set: a foot body holds its contact shape only
+        for body in desc.bodies:
+            if body.name.lower().endswith("foot"):
+                assert len(body.shapes) == 1 and isinstance(body.shapes[0], Sphere), (robot, body)
+    detailed, legged_gym = (sum(len(b.shapes) for b in sets[s].bodies) for s in ("detailed", "legged_gym"))
+    assert detailed > legged_gym
+
+
+@pytest.mark.parametrize("robot", list(robots.DESCRIPTIONS))
+def test_each_set_has_its_own_usd_with_its_colliders(robot):
+    paths = set()
+    for name, desc in robots.DESCRIPTIONS[robot].items():
+        path = usd_path(desc)
+        stage = Usd.Stage.Open(path)
+        colliders = [p for p in stage.Traverse() if p.HasAPI(UsdPhysics.CollisionAPI)]
+        assert len(colliders) == sum(len(b.shapes) for b in desc.bodies), (robot, name)
+        paths.add(path)
+    assert len(paths) == len(COLLISION_SETS)
+
+
+def test_spawn_cfg_picks_the_set(tmp_path):
+    cfg = robots.ANYMAL_C_CFG.spawn
+    assert robot_usd_path(cfg) == usd_path(robots.DESCRIPTIONS["anymal_c"]["legged_gym"])
+    assert robot_usd_path(cfg.replace(collision_set="detailed")) == usd_path(robots.DESCRIPTIONS["anymal_c"]["detailed"])
+    with pytest.raises(ValueError, match="unknown collision set 'fancy'.*legged_gym, detailed"):
+        robot_usd_path(cfg.replace(collision_set="fancy"))
+
+
+def test_importing_the_tasks_writes_no_file(tmp_path):
+    """USD files are written when a robot is spawned, not when the tasks are registered (isaaclab list_envs)."""
+    env = {"EXT_WALK_MINUTES_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", "import ext_walk_minutes.tasks"], env=env, check=True, timeout=300,
+                   capture_output=True)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.usd*"))
+
+
+def test_collision_table_script(tmp_path):
+    out = tmp_path / "collision_sets.md"
+    run_script("collision_table.py", "--out", str(out), cwd=tmp_path, timeout=300)
+    rows = [line for line in out.read_text().splitlines() if line.startswith("| anymal_c |")]
+    assert rows[0].startswith("| anymal_c | legged_gym | 13 | ") and rows[1].startswith("| anymal_c | detailed | 44 | ")
+    pairs = [int(row.split("|")[4]) for row in rows]  # with self-collisions (flat tasks)
+    assert pairs[0] * 5 < pairs[1]  # legged_gym's set: a fraction of the detailed set's contact pairs
+    assert [int(row.split("|")[5]) for row in rows] == [13, 44]  # without: each shape against the ground only

@@ -56,7 +56,7 @@ def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value
 def test_rsl_rl(session, mode):
     from ext_walk_minutes.train import rsl_rl_backend
 
-    runner, _ = rsl_rl_backend._runner(session, None, mode)
+    runner, _ = rsl_rl_backend.make_runner(session, None, mode)
     alg, vec_env, base = runner.alg, runner.env, session.env.unwrapped
     assert alg.timeout_bootstrap == mode
     obs = vec_env.get_observations()
@@ -86,7 +86,7 @@ def test_skrl(session, mode):
     from ext_walk_minutes.train import skrl_backend
 
     session.agent_cfg = skrl_backend_cfg(session.task)
-    runner, _ = skrl_backend._runner(session, None, 1)
+    runner, _ = skrl_backend.make_runner(session, None, 1)
     agent, env, base = runner.agent, runner.trainer.env, session.env.unwrapped
     agent.enable_training_mode(True)
     obs, _ = env.reset()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
+
 from isaaclab.managers import CurriculumTermCfg, ManagerTermBase, SceneEntityCfg
 from isaaclab_tasks.core.velocity.mdp import terrain_levels_vel
 
@@ -27,15 +29,18 @@ class terrain_levels_by_type(ManagerTermBase):
     def __init__(self, cfg: CurriculumTermCfg, env) -> None:
         super().__init__(cfg, env)
         try:
-            self.type_names, self._env_type = terrain_type_index(env)
+            self.type_names, env_type = terrain_type_index(env)
         except ValueError:  # a column has one type only on a curriculum grid (play mode draws tiles at random)
-            self.type_names, self._env_type = [], None
+            self.type_names, env_type = [], torch.full((env.num_envs,), -1, device=env.device)
+        # robots never change type: per-type means are one matrix product (no data-dependent shapes, so no sync)
+        types = torch.arange(len(self.type_names), device=env.device)
+        membership = (env_type.unsqueeze(0) == types.unsqueeze(1)).float()  # (types, robots)
+        counts = membership.sum(dim=1)
+        self._present = [name for name, count in zip(self.type_names, counts.tolist()) if count > 0]
+        self._type_mean = membership[counts > 0] / counts[counts > 0].unsqueeze(1)  # (present types, robots)
 
     def __call__(self, env, env_ids: Sequence[int], asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> dict:
         log = {"mean": terrain_levels_vel(env, env_ids, asset_cfg)}
-        levels = env.scene.terrain.terrain_levels
-        for i, name in enumerate(self.type_names):
-            mine = levels[self._env_type == i]
-            if mine.numel():
-                log[name] = mine.float().mean()
+        means = self._type_mean @ env.scene.terrain.terrain_levels.float()
+        log.update(zip(self._present, means))
         return log

@@ -104,7 +104,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     Returns seconds per iteration (mean over all but the first) in total and per phase of :data:`PHASES`.
     """
     set_cpu_threads()
-    from ..train.rsl_rl_backend import _runner
+    from ..train.rsl_rl_backend import make_runner
     from ..train.session import resolve_configs, running_env
 
     session = resolve_configs(task, "rsl_rl", device, num_envs, 0, overrides)
@@ -115,7 +115,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     marks: list[tuple[float, dict[str, float]]] = []
     with running_env(session):
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
-            runner, _ = _runner(session, None)
+            runner, _ = make_runner(session, None)
         base = session.env.unwrapped
         for owner, name in ((base.action_manager, "apply_action"), (base.scene, "write_data_to_sim"),
                             (base.sim, "step"), (base.scene, "update")):

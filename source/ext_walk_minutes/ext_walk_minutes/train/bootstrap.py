@@ -23,7 +23,8 @@ DEFAULT_MODE = "exact"
 
 
 def bootstrapped_rewards(mode: str, gamma: float, rewards: torch.Tensor, time_outs: torch.Tensor,
-                         value_before_step: torch.Tensor | None, final_value: Callable[[], torch.Tensor]) -> torch.Tensor:
+                         value_before_step: torch.Tensor | None,
+                         final_value: Callable[[], torch.Tensor | None]) -> torch.Tensor:
     """Rewards (N,) with the time-out bootstrap of ``mode`` added on the envs that timed out.
 
     Args:
@@ -32,11 +33,15 @@ def bootstrapped_rewards(mode: str, gamma: float, rewards: torch.Tensor, time_ou
         rewards: env rewards of the step, (N,).
         time_outs: bool (N,), True where the episode hit its time limit (not a failure).
         value_before_step: V(s_t), (N,), used by ``approx``.
-        final_value: returns V(final observation), (N,), used by ``exact``; only called if a time-out happened.
+        final_value: returns V(final observation), (N,), used by ``exact``; None when the env computed no final
+            observation (it does so only in steps where some episode ended, so there was no time-out either).
+
+    Whether any episode timed out is not asked (on a GPU that read would stall every step): the bootstrap is
+    masked by ``time_outs`` instead.
     """
     if mode not in MODES:
         raise ValueError(f"unknown time-out bootstrap mode '{mode}'; choose one of {', '.join(MODES)}")
-    if mode == "off" or not bool(time_outs.any()):
+    value = None if mode == "off" else value_before_step if mode == "approx" else final_value()
+    if value is None:
         return rewards
-    value = value_before_step if mode == "approx" else final_value()
     return rewards + gamma * value.reshape(rewards.shape) * time_outs.reshape(rewards.shape).to(rewards.dtype)

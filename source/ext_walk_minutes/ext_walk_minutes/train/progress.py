@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import math
 import time
-from collections import deque
 
 import gymnasium as gym
 import torch
@@ -14,27 +14,38 @@ from ..studies.curriculum import CurriculumLog
 
 
 class EpisodeStats(gym.Wrapper):
-    """Records the return and length of every finished episode (both backends see the same numbers)."""
+    """Sums the returns and lengths of finished episodes on the env's device (both backends see the same numbers).
 
-    def __init__(self, env: gym.Env, window: int = 100) -> None:
+    Nothing leaves the device while stepping (on a GPU a read would stall every step); :meth:`take` reads the sums
+    once per logging interval.
+    """
+
+    def __init__(self, env: gym.Env) -> None:
         super().__init__(env)
         n, device = env.unwrapped.num_envs, env.unwrapped.device
         self._return = torch.zeros(n, device=device)
         self._length = torch.zeros(n, device=device)
-        self.returns: deque[float] = deque(maxlen=window)
-        self.lengths: deque[float] = deque(maxlen=window)
+        self._finished = torch.zeros(3, device=device)  # episodes finished, their summed return, summed length
+        self.mean_return = float("nan")
+        self.mean_length = float("nan")
 
     def step(self, action):
         obs, reward, terminated, truncated, extras = self.env.step(action)
         self._return += reward
         self._length += 1
-        done = (terminated | truncated).nonzero(as_tuple=False).flatten()
-        if done.numel():
-            self.returns.extend(self._return[done].tolist())
-            self.lengths.extend(self._length[done].tolist())
-            self._return[done] = 0.0
-            self._length[done] = 0.0
+        done = (terminated | truncated).float()
+        self._finished += torch.stack((done.sum(), self._return @ done, self._length @ done))
+        self._return *= 1.0 - done
+        self._length *= 1.0 - done
         return obs, reward, terminated, truncated, extras
+
+    def take(self) -> tuple[float, float]:
+        """Mean return and length of the episodes finished since the last call (the previous means if none did)."""
+        count, returns, lengths = self._finished.tolist()
+        self._finished.zero_()
+        if count:
+            self.mean_return, self.mean_length = returns / count, lengths / count
+        return self.mean_return, self.mean_length
 
 
 def mean_terrain_level(env: gym.Env) -> float | None:
@@ -73,8 +84,7 @@ class Progress:
         done = it + 1 - self.start_it
         eta = (now - self._t_start) / done * (self.total_it - it - 1)
         sps = self.steps_per_iteration / max(dt, 1e-9)
-        reward = sum(self.stats.returns) / len(self.stats.returns) if self.stats.returns else float("nan")
-        length = sum(self.stats.lengths) / len(self.stats.lengths) if self.stats.lengths else float("nan")
+        reward, length = self.stats.take()
         level = mean_terrain_level(self.env)
         level_text = f"{level:.2f}" if level is not None else "-"
         print(
@@ -85,7 +95,7 @@ class Progress:
         )
         self.writer.add_scalar("walk/env_steps_per_s", sps, it)
         self.writer.add_scalar("walk/training_time_s", now - self._t_start, it)  # since this run's start
-        if self.stats.returns:
+        if not math.isnan(reward):  # some episode has finished
             self.writer.add_scalar("walk/mean_reward", reward, it)
             self.writer.add_scalar("walk/mean_episode_length", length, it)
         if level is not None:

@@ -40,7 +40,9 @@ class WalkPPO(PPO):
         if time_outs is not None:
             time_outs = time_outs.to(self.device)
 
-            def final_value() -> torch.Tensor:
+            def final_value() -> torch.Tensor | None:
+                if "final_obs" not in extras:
+                    return None
                 final_obs = TensorDict(extras["final_obs"], batch_size=[rewards.shape[0]]).to(self.device)
                 return self.critic(final_obs).squeeze(-1)
 
@@ -74,8 +76,10 @@ class WalkOnPolicyRunner(OnPolicyRunner):
         atomic_torch_save(saved, path)
 
 
-def _runner(session: Session, log_dir: str | None,
-            timeout_bootstrap: str = DEFAULT_MODE) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+def make_runner(session: Session, log_dir: str | None,
+                timeout_bootstrap: str = DEFAULT_MODE) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+    """rsl-rl's runner on ``session``'s env (wrapped in :class:`EpisodeStats`), logging to ``log_dir`` (None: no
+    logs), with our PPO and the ``timeout_bootstrap`` mode."""
     # Isaac Lab's runner cfg keeps fields of older rsl-rl releases; translate it for the installed one
     cfg = handle_deprecated_rsl_rl_cfg(copy.deepcopy(session.agent_cfg), check_rsl_rl_version()).to_dict()
     cfg["algorithm"]["class_name"] = f"{__name__}:WalkPPO"
@@ -104,7 +108,7 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     In a distributed run only rank 0 logs and saves; the other ranks return None.
     """
     log_dir = log_dir if is_main_process() else None
-    runner, stats = _runner(session, log_dir, timeout_bootstrap)
+    runner, stats = make_runner(session, log_dir, timeout_bootstrap)
     if resume is not None:
         _load(runner, resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
@@ -136,7 +140,7 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
 
 def inference_policy(session: Session, checkpoint: Path) -> torch.nn.Module:
     """Deterministic policy: observation tensor (N, obs_dim) -> action (N, 12), normaliser included."""
-    runner, _ = _runner(session, None)
+    runner, _ = make_runner(session, None)
     _load(runner, checkpoint)
     runner.get_inference_policy(device=session.device)  # eval mode
     return runner.alg.get_policy().as_jit()

@@ -22,7 +22,7 @@ from .progress import EpisodeStats, Progress
 from .session import Session
 
 
-def _runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Runner, EpisodeStats]:
+def make_runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Runner, EpisodeStats]:
     cfg = copy.deepcopy(session.agent_cfg)  # run-time settings below stay out of the session's config
     rollouts = cfg["agent"]["rollouts"]
     cfg["trainer"]["timesteps"] = max(iterations, 1) * rollouts
@@ -80,7 +80,9 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
         next_obs, rewards, terminated, truncated, infos = env.step(actions)
         next_states = env.state()
 
-        def final_value() -> torch.Tensor:
+        def final_value() -> torch.Tensor | None:
+            if "final_obs" not in infos:
+                return None
             final_obs = agent._observation_preprocessor(infos["final_obs"]["policy"])
             value, _ = agent.value.act({"observations": final_obs, "states": None}, role="value")
             return agent._value_preprocessor(value, inverse=True)
@@ -105,7 +107,7 @@ def train(session: Session, log_dir: str, iterations: int, resume: Path | None, 
     In a distributed run only rank 0 logs and saves; the other ranks return None.
     """
     log_dir = Path(log_dir) if is_main_process() else None
-    runner, stats = _runner(session, log_dir, iterations)
+    runner, stats = make_runner(session, log_dir, iterations)
     agent, env = runner.agent, runner.trainer.env
     rollouts = session.agent_cfg["agent"]["rollouts"]
     save_interval = 50
@@ -155,7 +157,7 @@ class DeterministicPolicy(torch.nn.Module):
 
 def inference_policy(session: Session, checkpoint: Path) -> DeterministicPolicy:
     """Deterministic policy: observation tensor (N, obs_dim) -> mean action (N, num_actions)."""
-    runner, _ = _runner(session, None, 1)
+    runner, _ = make_runner(session, None, 1)
     agent = runner.agent
     _load(agent, checkpoint)
     agent.enable_training_mode(False, apply_to_models=True)

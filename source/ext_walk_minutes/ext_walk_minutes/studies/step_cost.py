@@ -1,0 +1,227 @@
+"""``scripts/step_cost.py``: what one env step costs, in time and in the counts that predict its GPU cost.
+
+On a GPU every torch op and every Warp launch is a kernel launch (microseconds of CPU each, whatever the batch size),
+and every host synchronisation (``.item()``, ``.cpu()``, ``.tolist()``, ``.numpy()``, ``bool(tensor)``,
+``nonzero()``, boolean-mask indexing) stalls the CPU until the GPU has caught up. Those counts can be taken on a
+CPU, where the physics dominates the time. This measures, for a task's env as training steps it (with the
+episode statistics wrapper and rsl-rl's vec-env wrapper), random actions: seconds per step, torch ops, Warp launches
+and synchronisations per step (all, and those called from our package).
+
+``--against REV`` measures the same in the same run for git revision ``REV`` of this repository (checked out in a
+temporary worktree and imported instead of the installed package), alternating the two, and prints the ratios.
+This file is run as a script for that, so it imports our package only absolutely and only names that exist in
+older revisions too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+SYNC_METHODS = ("item", "cpu", "tolist", "numpy", "__bool__", "nonzero")
+
+
+class _OpCounter(TorchDispatchMode):
+    """Counts every aten op dispatched while active."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.ops += 1
+        return func(*args, **(kwargs or {}))
+
+
+def _has_bool_mask(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, torch.Tensor) and i.dtype == torch.bool for i in items)
+
+
+class StepCounters:
+    """Counts torch ops, Warp launches and synchronisations (by kind; all and those called from files under
+    ``ours``) inside :meth:`active` blocks; counts accumulate over blocks."""
+
+    def __init__(self, ours: str) -> None:
+        self.ours = ours
+        self.torch_ops = 0
+        self.warp_launches = 0
+        self.syncs: Counter[str] = Counter()
+        self.our_syncs: Counter[str] = Counter()
+        self.our_sync_sites: Counter[str] = Counter()
+
+    def _count_sync(self, kind: str, caller) -> None:
+        self.syncs[kind] += 1
+        if caller.f_code.co_filename.startswith(self.ours):
+            self.our_syncs[kind] += 1
+            self.our_sync_sites[f"{caller.f_code.co_filename}:{caller.f_lineno} {kind}"] += 1
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[StepCounters]:
+        import warp
+        import warp._src.context as warp_context
+
+        original_launch = warp_context.launch
+        originals = {name: getattr(torch.Tensor, name) for name in (*SYNC_METHODS, "__getitem__", "__setitem__")}
+
+        def launch(*args, **kwargs):
+            self.warp_launches += 1
+            return original_launch(*args, **kwargs)
+
+        def sync_method(name):
+            def counted(tensor, *args, **kwargs):
+                self._count_sync(name, sys._getframe(1))
+                return originals[name](tensor, *args, **kwargs)
+            return counted
+
+        def getitem(tensor, index):
+            if _has_bool_mask(index):
+                self._count_sync("bool_mask", sys._getframe(1))
+            return originals["__getitem__"](tensor, index)
+
+        def setitem(tensor, index, value):
+            if _has_bool_mask(index):
+                self._count_sync("bool_mask", sys._getframe(1))
+            return originals["__setitem__"](tensor, index, value)
+
+        patched = {name: sync_method(name) for name in SYNC_METHODS}
+        patched.update(__getitem__=getitem, __setitem__=setitem)
+        op_counter = _OpCounter()
+        warp_context.launch = warp.launch = launch  # wp.launch and wp.launch_tiled both end up here
+        for name, fn in patched.items():
+            setattr(torch.Tensor, name, fn)
+        try:
+            with op_counter:
+                yield self
+        finally:
+            warp_context.launch = warp.launch = original_launch
+            for name, fn in originals.items():
+                setattr(torch.Tensor, name, fn)
+            self.torch_ops += op_counter.ops
+
+
+def package_dir() -> str:
+    """Folder of the ``ext_walk_minutes`` package imported here (ours, or an older revision's)."""
+    import ext_walk_minutes
+
+    return str(Path(ext_walk_minutes.__file__).resolve().parent)
+
+
+def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[str]) -> dict:
+    """Step ``task``'s env (``num_envs`` robots, CPU, random actions in [-1, 1]) ``warmup`` then ``steps`` times.
+
+    Returns seconds per step (without counters) and per-step counts (a second pass with counters active).
+    """
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
+
+    from ext_walk_minutes.train.progress import EpisodeStats
+    from ext_walk_minutes.train.session import resolve_configs, running_env
+
+    session = resolve_configs(task, "rsl_rl", "cpu", num_envs, 0, overrides)
+    session.env_cfg.compute_final_obs = True  # as train.py runs it (exact time-out bootstrap)
+    torch.manual_seed(0)
+    with running_env(session):
+        env = RslRlVecEnvWrapper(EpisodeStats(session.env))
+        actions = [2 * torch.rand(num_envs, env.num_actions) - 1 for _ in range(steps)]
+        for action in actions[:warmup]:
+            env.step(action)
+        start = time.perf_counter()
+        for action in actions:
+            env.step(action)
+        seconds = (time.perf_counter() - start) / steps
+        counters = StepCounters(package_dir())
+        with counters.active():
+            for action in actions:
+                env.step(action)
+    return {"task": task, "num_envs": num_envs, "steps": steps, "step_s": seconds,
+            "env_steps_per_s": num_envs / seconds, "torch_ops": counters.torch_ops / steps,
+            "warp_launches": counters.warp_launches / steps,
+            "syncs": sum(counters.syncs.values()) / steps, "our_syncs": sum(counters.our_syncs.values()) / steps,
+            "sync_kinds": dict(counters.syncs), "our_sync_sites": dict(counters.our_sync_sites)}
+
+
+def measure_revision(revision: str, args: list[str]) -> dict:
+    """:func:`measure` in a fresh process importing our package from git revision ``revision`` (a worktree)."""
+    repo = Path(__file__).resolve().parents[4]
+    with tempfile.TemporaryDirectory(prefix="step_cost_") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "-f", str(tree), revision],
+                       check=True, capture_output=True)
+        try:
+            env = dict(os.environ, PYTHONPATH=str(tree / "source" / "ext_walk_minutes"))
+            return _run_child(env, args)
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
+def _run_child(env: dict, args: list[str]) -> dict:
+    """Run this file as a script in a fresh process (``env``: its environment) and return its JSON result."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([sys.executable, __file__, "--child", out.name, *args], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        return json.loads(Path(out.name).read_text())
+
+
+def _child(argv: list[str]) -> None:
+    out, task, num_envs, steps, warmup, *overrides = argv
+    result = measure(task, int(num_envs), int(steps), int(warmup), overrides)
+    result["package"] = package_dir()
+    Path(out).write_text(json.dumps(result), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    parser.add_argument("--task", default="Walk-Flat-AnymalC", help="task (default: %(default)s)")
+    parser.add_argument("--num_envs", type=int, default=64, help="robots (default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=50, help="measured env steps (default: %(default)s)")
+    parser.add_argument("--warmup", type=int, default=10, help="env steps before measuring (default: %(default)s)")
+    parser.add_argument("--against", default=None, metavar="REV", help="also measure git revision REV, alternating")
+    parser.add_argument("--rounds", type=int, default=1, help="alternations with --against (default: %(default)s)")
+    parser.add_argument("--json", default=None, help="write the results to this file")
+    args, overrides = parser.parse_known_args(argv)
+    child_args = [args.task, str(args.num_envs), str(args.steps), str(args.warmup), *overrides]
+    results: list[dict] = []
+    for _ in range(args.rounds if args.against else 1):
+        results.append({"revision": "working tree", **_run_child(dict(os.environ), child_args)})
+        if args.against:
+            results.append({"revision": args.against, **measure_revision(args.against, child_args)})
+    for r in results:
+        print(f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
+              f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
+              f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code)", flush=True)
+        for site, count in sorted(r["our_sync_sites"].items()):
+            print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
+    if args.against:
+        ours = [r for r in results if r["revision"] == "working tree"]
+        theirs = [r for r in results if r["revision"] == args.against]
+
+        def mean(rows, key):
+            return sum(r[key] for r in rows) / len(rows)
+
+        print(f"[step_cost] working tree vs {args.against}: env-steps/s x"
+              f"{mean(ours, 'env_steps_per_s') / mean(theirs, 'env_steps_per_s'):.2f}, torch ops x"
+              f"{mean(ours, 'torch_ops') / mean(theirs, 'torch_ops'):.2f}, Warp launches x"
+              f"{mean(ours, 'warp_launches') / mean(theirs, 'warp_launches'):.2f}", flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        _child(sys.argv[2:])
+    else:
+        sys.exit(main())

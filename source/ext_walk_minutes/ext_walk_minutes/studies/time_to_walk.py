@@ -1,0 +1,215 @@
+"""``scripts/time_to_walk.py``: seconds from launch until a task's robots walk, and where those seconds go.
+
+Trains a task with rsl-rl (default Walk-Flat-AnymalC) until a walking criterion holds, or until a wall-clock cap.
+The criterion is read off the training batch, over ``--window`` consecutive iterations (default 10): the
+velocity-tracking reward (``track_lin_vel_xy_exp``, Isaac Lab's episode average per second) at least
+``--track-fraction`` (0.8) of its maximum, its weight, and base contact ending less than ``--max-base-contact``
+(5 %) of the robots' last episodes. Seconds count from the start of the process (the interpreter's own start-up
+included) and split into start-up (imports; scene build: terrain, robots, simulation and env; first rollout:
+the first PPO iteration with kernel compilation and, on CUDA, graph capture) and training. Writes
+``time_to_walk.{json,csv,png,md}``: the split and the learning curve against wall-clock seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..train.errors import UsageError, exit_on_usage_error
+from ..train.session import (add_common_args, check_task, parse, resolve_configs, resolve_device, resolve_num_envs,
+                             running_env, set_cpu_threads)
+from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
+
+TRACK_TERM = "track_lin_vel_xy_exp"
+PHASES = {
+    "imports_s": "imports (interpreter, Isaac Lab, configs)",
+    "scene_build_s": "scene build (terrain, robots, simulation start, env)",
+    "first_rollout_s": "first iteration (kernel compilation, first rollout and update)",
+    "startup_s": "start-up in total",
+    "training_s": "training, to the criterion or the cap",
+}
+"""Summary keys of the time split, and their labels in the report."""
+BASE_CONTACT_TERM = "base_contact"
+
+
+def process_start_time() -> float:
+    """Wall-clock time [s since the epoch] at which this process started (Linux), else now."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+@dataclass
+class Criterion:
+    """Walking: ``window`` consecutive iterations with tracking >= ``track_fraction`` of its maximum and base
+    contact ending < ``max_base_contact`` of the episodes."""
+
+    track_fraction: float = 0.8
+    max_base_contact: float = 0.05
+    window: int = 10
+
+    def holds(self, track: float, base_contact: float) -> bool:
+        return track >= self.track_fraction and base_contact < self.max_base_contact
+
+
+@dataclass
+class IterationRecord:
+    """One PPO iteration of the learning curve."""
+
+    iteration: int
+    seconds: float  # since process start, at the end of the iteration
+    track_fraction: float  # velocity-tracking reward / its maximum (episode average)
+    base_contact: float  # share of robots whose last episode ended in base contact
+    collect_s: float
+    learn_s: float
+
+
+def batch_metrics(ep_extras: list[dict], track_weight: float) -> tuple[float, float]:
+    """(tracking reward as a fraction of its maximum, base-contact share) over one iteration's episode logs.
+
+    ``ep_extras``: the env's ``extras["log"]`` dicts of the iteration (rsl-rl's logger collects them); NaN where no
+    episode ended.
+    """
+    import torch
+
+    def mean(key: str) -> float:
+        values = [torch.as_tensor(e[key], dtype=torch.float).flatten() for e in ep_extras if key in e]
+        return torch.cat(values).mean().item() if values else float("nan")
+
+    return mean(f"Episode_Reward/{TRACK_TERM}") / track_weight, mean(f"Episode_Termination/{BASE_CONTACT_TERM}")
+
+
+class Reached(Exception):
+    """Raised from the training loop once the criterion holds or the cap is hit (ends ``runner.learn``)."""
+
+
+def train_until_walking(session, criterion: Criterion, max_seconds: float, iterations: int, start: float,
+                        log_dir: Path) -> tuple[list[IterationRecord], dict[str, float], bool]:
+    """Build the env, train until ``criterion`` holds or ``max_seconds`` since ``start`` pass.
+
+    Returns the learning curve, the start-up split [s] (imports and configs up to now, scene build, first
+    iteration) and whether the criterion was met.
+    """
+    from ..train.rsl_rl_backend import make_runner
+
+    marks = {"imports": time.time()}
+    records: list[IterationRecord] = []
+    with running_env(session):
+        marks["scene"] = time.time()
+        with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
+            runner, _ = make_runner(session, str(log_dir))
+        track_weight = session.env_cfg.rewards.track_lin_vel_xy_exp.weight
+        rsl_log = runner.logger.log
+        streak = 0
+
+        def log(**kwargs) -> None:
+            nonlocal streak
+            track, base = batch_metrics(runner.logger.ep_extras, track_weight)
+            now = time.time()
+            records.append(IterationRecord(kwargs["it"], now - start, track, base, kwargs["collect_time"],
+                                           kwargs["learn_time"]))
+            with contextlib.redirect_stdout(io.StringIO()):
+                rsl_log(**kwargs)
+            streak = streak + 1 if criterion.holds(track, base) else 0
+            print(f"[time_to_walk] it {kwargs['it'] + 1} | {now - start:.1f} s | tracking {track:.2f} of max | "
+                  f"base contact {base:.1%} | walking {streak}/{criterion.window}", flush=True)
+            if streak >= criterion.window or now - start >= max_seconds:
+                raise Reached
+
+        runner.logger.log = log
+        with contextlib.suppress(Reached):
+            runner.learn(iterations, init_at_random_ep_len=True)
+        if runner.logger.writer is not None:
+            runner.logger.writer.close()
+    first = records[0].seconds if records else marks["scene"] - start
+    split = {"imports_s": marks["imports"] - start, "scene_build_s": marks["scene"] - marks["imports"],
+             "first_rollout_s": first - (marks["scene"] - start)}
+    return records, split, streak >= criterion.window
+
+
+def plot(records: list[IterationRecord], summary: dict, path: Path, title: str) -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    seconds = [r.seconds for r in records]
+    ax.plot(seconds, [r.track_fraction for r in records], "o-", ms=3, label="tracking reward / max")
+    ax.plot(seconds, [r.base_contact for r in records], "s-", ms=3, label="base-contact share")
+    ax.axhline(summary["track_fraction"], color="C0", ls=":", lw=1)
+    ax.axhline(summary["max_base_contact"], color="C1", ls=":", lw=1)
+    ax.axvspan(0, summary["startup_s"], color="0.85", label="start-up")
+    if summary["walked"]:
+        ax.axvline(summary["time_to_walk_s"], color="k", ls="--", label=f"walking: {summary['time_to_walk_s']:.0f} s")
+    ax.set_xlabel("seconds since launch")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    save_figure(fig, path, title)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                                     epilog="Extra key=value arguments are config overrides, as for train.py.")
+    add_common_args(parser, default_num_envs_help="parallel robots (default: 4096 on CUDA, 64 on CPU)")
+    parser.add_argument("--max-seconds", type=float, default=600.0,
+                        help="wall-clock cap since launch (default: %(default)s)")
+    parser.add_argument("--max_iterations", type=int, default=None,
+                        help="iteration cap (default: the agent config's)")
+    parser.add_argument("--track-fraction", type=float, default=Criterion.track_fraction,
+                        help="tracking reward needed, as a fraction of its maximum (default: %(default)s)")
+    parser.add_argument("--max-base-contact", type=float, default=Criterion.max_base_contact,
+                        help="base-contact share of episode ends allowed (default: %(default)s)")
+    parser.add_argument("--window", type=int, default=Criterion.window,
+                        help="consecutive iterations the criterion must hold (default: %(default)s)")
+    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/time_to_walk/<timestamp>/)")
+    return parser
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None, start: float | None = None) -> int:
+    start = process_start_time() if start is None else start
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    check_task(args.task)
+    if args.window < 1 or args.max_seconds <= 0 or (args.max_iterations is not None and args.max_iterations < 1):
+        raise UsageError("--window and --max_iterations must be at least 1 and --max-seconds positive")
+    device = resolve_device(args.device)
+    session = resolve_configs(args.task, "rsl_rl", device, resolve_num_envs(args.num_envs, device), args.seed,
+                              overrides, preset=args.preset, asset=args.asset)
+    session.env_cfg.compute_final_obs = True  # train.py's default (exact) time-out bootstrap needs it
+    criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
+    out = output_dir("time_to_walk", args.out)
+    iterations = args.max_iterations or session.agent_cfg.max_iterations
+    print(f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {session.env_cfg.scene.num_envs} robots, "
+          f"at most {iterations} iterations or {args.max_seconds:.0f} s", flush=True)
+    records, split, walked = train_until_walking(session, criterion, args.max_seconds, iterations, start, out / "run")
+    end = records[-1].seconds if records else time.time() - start
+    startup = sum(split.values())
+    summary = {"task": args.task, "device": device, "device_name": device_name(device),
+               "num_envs": session.env_cfg.scene.num_envs, **asdict(criterion), "walked": walked,
+               "time_to_walk_s": end if walked else None, "iterations": len(records), **split, "startup_s": startup,
+               "training_s": end - startup}
+    (out / "time_to_walk.json").write_text(json.dumps({**summary, "curve": [asdict(r) for r in records]}, indent=2),
+                                           encoding="utf-8")
+    if records:
+        write_csv(out / "time_to_walk.csv", [asdict(r) for r in records])
+    title = f"{args.task}, {summary['num_envs']} robots, {device_name(device)}"
+    plot(records, summary, out / "time_to_walk.png", title)
+    verdict = (f"walking after **{end:.1f} s** ({len(records)} iterations)" if walked
+               else f"not walking after {end:.1f} s ({len(records)} iterations; cap {args.max_seconds:.0f} s)")
+    body = [f"{args.task} on {summary['device_name']}, {summary['num_envs']} robots: {verdict}.", "",
+            "| phase | seconds |", "|---|---|",
+            *(f"| {label} | {summary[key]:.1f} |" for key, label in PHASES.items()),
+            "", f"Criterion: tracking >= {criterion.track_fraction:.0%} of its maximum and base contact < "
+            f"{criterion.max_base_contact:.0%} of episode ends, {criterion.window} iterations in a row."]
+    write_report(out / "time_to_walk.md", report_header("Time to walk", "time_to_walk.py", argv, device), body,
+                 out / "time_to_walk.png")
+    print(f"[time_to_walk] wrote {out}/time_to_walk.{{json,csv,png,md}}", flush=True)
+    return 0

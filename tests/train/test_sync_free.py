@@ -1,0 +1,49 @@
+"""No host synchronisation from our code while training steps: env.step and the PPO rollout (logging excepted).
+
+On a GPU each ``.item()``, ``.cpu()``, ``.tolist()``, ``.numpy()``, ``bool(tensor)``, ``nonzero()`` or boolean-mask
+index stalls the CPU until the GPU catches up. They are counted on CPU by :class:`StepCounters`, attributed to the
+file that called them; Isaac Lab's and Warp's own are reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import SMALL_TERRAIN, run_script
+
+FREQUENT_RESETS = ["env.episode_length_s=0.1"]  # 5-step episodes: the reset path runs in most steps
+
+
+@pytest.mark.parametrize("task", ["Walk-Flat-AnymalC", "Walk-Rough-AnymalC"])
+def test_env_step_has_no_sync_from_our_code(tmp_path, task):
+    out = tmp_path / "cost.json"
+    run_script("step_cost.py", "--task", task, "--num_envs", "4", "--steps", "20", "--warmup", "2", "--json", str(out),
+               *SMALL_TERRAIN, *FREQUENT_RESETS, cwd=tmp_path)
+    (result,) = json.loads(out.read_text())
+    print(f"{task}: {result['syncs']:.1f} syncs per step in Isaac Lab and Warp ({result['sync_kinds']}), "
+          f"{result['torch_ops']:.0f} torch ops, {result['warp_launches']:.0f} Warp launches")
+    assert result["torch_ops"] > 0 and result["warp_launches"] > 0  # the counters see the step
+    assert result["our_syncs"] == 0, result["our_sync_sites"]
+
+
+def test_ppo_rollout_has_no_sync_from_our_code():
+    """rsl-rl's runner with our PPO (time-out bootstrap) and wrappers, two iterations, rsl-rl's logging included."""
+    import contextlib
+    import io
+
+    from ext_walk_minutes.studies.step_cost import StepCounters, package_dir
+    from ext_walk_minutes.train.rsl_rl_backend import make_runner
+    from ext_walk_minutes.train.session import resolve_configs, running_env
+
+    session = resolve_configs("Walk-Rough-AnymalC", "rsl_rl", "cpu", 4, seed=0,
+                              overrides=SMALL_TERRAIN + FREQUENT_RESETS + ["agent.num_steps_per_env=6"])
+    session.env_cfg.compute_final_obs = True
+    counters = StepCounters(package_dir())
+    with running_env(session), contextlib.redirect_stdout(io.StringIO()):
+        runner, _ = make_runner(session, None)
+        with counters.active():
+            runner.learn(2, init_at_random_ep_len=True)
+    assert sum(counters.syncs.values()) > 0  # rsl-rl's own (losses, episode buffers) are seen
+    assert not counters.our_syncs, counters.our_sync_sites

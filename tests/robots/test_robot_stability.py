@@ -37,10 +37,10 @@ def run_random_targets() -> dict:
     from isaaclab.scene import InteractiveScene, InteractiveSceneCfg
     from isaaclab.terrains import TerrainImporterCfg
     from isaaclab.utils import replace
-    from isaaclab_tasks.core.velocity.velocity_env_cfg import RoughPhysicsCfg
     from isaaclab_tasks.utils import PresetCfg
 
     from ext_walk_minutes import robots
+    from ext_walk_minutes.tasks.walk_env_cfg import walk_newton_cfg
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG
 
     terrain_cfg = ROUGH_TERRAIN_CFG.replace(num_rows=2, num_cols=5, curriculum=True, seed=SEED, border_width=4.0)
@@ -64,9 +64,10 @@ def run_random_targets() -> dict:
                                              spawn=replace(cfg.spawn, collision_set=collision_set)))
             copies[name] = (robot, collision_set, tiles[len(copies)])
 
-    sim = sim_utils.SimulationContext(
-        sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=RoughPhysicsCfg().newton_mjwarp)
-    )
+    physics = walk_newton_cfg()  # the tasks' physics, with contact and constraint room for every robot in one world
+    physics.solver_cfg.nconmax *= len(copies)
+    physics.solver_cfg.njmax *= len(copies)
+    sim = sim_utils.SimulationContext(sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=physics))
     try:
         scene = InteractiveScene(scene_cfg)
         sim.reset()

@@ -71,10 +71,10 @@ def measure_standing() -> dict[str, dict]:
     from isaaclab.sensors import ContactSensorCfg
     from isaaclab.terrains import HfRandomUniformTerrainCfg, TerrainGeneratorCfg, TerrainImporterCfg
     from isaaclab.utils import replace
-    from isaaclab_tasks.core.velocity.velocity_env_cfg import RoughPhysicsCfg
     from isaaclab_tasks.utils import PresetCfg
 
     from ext_walk_minutes import robots
+    from ext_walk_minutes.tasks.walk_env_cfg import walk_newton_cfg
 
     stiff_actuator = ImplicitActuatorCfg(
         joint_names_expr=[".*"], stiffness=2000.0, damping=40.0, armature=0.01, effort_limit_sim=500.0
@@ -123,9 +123,10 @@ def measure_standing() -> dict[str, dict]:
                 setattr(scene_cfg, f"{name}_contacts", ContactSensorCfg(prim_path=f"{{ENV_REGEX_NS}}/{name}/[^/]*"))
                 copies[name] = (robot, collision_set, variant)
 
-    sim = sim_utils.SimulationContext(
-        sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=RoughPhysicsCfg().newton_mjwarp)
-    )
+    physics = walk_newton_cfg()  # the tasks' physics, with contact and constraint room for every robot in one world
+    physics.solver_cfg.nconmax *= len(copies)
+    physics.solver_cfg.njmax *= len(copies)
+    sim = sim_utils.SimulationContext(sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=physics))
     try:
         scene = InteractiveScene(scene_cfg)
         sim.reset()

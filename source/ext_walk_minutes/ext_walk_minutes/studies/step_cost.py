@@ -119,10 +119,21 @@ def package_dir() -> str:
     return str(Path(ext_walk_minutes.__file__).resolve().parent)
 
 
+def contact_counts() -> tuple[int, int]:
+    """(contact slots allocated, contacts in use now) of Newton's collision pipeline; (0, 0) on another backend."""
+    from isaaclab_newton.physics import NewtonManager
+
+    contacts = NewtonManager.get_contacts()
+    if contacts is None:
+        return 0, 0
+    return int(contacts.rigid_contact_max), int(contacts.rigid_contact_count.numpy()[0])
+
+
 def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[str]) -> dict:
     """Step ``task``'s env (``num_envs`` robots, CPU, random actions in [-1, 1]) ``warmup`` then ``steps`` times.
 
-    Returns seconds per step (without counters) and per-step counts (a second pass with counters active).
+    Returns seconds per step (without counters), per-step counts (a second pass with counters active) and the
+    contact slots per robot: allocated, and the most in use after any step of the counted pass.
     """
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
@@ -143,10 +154,14 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
             env.step(action)
         seconds = (time.perf_counter() - start) / steps
         counters = StepCounters(package_dir())
-        with counters.active():
-            for action in actions:
+        in_use = 0
+        for action in actions:
+            with counters.active():
                 env.step(action)
+            slots, used = contact_counts()
+            in_use = max(in_use, used)
     return {"task": task, "num_envs": num_envs, "steps": steps, "step_s": seconds,
+            "contact_slots_per_robot": slots / num_envs, "contacts_in_use_per_robot_max": in_use / num_envs,
             "env_steps_per_s": num_envs / seconds, "torch_ops": counters.torch_ops / steps,
             "warp_launches": counters.warp_launches / steps,
             "syncs": sum(counters.syncs.values()) / steps, "our_syncs": sum(counters.our_syncs.values()) / steps,
@@ -201,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
               f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
-              f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code)", flush=True)
+              f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
+              f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)", flush=True)
         for site, count in sorted(r["our_sync_sites"].items()):
             print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
     if args.against:
@@ -211,10 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         def mean(rows, key):
             return sum(r[key] for r in rows) / len(rows)
 
-        print(f"[step_cost] working tree vs {args.against}: env-steps/s x"
-              f"{mean(ours, 'env_steps_per_s') / mean(theirs, 'env_steps_per_s'):.2f}, torch ops x"
-              f"{mean(ours, 'torch_ops') / mean(theirs, 'torch_ops'):.2f}, Warp launches x"
-              f"{mean(ours, 'warp_launches') / mean(theirs, 'warp_launches'):.2f}", flush=True)
+        print(f"[step_cost] working tree / {args.against}: " + ", ".join(
+            f"{key} x{mean(ours, key) / mean(theirs, key):.2f}" for key in
+            ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -1,4 +1,4 @@
-"""Seconds from launch until a task's robots walk, split into start-up and training: ``python scripts/time_to_walk.py --help``."""
+"""Seconds from launch until a task walks, start-up and training apart: ``python scripts/time_to_walk.py -h``."""
 
 import os
 import sys

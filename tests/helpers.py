@@ -30,3 +30,24 @@ def run_script(script: str, *args: str, cwd: Path, timeout: float = 600,
         raise AssertionError(f"{script} {' '.join(args)} exited {proc.returncode}\n"
                              f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}")
     return proc
+
+
+def one_world_sim_cfg(num_robots: int):
+    """The tasks' physics (5 ms steps, CPU) for a test scene holding ``num_robots`` robots in one world: MuJoCo Warp's
+    contact and constraint room per world (sized for one robot) scaled by the robot count."""
+    import isaaclab.sim as sim_utils
+
+    from ext_walk_minutes.tasks.walk_env_cfg import walk_newton_cfg
+
+    physics = walk_newton_cfg()
+    physics.solver_cfg.nconmax *= num_robots
+    physics.solver_cfg.njmax *= num_robots
+    return sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=physics)
+
+
+def default_actuators(robot_cfg) -> dict:
+    """``robot_cfg``'s actuators with each drive-model preset resolved to its default (what a run gets without a
+    preset token)."""
+    from isaaclab_tasks.utils import PresetCfg
+
+    return {name: a.default if isinstance(a, PresetCfg) else a for name, a in robot_cfg.actuators.items()}

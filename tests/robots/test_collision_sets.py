@@ -67,7 +67,8 @@ def test_each_set_has_its_own_usd_with_its_colliders(robot):
 def test_spawn_cfg_picks_the_set(tmp_path):
     cfg = robots.ANYMAL_C_CFG.spawn
     assert robot_usd_path(cfg) == usd_path(robots.DESCRIPTIONS["anymal_c"]["legged_gym"])
-    assert robot_usd_path(cfg.replace(collision_set="detailed")) == usd_path(robots.DESCRIPTIONS["anymal_c"]["detailed"])
+    detailed = robots.DESCRIPTIONS["anymal_c"]["detailed"]
+    assert robot_usd_path(cfg.replace(collision_set="detailed")) == usd_path(detailed)
     with pytest.raises(ValueError, match="unknown collision set 'fancy'.*legged_gym, detailed"):
         robot_usd_path(cfg.replace(collision_set="fancy"))
 

@@ -15,6 +15,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: 2 OpenMP threads 
 
 import pytest
 
+from helpers import default_actuators, one_world_sim_cfg
 from test_robot_standing import COLLISION_SETS, ROBOTS
 
 POLICY_STEPS = int(os.environ.get("STABILITY_STEPS", 1000))
@@ -37,10 +38,8 @@ def run_random_targets() -> dict:
     from isaaclab.scene import InteractiveScene, InteractiveSceneCfg
     from isaaclab.terrains import TerrainImporterCfg
     from isaaclab.utils import replace
-    from isaaclab_tasks.utils import PresetCfg
 
     from ext_walk_minutes import robots
-    from ext_walk_minutes.tasks.walk_env_cfg import walk_newton_cfg
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG
 
     terrain_cfg = ROUGH_TERRAIN_CFG.replace(num_rows=2, num_cols=5, curriculum=True, seed=SEED, border_width=4.0)
@@ -57,17 +56,14 @@ def run_random_targets() -> dict:
     copies = {}  # entity name -> (robot, collision set, tile)
     for robot, expected in ROBOTS.items():
         cfg = getattr(robots, expected.cfg_name)
-        actuators = {k: a.default if isinstance(a, PresetCfg) else a for k, a in cfg.actuators.items()}
+        actuators = default_actuators(cfg)
         for collision_set in COLLISION_SETS:
             name = f"{robot}_{collision_set}"
             setattr(scene_cfg, name, replace(cfg, prim_path=f"{{ENV_REGEX_NS}}/{name}", actuators=actuators,
                                              spawn=replace(cfg.spawn, collision_set=collision_set)))
             copies[name] = (robot, collision_set, tiles[len(copies)])
 
-    physics = walk_newton_cfg()  # the tasks' physics, with contact and constraint room for every robot in one world
-    physics.solver_cfg.nconmax *= len(copies)
-    physics.solver_cfg.njmax *= len(copies)
-    sim = sim_utils.SimulationContext(sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=physics))
+    sim = sim_utils.SimulationContext(one_world_sim_cfg(len(copies)))
     try:
         scene = InteractiveScene(scene_cfg)
         sim.reset()

@@ -1,7 +1,8 @@
 """Every robot in Isaac Lab on Newton MJWarp (CPU, offline): mass, joints, feet, standing height, self-contacts.
 
 All five robots stand side by side in one scene, with each collision set (``legged_gym``, ``detailed``), each
-twice: with its training actuators (``train``) and held by a stiff implicit PD (``stiff``). A soft PD sags by tau / Kp under the static load (ANYmal's Kp 80 knees by
+twice: with its training actuators (``train``) and held by a stiff implicit PD (``stiff``). A soft PD sags by
+tau / Kp under the static load (ANYmal's Kp 80 knees by
 ~0.35 rad), so only the stiff hold checks the kinematic standing height of robots.md; the training-gain height is
 reported next to it (ANYmal C with arm 8 cm lower). Self-collisions are on,
 so any self-penetration at the default pose shows up as a contact force on a body other than a foot.
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 import torch
+
+from helpers import default_actuators, one_world_sim_cfg
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,8 @@ def measure_standing() -> dict[str, dict]:
     from isaaclab.sensors import ContactSensorCfg
     from isaaclab.terrains import HfRandomUniformTerrainCfg, TerrainGeneratorCfg, TerrainImporterCfg
     from isaaclab.utils import replace
-    from isaaclab_tasks.utils import PresetCfg
 
     from ext_walk_minutes import robots
-    from ext_walk_minutes.tasks.walk_env_cfg import walk_newton_cfg
 
     stiff_actuator = ImplicitActuatorCfg(
         joint_names_expr=[".*"], stiffness=2000.0, damping=40.0, armature=0.01, effort_limit_sim=500.0
@@ -105,8 +106,7 @@ def measure_standing() -> dict[str, dict]:
             for name in ("enabled_self_collisions", "self_collision_enabled"):
                 if hasattr(p, name):
                     setattr(p, name, True)
-        # the drive model's preset resolved to its default (what a run without a preset token gets)
-        train_actuators = {k: a.default if isinstance(a, PresetCfg) else a for k, a in cfg.actuators.items()}
+        train_actuators = default_actuators(cfg)
         x = (i - (len(ROBOTS) - 1) / 2) * SPACING
         for j, collision_set in enumerate(COLLISION_SETS):
             spawn = replace(cfg.spawn, articulation_props=props, collision_set=collision_set)
@@ -123,10 +123,7 @@ def measure_standing() -> dict[str, dict]:
                 setattr(scene_cfg, f"{name}_contacts", ContactSensorCfg(prim_path=f"{{ENV_REGEX_NS}}/{name}/[^/]*"))
                 copies[name] = (robot, collision_set, variant)
 
-    physics = walk_newton_cfg()  # the tasks' physics, with contact and constraint room for every robot in one world
-    physics.solver_cfg.nconmax *= len(copies)
-    physics.solver_cfg.njmax *= len(copies)
-    sim = sim_utils.SimulationContext(sim_utils.SimulationCfg(dt=0.005, device="cpu", physics=physics))
+    sim = sim_utils.SimulationContext(one_world_sim_cfg(len(copies)))
     try:
         scene = InteractiveScene(scene_cfg)
         sim.reset()

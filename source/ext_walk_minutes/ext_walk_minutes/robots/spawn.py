@@ -36,7 +36,7 @@ class RobotUsdCfg(UsdFileCfg):
     """Key of the robot in :data:`ext_walk_minutes.robots.DESCRIPTIONS`, e.g. ``"anymal_c"``."""
 
     collision_set: str = DEFAULT_COLLISION_SET
-    """Collision shapes: ``legged_gym`` (legged_gym's URDF, the default) or ``detailed`` (see docs/collision_sets.md)."""
+    """Collision shapes: ``legged_gym`` (legged_gym's URDF, the default) or ``detailed`` (docs/collision_sets.md)."""
 
 
 def robot_description(cfg: RobotUsdCfg) -> RobotDescription:

@@ -87,7 +87,7 @@ def stock_session(ours):
     from ..train.session import Session
 
     env_cfg, _ = resolve_task_config(STOCK_TASK, None, overrides=[])
-    env_cfg.scene.robot = ours.env_cfg.scene.robot  # our ANYmal C as our task has it; Isaac Lab's is on the asset server
+    env_cfg.scene.robot = ours.env_cfg.scene.robot  # our ANYmal C as our task has it (Isaac Lab's: asset server)
     env_cfg.scene.terrain.terrain_generator = ours.env_cfg.scene.terrain.terrain_generator
     env_cfg.scene.terrain.visual_material = None  # offline: no MDL
     env_cfg.scene.sky_light = None  # offline: no HDR sky

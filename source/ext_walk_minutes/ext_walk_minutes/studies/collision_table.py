@@ -24,7 +24,7 @@ ground plane), not typed by hand. Choose a set with `env.scene.robot.spawn.colli
 default. Contact pairs are shape pairs after Newton's filtering, per robot: with self-collisions (flat tasks) and
 without (rough tasks, where only robot-ground pairs remain).
 
-| robot | set | shapes per robot | contact pairs, self-collisions on (flat) | contact pairs, self-collisions off (rough) |
+| robot | set | shapes per robot | contact pairs, self-collisions on (flat) | pairs, self-collisions off (rough) |
 |---|---|---|---|---|
 """
 

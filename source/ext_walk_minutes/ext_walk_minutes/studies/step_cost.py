@@ -217,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
               f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
               f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
-              f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)", flush=True)
+              f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
+              flush=True)
         for site, count in sorted(r["our_sync_sites"].items()):
             print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
     if args.against:

@@ -49,7 +49,7 @@ def test_sets_differ_only_in_shapes_and_feet_carry_only_their_contact_shape(robo
             if body.name.lower().endswith("foot"):
                 assert len(body.shapes) == 1 and isinstance(body.shapes[0], Sphere), (robot, body)
     detailed, legged_gym = (sum(len(b.shapes) for b in sets[s].bodies) for s in ("detailed", "legged_gym"))
-    assert detailed > legged_gym
+    assert detailed > legged_gym or robot == "cassie"  # Cassie: legged_gym's set in both (see robots/cassie.py)
 
 
 @pytest.mark.parametrize("robot", list(robots.DESCRIPTIONS))
@@ -61,7 +61,8 @@ def test_each_set_has_its_own_usd_with_its_colliders(robot):
         colliders = [p for p in stage.Traverse() if p.HasAPI(UsdPhysics.CollisionAPI)]
         assert len(colliders) == sum(len(b.shapes) for b in desc.bodies), (robot, name)
         paths.add(path)
-    assert len(paths) == len(COLLISION_SETS)
+    distinct = {repr(desc) for desc in robots.DESCRIPTIONS[robot].values()}  # Cassie's two sets are one
+    assert len(paths) == len(distinct) == (1 if robot == "cassie" else len(COLLISION_SETS))
 
 
 def test_spawn_cfg_picks_the_set(tmp_path):

@@ -40,10 +40,6 @@ CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}
 _TOE_PITCH = math.atan2(-0.751, 0.660)
 _TOE_ROT = (math.cos(_TOE_PITCH / 2), 0.0, math.sin(_TOE_PITCH / 2), 0.0)
 
-_KNEE_TO_ANKLE = (0.02, 0.0, -0.4348)  # m: ankle joint in the shin frame
-_ANKLE_TO_TOE = (-0.04, 0.0, -0.408)  # m: toe joint in the tarsus frame
-
-
 _LEGGED_GYM_SHAPES: dict[str, tuple] = {
     "pelvis": (Sphere(0.25),),
     "{leg}_toe": (Cylinder(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
@@ -85,9 +81,9 @@ _LEG_JOINTS = (
     RevoluteJoint("hip_flexion_{leg}", "{leg}_hip", "{leg}_thigh", ORIGIN, "-y", -0.8727, 1.3963, 195.0, 20.5085),
     RevoluteJoint("thigh_joint_{leg}", "{leg}_thigh", "{leg}_shin", (0.0, -0.0045, -0.12), "-y", -2.8623, -0.6458,
                   195.0, 20.5085),
-    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", _KNEE_TO_ANKLE, "-y", 0.6458, 2.8623,
+    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", (0.02, 0.0, -0.4348), "-y", 0.6458, 2.8623,
                   195.0, 20.5085),
-    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", _ANKLE_TO_TOE, "-y", -2.4435, -0.5236,
+    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", (-0.04, 0.0, -0.408), "-y", -2.4435, -0.5236,
                   45.0, 20.5192),
 )
 

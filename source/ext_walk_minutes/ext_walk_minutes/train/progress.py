@@ -35,8 +35,9 @@ class EpisodeStats(gym.Wrapper):
         self._length += 1
         done = (terminated | truncated).float()
         self._finished += torch.stack((done.sum(), self._return @ done, self._length @ done))
-        self._return *= 1.0 - done
-        self._length *= 1.0 - done
+        running = 1.0 - done
+        self._return *= running
+        self._length *= running
         return obs, reward, terminated, truncated, extras
 
     def take(self) -> tuple[float, float]:

@@ -14,8 +14,9 @@ import pytest
 from pxr import Gf, Usd, UsdPhysics
 
 from ext_walk_minutes.robots import ANYMAL_C, ANYMAL_C_CFG
-from ext_walk_minutes.robots import description as rd
+from ext_walk_minutes.robots.mirroring import ANYMAL_LEGS
 from ext_walk_minutes.robots.spawn import robot_usd_path
+from ext_walk_minutes.robots.usd_cache import usd_path
 
 MASS = 52.135  # kg, robots.md 2.2
 STAND_HEIGHT = 0.549  # m, base above flat ground at the default pose, robots.md 2.4
@@ -37,7 +38,7 @@ def stage() -> Usd.Stage:
 def test_description_kinematics_and_mirroring():
     pos = ANYMAL_C.body_positions()
     # FK at q = 0 (robots.md 2.1): LF foot frame and mirrored copies, +-1 mm
-    for leg, (sx, sy) in rd.ANYMAL_LEGS.items():
+    for leg, (sx, sy) in ANYMAL_LEGS.items():
         np.testing.assert_allclose(pos[f"{leg}_FOOT"], (0.44775 * sx, 0.30116 * sy, -0.62297), atol=1e-3)
     assert ANYMAL_C.total_mass == pytest.approx(MASS, rel=1e-4)
     lf, rh = ANYMAL_C.body("LF_FOOT").inertial, ANYMAL_C.body("RH_FOOT").inertial
@@ -100,15 +101,15 @@ def test_usd_principal_axes_reproduce_inertia(stage: Usd.Stage):
 
 def test_usd_cache_reused_and_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("EXT_WALK_MINUTES_CACHE", str(tmp_path))
-    first = rd.usd_path(ANYMAL_C)
+    first = usd_path(ANYMAL_C)
     assert first.startswith(str(tmp_path))
     stamp = os.stat(first).st_mtime_ns
-    assert rd.usd_path(ANYMAL_C) == first and os.stat(first).st_mtime_ns == stamp  # hit: no rewrite
+    assert usd_path(ANYMAL_C) == first and os.stat(first).st_mtime_ns == stamp  # hit: no rewrite
 
     base = ANYMAL_C.body("base")
     heavier = dataclasses.replace(base, inertial=dataclasses.replace(base.inertial, mass=30.0))
     changed = dataclasses.replace(ANYMAL_C, bodies=(heavier, *ANYMAL_C.bodies[1:]))
-    second = rd.usd_path(changed)
+    second = usd_path(changed)
     assert second != first and os.path.isfile(second)
     changed_stage = Usd.Stage.Open(second)  # keep a reference: prims die with their stage
     assert UsdPhysics.MassAPI(changed_stage.GetPrimAtPath("/anymal_c/base")).GetMassAttr().Get() == pytest.approx(30.0)

@@ -9,8 +9,9 @@ import pytest
 from pxr import Usd, UsdPhysics
 
 from ext_walk_minutes import robots
-from ext_walk_minutes.robots.description import COLLISION_SETS, DEFAULT_COLLISION_SET, Cylinder, Sphere, usd_path
+from ext_walk_minutes.robots.description import COLLISION_SETS, DEFAULT_COLLISION_SET, Cylinder, Sphere
 from ext_walk_minutes.robots.spawn import robot_usd_path
+from ext_walk_minutes.robots.usd_cache import usd_path
 from helpers import run_script
 
 LEGS = ("LF", "RF", "LH", "RH")

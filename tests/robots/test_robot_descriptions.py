@@ -10,7 +10,8 @@ from pxr import Usd, UsdPhysics
 
 from ext_walk_minutes import robots
 from ext_walk_minutes.robots.anymal_c_arm import ARM, ARM_SHAPES
-from ext_walk_minutes.robots.description import ORIGIN, Inertial, RevoluteJoint, merge_inertials
+from ext_walk_minutes.robots.description import ORIGIN, Inertial, RevoluteJoint
+from ext_walk_minutes.robots.merging import merge_inertials
 from ext_walk_minutes.robots.spawn import robot_usd_path
 
 DESCRIPTIONS = {"anymal_b": "ANYMAL_B", "anymal_c_arm": "ANYMAL_C_ARM", "unitree_a1": "UNITREE_A1", "cassie": "CASSIE"}
@@ -59,7 +60,8 @@ def test_a1_hind_legs_are_copies_not_mirror_images():
     assert a1.body("RL_thigh").inertial == a1.body("FL_thigh").inertial  # thighs and calves not
     assert a1.body("RL_calf").inertial == a1.body("FL_calf").inertial
     fr = a1.body("FR_thigh").inertial
-    assert fr.com[1] == -a1.body("FL_thigh").inertial.com[1] and fr.inertia[3] == -a1.body("FL_thigh").inertial.inertia[3]
+    fl = a1.body("FL_thigh").inertial
+    assert fr.com[1] == -fl.com[1] and fr.inertia[3] == -fl.inertia[3]
 
 
 def test_cassie_right_leg_mirrors_the_left():

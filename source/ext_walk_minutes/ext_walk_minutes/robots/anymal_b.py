@@ -25,9 +25,9 @@ from .description import (
     RobotDescription,
     Shape,
     Sphere,
-    mirrored_legs,
     with_shapes,
 )
+from .mirroring import mirrored_legs
 from .spawn import robot_spawn_cfg
 
 _EFFORT = 80.0  # N m

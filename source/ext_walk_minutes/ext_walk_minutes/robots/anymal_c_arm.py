@@ -13,7 +13,8 @@ from isaaclab.assets.articulation import ArticulationCfg
 from isaaclab.utils import replace
 
 from .anymal_c import ANYMAL_C_CFG, ANYMAL_C_SETS
-from .description import DEFAULT_COLLISION_SET, Body, Box, Cylinder, Inertial, attach_rigidly
+from .description import DEFAULT_COLLISION_SET, Body, Box, Cylinder, Inertial
+from .merging import attach_rigidly
 
 ARM = Body(
     "arm",  # frame = base frame; solid-body composite of the two parts below (robots.md section 4)

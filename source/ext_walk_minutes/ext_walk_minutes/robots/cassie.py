@@ -27,10 +27,10 @@ from .description import (
     RevoluteJoint,
     RobotDescription,
     Sphere,
-    merge_inertials,
-    mirrored_legs,
     with_shapes,
 )
+from .merging import merge_inertials
+from .mirroring import mirrored_legs
 from .spawn import robot_spawn_cfg
 
 CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}

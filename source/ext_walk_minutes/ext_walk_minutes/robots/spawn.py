@@ -13,7 +13,8 @@ import dataclasses
 from isaaclab.sim import UsdFileCfg
 from isaaclab.utils import configclass
 
-from .description import COLLISION_SETS, DEFAULT_COLLISION_SET, RobotDescription, usd_path
+from .description import COLLISION_SETS, DEFAULT_COLLISION_SET, RobotDescription
+from .usd_cache import usd_path
 
 
 def spawn_robot(prim_path: str, cfg: RobotUsdCfg, *args, **kwargs):

@@ -25,10 +25,10 @@ from .description import (
     RobotDescription,
     Shape,
     Sphere,
-    mirrored_legs,
     with_shapes,
 )
 from .drives import drive_choice
+from .mirroring import mirrored_legs
 from .spawn import robot_spawn_cfg
 
 A1_LEGS: dict[str, tuple[int, int]] = {"FL": (1, 1), "FR": (1, -1), "RL": (-1, 1), "RR": (-1, -1)}

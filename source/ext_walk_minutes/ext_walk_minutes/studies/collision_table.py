@@ -14,7 +14,8 @@ import warnings
 from pathlib import Path
 
 from ..robots import DESCRIPTIONS
-from ..robots.description import RobotDescription, usd_path
+from ..robots.description import RobotDescription
+from ..robots.usd_cache import usd_path
 
 DOC = Path("docs") / "collision_sets.md"
 HEADER = """# Collision sets

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
+from isaaclab.utils import configclass
 from isaaclab_assets.robots import cassie as isaaclab_cassie
 
 from .. import mdp
+from ..agents import WalkFlatPPORunnerCfg, WalkRoughPPORunnerCfg
 from ..robots import CASSIE_CFG
-from .registry import WalkRobot, register_robot_tasks
-from .walk_env_cfg import WalkRoughEnvCfg
+from .registry import WalkRobot, register_tasks
+from .walk_env_cfg import WalkFlatEnvCfg, WalkRoughEnvCfg
 
 _FEET = ".*toe"
 
+ROBOT = WalkRobot(CASSIE_CFG, base="pelvis", feet=_FEET)
+"""Our Cassie: the pelvis ends the episode, no penalised contacts."""
+
 
 def _adapt(cfg: WalkRoughEnvCfg) -> None:
+    """Cassie's changes to the shared MDP, made after the robot is in (both terrains)."""
     if cfg.scene.height_scanner is not None:
         cfg.scene.height_scanner.pattern_cfg.size = [1.0, 1.0]
     cfg.only_positive_rewards = False
@@ -39,10 +45,44 @@ def _adapt(cfg: WalkRoughEnvCfg) -> None:
     cfg.events.add_base_mass = None
 
 
-register_robot_tasks(
+@configclass
+class CassieFlatEnvCfg(WalkFlatEnvCfg):
+    """``Walk-Flat-Cassie``: flat-ground walking with our Cassie."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        ROBOT.put_in(self)
+        _adapt(self)
+
+
+@configclass
+class CassieRoughEnvCfg(WalkRoughEnvCfg):
+    """``Walk-Rough-Cassie``: rough-terrain walking with our Cassie."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        ROBOT.put_in(self)
+        _adapt(self)
+
+
+@configclass
+class CassieFlatPPORunnerCfg(WalkFlatPPORunnerCfg):
+    """PPO runner of ``Walk-Flat-Cassie``."""
+
+    experiment_name = "Walk-Flat-Cassie"
+
+
+@configclass
+class CassieRoughPPORunnerCfg(WalkRoughPPORunnerCfg):
+    """PPO runner of ``Walk-Rough-Cassie``."""
+
+    experiment_name = "Walk-Rough-Cassie"
+
+
+register_tasks(
     "Cassie",
-    __name__,
-    WalkRobot(CASSIE_CFG, base="pelvis", feet=_FEET),
-    _adapt,
+    flat=(CassieFlatEnvCfg, CassieFlatPPORunnerCfg),
+    rough=(CassieRoughEnvCfg, CassieRoughPPORunnerCfg),
+    robot=ROBOT,
     official=WalkRobot(isaaclab_cassie.CASSIE_CFG, base="pelvis", feet=_FEET),
 )

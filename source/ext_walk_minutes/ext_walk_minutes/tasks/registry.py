@@ -1,15 +1,16 @@
-"""Gym registration of the ``Walk-{Flat,Rough}-<Robot>`` tasks, with the entry points Isaac Lab's CLI expects."""
+"""Gym registration of the ``Walk-{Flat,Rough}-<Robot>`` tasks, with the entry points Isaac Lab's CLI expects.
+
+Each robot's task module defines its config classes (the shared bases with the robot put in) and registers them
+here with :func:`register_tasks`.
+"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import gymnasium as gym
 
 from isaaclab.assets import ArticulationCfg
-from isaaclab.utils import configclass
 from isaaclab_tasks.utils import load_cfg_from_registry
 
 from ..agents import WalkFlatPPORunnerCfg, WalkRoughPPORunnerCfg, skrl_cfg_from_rsl_rl
@@ -43,48 +44,39 @@ OFFICIAL_ROBOTS: dict[str, WalkRobot] = {}
 """Task id -> the same robot from Isaac Lab's own asset configs (``--asset official``), where Isaac Lab has one."""
 
 
-def register_robot_tasks(
+def register_tasks(
     name: str,
-    module: str,
+    *,
+    flat: tuple[type[WalkFlatEnvCfg], type[WalkFlatPPORunnerCfg]],
+    rough: tuple[type[WalkRoughEnvCfg], type[WalkRoughPPORunnerCfg]],
     robot: WalkRobot,
-    adapt: Callable[[WalkRoughEnvCfg], None] | None = None,
     official: WalkRobot | None = None,
 ) -> None:
-    """Register ``Walk-Flat-<name>`` and ``Walk-Rough-<name>``: the shared bases with ``robot`` in them.
-
-    The env config classes (``<name>{Flat,Rough}EnvCfg``) and PPO runner configs (``<name>{Flat,Rough}PPORunnerCfg``,
-    experiment name = task id) are made here and set on ``module``, so each robot's module only says what differs.
+    """Register ``Walk-Flat-<name>`` and ``Walk-Rough-<name>`` (in this order) with a robot module's config classes.
 
     Args:
-        name: robot part of the task ids, e.g. ``"A1"``.
-        module: the calling module's ``__name__`` (where the classes live).
-        robot: the robot and its contact bodies.
-        adapt: the robot's changes to the shared MDP, applied to both tasks after the robot is in.
+        name: robot part of the task ids and class names, e.g. ``"A1"``.
+        flat: the flat task's env config class ``<name>FlatEnvCfg`` and PPO runner config ``<name>FlatPPORunnerCfg``.
+        rough: the same for the rough task.
+        robot: the robot the env configs put in, with its contact bodies (``--asset ours``).
         official: the robot from Isaac Lab's asset configs, for ``--asset official``.
+
+    Raises:
+        ValueError: a class not named after its task (the names are the entry points scripts and logs refer to).
     """
-    for terrain, env_base, agent_base in (("Flat", WalkFlatEnvCfg, WalkFlatPPORunnerCfg),
-                                          ("Rough", WalkRoughEnvCfg, WalkRoughPPORunnerCfg)):
+    for terrain, (env_cls, agent_cls) in (("Flat", flat), ("Rough", rough)):
         task_id = f"Walk-{terrain}-{name}"
-
-        def __post_init__(self, _base=env_base) -> None:
-            _base.__post_init__(self)
-            robot.put_in(self)
-            if adapt is not None:
-                adapt(self)
-
-        env_cls = _config_class(f"{name}{terrain}EnvCfg", env_base, module, {"__post_init__": __post_init__})
-        agent_cls = _config_class(f"{name}{terrain}PPORunnerCfg", agent_base, module, {"experiment_name": task_id})
-        for cls in (env_cls, agent_cls):
-            setattr(sys.modules[module], cls.__name__, cls)
-        register_walk_task(task_id, f"{module}:{env_cls.__name__}", f"{module}:{agent_cls.__name__}")
+        if (env_cls.__name__, agent_cls.__name__) != (f"{name}{terrain}EnvCfg", f"{name}{terrain}PPORunnerCfg"):
+            raise ValueError(f"{task_id}: config classes must be named {name}{terrain}{{EnvCfg,PPORunnerCfg}}")
+        register_walk_task(task_id, _entry_point(env_cls), _entry_point(agent_cls))
         ROBOTS[task_id] = robot
         if official is not None:
             OFFICIAL_ROBOTS[task_id] = official
 
 
-def _config_class(name: str, base: type, module: str, members: dict) -> type:
-    """A :func:`configclass` subclass of ``base`` named ``name`` in ``module``."""
-    return configclass(type(name, (base,), {"__module__": module, "__qualname__": name, **members}))
+def _entry_point(cls: type) -> str:
+    """``"module:ClassName"`` of a module-level class, as Isaac Lab's ``load_cfg_from_registry`` resolves it."""
+    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 def _skrl_entry_point(task_id: str):

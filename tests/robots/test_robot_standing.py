@@ -77,8 +77,11 @@ def measure_standing() -> dict[str, dict]:
 
     from ext_walk_minutes import robots
 
+    # MuJoCo integrates a position gain explicitly: Kp 2000 is stable in one 5 ms step only with enough inertia at
+    # the joint (sqrt(Kp / I) * dt < 2; armature 0.01 gave ~2 and the robots bounced onto two feet). Armature does
+    # not change the static pose this hold measures.
     stiff_actuator = ImplicitActuatorCfg(
-        joint_names_expr=[".*"], stiffness=2000.0, damping=40.0, armature=0.01, effort_limit_sim=500.0
+        joint_names_expr=[".*"], stiffness=2000.0, damping=40.0, armature=0.1, effort_limit_sim=500.0
     )
     scene_cfg = InteractiveSceneCfg(num_envs=1, env_spacing=3.0)
     # A tiny-noise height field: offline (no asset-server plane) and accepted by MJWarp (a flat mesh is not).

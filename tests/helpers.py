@@ -51,3 +51,11 @@ def default_actuators(robot_cfg) -> dict:
     from isaaclab_tasks.utils import PresetCfg
 
     return {name: a.default if isinstance(a, PresetCfg) else a for name, a in robot_cfg.actuators.items()}
+
+
+def walk_run(task: str, num_envs: int, overrides=(), agent: str = "rsl_rl", **spec_fields):
+    """``(spec, configs)`` of a small CPU run of ``task`` with seed 0: a :class:`RunSpec` and its resolved configs."""
+    from ext_walk_minutes.train.session import RunSpec, resolve_configs
+
+    spec = RunSpec(task, agent, "cpu", num_envs, 0, tuple(overrides), **spec_fields)
+    return spec, resolve_configs(spec)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import torch
 
-from helpers import SMALL_TERRAIN
+from helpers import SMALL_TERRAIN, walk_run
 
 
 def _random_rollout(overrides: list[str], steps: int = 60):
     from ext_walk_minutes.envs import PositiveRewardManager
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
-    session = resolve_configs("Walk-Flat-AnymalC", "rsl_rl", "cpu", 4, seed=0, overrides=SMALL_TERRAIN + overrides)
+    spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN + overrides)
     rewards, unclipped = [], []
-    with running_env(session):
-        env = session.env.unwrapped
-        session.env.reset()
+    with running_env(spec, configs) as gym_env:
+        env = gym_env.unwrapped
+        gym_env.reset()
         clipping = isinstance(env.reward_manager, PositiveRewardManager)
         gen = torch.Generator().manual_seed(1)
         for _ in range(steps):
-            _, reward, *_ = session.env.step(torch.randn(4, 12, generator=gen) * 2)
+            _, reward, *_ = gym_env.step(torch.randn(4, 12, generator=gen) * 2)
             rewards.append(reward.clone())
             unclipped.append(env.reward_manager._step_reward.sum(dim=1) * env.step_dt)
     return clipping, torch.stack(rewards), torch.stack(unclipped)
@@ -41,19 +41,19 @@ def test_clipping_can_be_switched_off():
 
 def test_exempt_terms_are_added_after_the_clip():
     """legged_gym adds the termination penalty after clipping; any term can be named so."""
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
-    session = resolve_configs("Walk-Flat-AnymalC", "rsl_rl", "cpu", 4, seed=0, overrides=SMALL_TERRAIN)
-    session.env_cfg.reward_clip_exempt_terms = ("action_rate_l2",)
-    with running_env(session):
-        env = session.env.unwrapped
-        session.env.reset()
+    spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN)
+    configs.env_cfg.reward_clip_exempt_terms = ("action_rate_l2",)
+    with running_env(spec, configs) as gym_env:
+        env = gym_env.unwrapped
+        gym_env.reset()
         manager = env.reward_manager
         exempt_id = manager.active_terms.index("action_rate_l2")
         gen = torch.Generator().manual_seed(2)
         negative = False
         for _ in range(30):
-            _, reward, *_ = session.env.step(torch.randn(4, 12, generator=gen) * 2)
+            _, reward, *_ = gym_env.step(torch.randn(4, 12, generator=gen) * 2)
             total = manager._step_reward.sum(dim=1) * env.step_dt
             exempt = manager._step_reward[:, exempt_id] * env.step_dt
             torch.testing.assert_close(reward, (total - exempt).clamp_min(0.0) + exempt)

@@ -11,18 +11,20 @@ import math
 import pytest
 import torch
 
+from helpers import walk_run
+
 NUM_ENVS = 10
 
 
 @pytest.fixture(scope="module")
 def env():
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
-    session = resolve_configs("Walk-Rough-AnymalC", "rsl_rl", "cpu", NUM_ENVS, seed=0, overrides=[
+    spec, configs = walk_run("Walk-Rough-AnymalC", NUM_ENVS, [
         "env.scene.terrain.terrain_generator.num_rows=3", "env.scene.terrain.terrain_generator.num_cols=5"])
-    with running_env(session):
-        session.env.reset()
-        yield session.env.unwrapped
+    with running_env(spec, configs) as gym_env:
+        gym_env.reset()
+        yield gym_env.unwrapped
 
 
 def _place(env, ids, offset_xy=(0.0, 0.0), lin_vel=(0.0, 0.0, 0.0), ang_vel=(0.0, 0.0, 0.0)):

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import torch
 
-import helpers  # noqa: F401  (OMP_NUM_THREADS before torch work)
+from helpers import walk_run  # importing helpers sets OMP_NUM_THREADS before torch work
 
 
 def test_teleported_robot_succeeds_and_tipped_robot_fails():
     from ext_walk_minutes.studies.evaluate import TileCrossing, configure_evaluation, place_robots
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
-    session = resolve_configs("Walk-Rough-AnymalC", "rsl_rl", "cpu", 1, seed=0, overrides=[], play_mode=True)
+    spec, configs = walk_run("Walk-Rough-AnymalC", 1, [], play_mode=True)
     # one column (slope_up), 2 levels (flat and an 11 deg pit), 2 robots per tile: robots 0, 1 on the flat tile
-    configure_evaluation(session.env_cfg, ["slope_up"], levels=2, robots=2, duration_s=2.0)
-    with running_env(session):
-        env = session.env
+    configure_evaluation(configs.env_cfg, ["slope_up"], levels=2, robots=2, duration_s=2.0)
+    with running_env(spec, configs) as env:
         base = env.unwrapped
         place_robots(env, robots=2)
         terrain = base.scene.terrain

@@ -7,7 +7,7 @@ import importlib.metadata
 import pytest
 import torch
 
-from helpers import SMALL_TERRAIN
+from helpers import SMALL_TERRAIN, walk_run
 
 ROBOTS = ("AnymalC", "AnymalB", "AnymalCArm", "A1", "Cassie")
 # observations: 48 proprioceptive + a 17 x 11 height scan on rough terrain (Cassie: 11 x 11)
@@ -29,13 +29,12 @@ def test_entry_point_registers_the_tasks():
 
 @pytest.mark.parametrize("task", list(EXPECTED))
 def test_task_builds_and_steps(task):
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
     num_envs = 2
-    session = resolve_configs(task, "rsl_rl", "cpu", num_envs, seed=0, overrides=SMALL_TERRAIN)
-    assert type(session.env_cfg.sim.physics).__name__ == "NewtonCfg"
-    with running_env(session):
-        env = session.env
+    spec, configs = walk_run(task, num_envs, SMALL_TERRAIN)
+    assert type(configs.env_cfg.sim.physics).__name__ == "NewtonCfg"
+    with running_env(spec, configs) as env:
         obs, _ = env.reset()
         assert obs["policy"].shape == (num_envs, EXPECTED[task])
         assert env.unwrapped.action_manager.total_action_dim == 12

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ext_walk_minutes.train.session import resolve_configs
+from helpers import walk_run
 
 
 def _robot(task: str, *overrides: str):
-    return resolve_configs(task, "rsl_rl", "cpu", 2, seed=0, overrides=list(overrides)).env_cfg.scene.robot
+    return walk_run(task, 2, overrides)[1].env_cfg.scene.robot
 
 
 @pytest.mark.parametrize(("task", "default_drive"), [("Walk-Flat-AnymalC", "DCMotorCfg"),

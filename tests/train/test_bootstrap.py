@@ -13,7 +13,7 @@ import torch
 from isaaclab.managers import TerminationTermCfg
 from tensordict import TensorDict
 
-from helpers import SMALL_TERRAIN
+from helpers import SMALL_TERRAIN, walk_run
 
 NUM_ENVS = 4
 STEPS = 12  # the 0.2 s episodes (10 policy steps) time out once; the last env fails every 4 steps
@@ -27,15 +27,15 @@ def fail_last_env(env) -> torch.Tensor:
 
 
 @pytest.fixture(scope="module")
-def session():
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+def run():
+    """``(env, configs)``: the flat task with 0.2 s episodes, final observations and a scripted failure."""
+    from ext_walk_minutes.train.session import running_env
 
-    s = resolve_configs("Walk-Flat-AnymalC", "rsl_rl", "cpu", NUM_ENVS, seed=0,
-                        overrides=SMALL_TERRAIN + ["env.episode_length_s=0.2"])
-    s.env_cfg.compute_final_obs = True
-    s.env_cfg.terminations.scripted_failure = TerminationTermCfg(func=fail_last_env, time_out=False)
-    with running_env(s):
-        yield s
+    spec, configs = walk_run("Walk-Flat-AnymalC", NUM_ENVS, SMALL_TERRAIN + ["env.episode_length_s=0.2"])
+    configs.env_cfg.compute_final_obs = True
+    configs.env_cfg.terminations.scripted_failure = TerminationTermCfg(func=fail_last_env, time_out=False)
+    with running_env(spec, configs) as env:
+        yield env, configs
 
 
 def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value_before, final_value, next_value):
@@ -53,11 +53,12 @@ def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value
 
 
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
-def test_rsl_rl(session, mode):
-    from ext_walk_minutes.train import rsl_rl_backend
+def test_rsl_rl(run, mode):
+    from ext_walk_minutes.train import backends
 
-    runner, _ = rsl_rl_backend.make_runner(session, None, mode)
-    alg, vec_env, base = runner.alg, runner.env, session.env.unwrapped
+    env, configs = run
+    runner, _ = backends.get("rsl_rl").make_runner(env, configs.agent_cfg, "cpu", None, timeout_bootstrap=mode)
+    alg, vec_env, base = runner.alg, runner.env, env.unwrapped
     assert alg.timeout_bootstrap == mode
     obs = vec_env.get_observations()
     seen = [0, 0]
@@ -82,12 +83,13 @@ def test_rsl_rl(session, mode):
 
 
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
-def test_skrl(session, mode):
-    from ext_walk_minutes.train import skrl_backend
+def test_skrl(run, mode):
+    from ext_walk_minutes.train import backends
+    from ext_walk_minutes.train.backends._skrl_runner import collect_step
 
-    session.agent_cfg = skrl_backend_cfg(session.task)
-    runner, _ = skrl_backend.make_runner(session, None, 1)
-    agent, env, base = runner.agent, runner.trainer.env, session.env.unwrapped
+    gym_env, _ = run
+    runner, _ = backends.get("skrl").make_runner(gym_env, skrl_backend_cfg("Walk-Flat-AnymalC"), "cpu", None)
+    agent, env, base = runner.agent, runner.trainer.env, gym_env.unwrapped
     agent.enable_training_mode(True)
     obs, _ = env.reset()
     states = env.state()
@@ -95,7 +97,7 @@ def test_skrl(session, mode):
     gamma = agent.cfg.discount_factor
     seen = [0, 0]
     for step in range(STEPS):
-        next_obs, states, reward, terminated, truncated = skrl_backend.collect_step(
+        next_obs, states, reward, terminated, truncated = collect_step(
             agent, env, obs, states, step, 10 * STEPS, mode)
         reward, time_outs, failures = reward.squeeze(-1), truncated.squeeze(-1), terminated.squeeze(-1)
         final_value = next_value = torch.zeros_like(reward)

@@ -16,13 +16,12 @@ import pytest
 import torch
 import yaml
 
-from ext_walk_minutes.train import rsl_rl_backend, skrl_backend
+from ext_walk_minutes.train import backends
 from ext_walk_minutes.train.checkpoints import checkpoints_in
 from ext_walk_minutes.train.distributed import parameter_digest
 from helpers import REPO
 
 TASK = "Walk-Flat-AnymalC"
-PARAMETER_KEYS = {"rsl_rl": rsl_rl_backend.PARAMETER_KEYS, "skrl": skrl_backend.PARAMETER_KEYS}
 DIGEST = re.compile(r"\[train\] rank (\d)/2: parameter digest ([0-9a-f]{16})")
 WORKER = re.compile(r"\[train\] rank 1/2 on cpu: 2 envs, seed (\d+)")
 
@@ -47,7 +46,7 @@ def test_two_cpu_processes(agent, tmp_path):
     (checkpoint,) = checkpoints_in(run_dir)
     data = torch.load(checkpoint, map_location="cpu", weights_only=False)
     assert data["iter"] == 0
-    assert parameter_digest(data, PARAMETER_KEYS[agent]) == digests["0"]
+    assert parameter_digest(data, backends.get(agent).parameter_keys) == digests["0"]
     writers = {path.name.split(".")[-2] for path in run_dir.glob("events.out.tfevents.*")}  # ...<host>.<pid>.<n>
     assert len(writers) == 1, writers
 

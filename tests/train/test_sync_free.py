@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from helpers import SMALL_TERRAIN, run_script
+from helpers import SMALL_TERRAIN, run_script, walk_run
 
 FREQUENT_RESETS = ["env.episode_length_s=0.1"]  # 5-step episodes: the reset path runs in most steps
 
@@ -34,15 +34,13 @@ def test_ppo_rollout_has_no_sync_from_our_code():
     import io
 
     from ext_walk_minutes.studies.step_cost import StepCounters, package_dir
-    from ext_walk_minutes.train.rsl_rl_backend import make_runner
-    from ext_walk_minutes.train.session import resolve_configs, running_env
+    from ext_walk_minutes.train.session import running_env
 
-    session = resolve_configs("Walk-Rough-AnymalC", "rsl_rl", "cpu", 4, seed=0,
-                              overrides=SMALL_TERRAIN + FREQUENT_RESETS + ["agent.num_steps_per_env=6"])
-    session.env_cfg.compute_final_obs = True
+    # the exact time-out bootstrap (the default): final observations, the critic on them
+    spec, configs = walk_run("Walk-Rough-AnymalC", 4, SMALL_TERRAIN + FREQUENT_RESETS + ["agent.num_steps_per_env=6"])
     counters = StepCounters(package_dir())
-    with running_env(session), contextlib.redirect_stdout(io.StringIO()):
-        runner, _ = make_runner(session, None)
+    with running_env(spec, configs) as env, contextlib.redirect_stdout(io.StringIO()):
+        runner, _ = spec.backend.make_runner(env, configs.agent_cfg, "cpu", None)
         with counters.active():
             runner.learn(2, init_at_random_ep_len=True)
     assert sum(counters.syncs.values()) > 0  # rsl-rl's own (losses, episode buffers) are seen

@@ -70,7 +70,8 @@ def skrl_cfg_from_rsl_rl(rsl: RslRlOnPolicyRunnerCfg) -> dict[str, Any]:
                 "directory": rsl.experiment_name,
                 "experiment_name": "",
                 "write_interval": "auto",
-                "checkpoint_interval": 0,
+                # in env steps, as skrl counts; the skrl backend saves at rsl-rl's save_interval iterations
+                "checkpoint_interval": rsl.save_interval * rsl.num_steps_per_env,
             },
         },
         "trainer": {

@@ -25,11 +25,12 @@ import multiprocessing
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
-from ..train.errors import UsageError, exit_on_usage_error
+from ..common.cli import parse_int_list
+from ..common.errors import UsageError, exit_on_usage_error
 from ..train.session import check_task, parse, resolve_device, set_cpu_threads
-from ..train.train_main import parse_int_list
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 STOCK_TASK = "IsaacContrib-Velocity-Rough-AnymalC"
@@ -79,12 +80,11 @@ class PhaseTimer:
         setattr(owner, name, timed)
 
 
-def stock_session(ours):
-    """Isaac Lab's stock rough velocity env config with our robot, terrain, device, size and seed."""
+def stock_configs(ours):
+    """Isaac Lab's stock rough velocity env config with our robot, terrain, device, size and seed (our
+    :class:`~ext_walk_minutes.train.session.Configs` ``ours``; the agent config stays ours)."""
     import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)
     from isaaclab_tasks.utils import resolve_task_config
-
-    from ..train.session import Session
 
     env_cfg, _ = resolve_task_config(STOCK_TASK, None, overrides=[])
     env_cfg.scene.robot = ours.env_cfg.scene.robot  # our ANYmal C as our task has it (Isaac Lab's: asset server)
@@ -95,7 +95,7 @@ def stock_session(ours):
     env_cfg.scene.num_envs = ours.env_cfg.scene.num_envs
     env_cfg.seed = ours.env_cfg.seed
     env_cfg.compute_final_obs = ours.env_cfg.compute_final_obs
-    return Session(STOCK_TASK, "rsl_rl", ours.device, env_cfg, ours.agent_cfg)
+    return replace(ours, env_cfg=env_cfg)
 
 
 def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: str, overrides: list[str]) -> dict:
@@ -104,19 +104,18 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     Returns seconds per iteration (mean over all but the first) in total and per phase of :data:`PHASES`.
     """
     set_cpu_threads()
-    from ..train.rsl_rl_backend import make_runner
-    from ..train.session import resolve_configs, running_env
+    from ..train.session import RunSpec, resolve_configs, running_env
 
-    session = resolve_configs(task, "rsl_rl", device, num_envs, 0, overrides)
-    session.env_cfg.compute_final_obs = True  # train.py's default time-out bootstrap (exact) needs it
+    spec = RunSpec(task, "rsl_rl", device, num_envs, 0, tuple(overrides))  # train.py's default bootstrap: exact
+    configs = resolve_configs(spec)
     if env_kind == "stock":
-        session = stock_session(session)
+        spec, configs = replace(spec, task=STOCK_TASK), stock_configs(configs)
     timer = PhaseTimer(device)
     marks: list[tuple[float, dict[str, float]]] = []
-    with running_env(session):
+    with running_env(spec, configs) as env:
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
-            runner, _ = make_runner(session, None)
-        base = session.env.unwrapped
+            runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
+        base = env.unwrapped
         for owner, name in ((base.action_manager, "apply_action"), (base.scene, "write_data_to_sim"),
                             (base.sim, "step"), (base.scene, "update")):
             timer.wrap(owner, name, "physics")
@@ -140,7 +139,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     n = len(marks) - 1 - first
     per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
     iteration = (t1 - t0) / n
-    result = {"env": env_kind, "task": session.task, "device": device, "device_name": device_name(device),
+    result = {"env": env_kind, "task": spec.task, "device": device, "device_name": device_name(device),
               "num_envs": num_envs, "steps_per_env": steps, "measured_iterations": n, "iteration_s": iteration,
               "physics_s": per["physics"], "mdp_s": per["env_step"] - per["physics"],
               "inference_s": per["inference"], "learning_s": per["learning"]}
@@ -253,6 +252,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_all(args: argparse.Namespace, overrides: list[str], device: str, counts, sets, stock: bool) -> list[dict]:
+    """One measurement per robot count, repeat and collision set (and the stock env), each in a fresh process."""
+    raw = []
+    for n in counts:
+        runs = [("ours", s) for _ in range(args.repeats) for s in sets] + ([("stock", None)] if stock else [])
+        for kind, collision_set in runs:
+            label = kind + (f" {collision_set}" if collision_set else "")
+            print(f"[benchmark] {label}: {n} robots, {args.iterations} iterations on {device} ...", flush=True)
+            extra = [f"env.scene.robot.spawn.collision_set={collision_set}"] if collision_set else []
+            r = measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides + extra)
+            r["collision_set"] = collision_set or ""
+            raw.append(r)
+            print(f"[benchmark] {label} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
+                  f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
+                  + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES), flush=True)
+    return raw
+
+
+def with_stock_ratio(rows: list[dict]) -> list[dict]:
+    """``rows`` with ``step_cost_vs_stock``: our env step time (physics + MDP) over the stock env's, same count."""
+    for r in rows:
+        stock_row = next((s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"]), None)
+        r["step_cost_vs_stock"] = ((r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
+                                   if stock_row and r["env"] == "ours" else None)
+    return rows
+
+
+def table_rows(ours: list[dict], task: str, device: str) -> list[str]:
+    """One markdown row per measurement of ours (the rows docs/benchmarks.md collects)."""
+    table = []
+    for r in ours:
+        shares = " | ".join(f"{r[f'{p}_s'] / r['iteration_s']:.0%}" for p in PHASES)
+        ratio = f"{r['step_cost_vs_stock']:.2f}" if r["step_cost_vs_stock"] is not None else "-"
+        name = task + (f" ({r['collision_set']} collisions)" if r["collision_set"] else "")
+        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {name} | {r['num_envs']} | "
+                     f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
+                     f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
+    return table
+
+
+def stock_lines(rows: list[dict]) -> list[str]:
+    """Our env step time against the stock env's, one bullet per robot count."""
+    lines = ["", "Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
+             "terrain and process run:", ""]
+    for r in (r for r in rows if r["env"] == "ours"):
+        s = next(s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"])
+        lines.append(f"* {r['num_envs']} robots: ours {r['physics_s'] + r['mdp_s']:.3f} s (physics "
+                     f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
+                     f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio {r['step_cost_vs_stock']:.2f}")
+    return lines
+
+
+def append_to_docs(path: Path, table: list[str]) -> None:
+    """Append the measured rows to the benchmark table of ``path`` (created with its header if new)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(DOCS_HEADER, encoding="utf-8")
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n".join(table) + "\n")
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     args, overrides = parse(build_parser(), argv)
@@ -267,63 +327,21 @@ def main(argv: list[str] | None = None) -> int:
     sets = check_collision_sets(args.collision_sets)
     stock = args.stock == "on" or (args.stock == "auto" and device == "cpu")
     out = output_dir("benchmark", args.out)
-    raw = []
-    for n in counts:
-        runs = [("ours", s) for _ in range(args.repeats) for s in sets] + ([("stock", None)] if stock else [])
-        for kind, collision_set in runs:
-            label = kind + (f" {collision_set}" if collision_set else "")
-            print(f"[benchmark] {label}: {n} robots, {args.iterations} iterations on {device} ...", flush=True)
-            extra = [f"env.scene.robot.spawn.collision_set={collision_set}"] if collision_set else []
-            raw.append(measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides + extra))
-            r = raw[-1]
-            r["collision_set"] = collision_set or ""
-            print(f"[benchmark] {label} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
-                  f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
-                  + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES), flush=True)
-    rows = mean_over_repeats(raw)
-    for r in rows:
-        stock_row = next((s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"]), None)
-        r["step_cost_vs_stock"] = ((r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
-                                   if stock_row and r["env"] == "ours" else None)
-
+    raw = run_all(args, overrides, device, counts, sets, stock)
+    rows = with_stock_ratio(mean_over_repeats(raw))
     (out / "benchmark.json").write_text(json.dumps(raw, indent=2), encoding="utf-8")
     write_csv(out / "benchmark.csv", raw)
-    title = f"{args.task}, rsl_rl, {device_name(device)}"
-    plot(rows, out / "benchmark.png", title)
+    plot(rows, out / "benchmark.png", f"{args.task}, rsl_rl, {device_name(device)}")
     ours = [r for r in rows if r["env"] == "ours"]
-    table = []
-    for r in ours:
-        shares = " | ".join(f"{r[f'{p}_s'] / r['iteration_s']:.0%}" for p in PHASES)
-        ratio = f"{r['step_cost_vs_stock']:.2f}" if r["step_cost_vs_stock"] is not None else "-"
-        task = args.task + (f" ({r['collision_set']} collisions)" if r["collision_set"] else "")
-        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {task} | {r['num_envs']} | "
-                     f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
-                     f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
-    header_rows = DOCS_HEADER.strip().splitlines()[-2:]
-    header = report_header("Throughput and time per iteration", "benchmark.py", argv, device)
-    lines = header_rows + table
-    if stock:
-        lines.append("")
-        lines.append("Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
-                     "terrain and process run:")
-        lines.append("")
-        for r in ours:
-            s = next(s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"])
-            lines.append(f"* {r['num_envs']} robots: ours {r['physics_s'] + r['mdp_s']:.3f} s (physics "
-                         f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
-                         f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio "
-                         f"{r['step_cost_vs_stock']:.2f}")
+    table = table_rows(ours, args.task, device)
+    lines = DOCS_HEADER.strip().splitlines()[-2:] + table + (stock_lines(rows) if stock else [])
     lines += collision_set_lines(ours, sets, args.repeats)
+    header = report_header("Throughput and time per iteration", "benchmark.py", argv, device)
     write_report(out / "benchmark.md", header, lines, out / "benchmark.png")
     if args.docs:
-        docs = Path(args.docs)
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        if not docs.exists():
-            docs.write_text(DOCS_HEADER, encoding="utf-8")
-        with docs.open("a", encoding="utf-8") as f:
-            f.write("\n".join(table) + "\n")
-    print(f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}" + (f" and a row in {args.docs}" if args.docs else ""),
-          flush=True)
+        append_to_docs(Path(args.docs), table)
+    print(f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}"
+          + (f" and a row in {args.docs}" if args.docs else ""), flush=True)
     return 0
 
 

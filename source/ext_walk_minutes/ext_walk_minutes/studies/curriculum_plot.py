@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..train.errors import UsageError, exit_on_usage_error
-from .curriculum import COUNTS_CSV, heatmap
+from ..common.errors import UsageError, exit_on_usage_error
+from ..train import backends
+from ..train.curriculum_log import COUNTS_CSV, heatmap
 from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv, write_report
 
 LEVEL_TAG = "Curriculum/terrain_levels/"
@@ -52,14 +53,11 @@ def read_snapshots(run: Path) -> tuple[list[str], dict[int, np.ndarray]]:
 
 
 def steps_per_iteration(run: Path) -> int:
-    """TensorBoard steps per PPO iteration of a run: 1 for rsl-rl (it logs per iteration), rollouts for skrl."""
+    """TensorBoard steps per PPO iteration of a run (its backend's: e.g. 1 for rsl-rl, rollouts for skrl)."""
     import json
 
-    import yaml
-
-    if json.loads((run / "run.json").read_text()).get("library") != "skrl":
-        return 1
-    return int(yaml.safe_load((run / "params" / "agent.yaml").read_text())["agent"]["rollouts"])
+    backend = backends.get(json.loads((run / "run.json").read_text()).get("library", "rsl_rl"))
+    return backend.logged_steps_per_iteration(run)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,23 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    run = find_run(args.run, args.task)
-    types, snapshots = read_snapshots(run)
-    scalars = read_scalars(run)
-    per_step = steps_per_iteration(run)
-    curves = {t: {step // per_step: v for step, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())}
-              for t in types}
-    rows = [{"iteration": it, "terrain": t, "mean_level": round(level, 4)}
-            for t in types for it, level in curves[t].items()]
-    if not rows:
-        raise UsageError(f"run '{run}' has no {LEVEL_TAG}<type> scalars in its TensorBoard events")
-    out = output_dir("curriculum", args.out)
-    csv_path, png_path, md_path = (out / f"curriculum.{ext}" for ext in ("csv", "png", "md"))
-    write_csv(csv_path, rows)
-
+def plot(snapshots: dict, types: list[str], curves: dict, path: Path, title: str) -> None:
+    """Heatmaps of the snapshots (one colour scale) above the mean level per terrain type over iterations."""
     plt = pyplot()
     n = len(snapshots)
     fig = plt.figure(figsize=(max(4.2 * n, 8), 8), layout="constrained")
@@ -107,14 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     ax.set_ylabel("mean terrain level")
     ax.grid(alpha=0.3)
     ax.legend(ncol=3)
-    fig.suptitle(f"Curriculum spread: {run}")
-    fig.savefig(png_path, dpi=100)
+    fig.suptitle(title)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
+
+def report_lines(run: Path, snapshots: dict, types: list[str], curves: dict) -> list[str]:
+    """The report's table: robots per level at each snapshot and the last mean level, one row per terrain type."""
     last = max(it for curve in curves.values() for it in curve)
     robots = int(next(iter(snapshots.values())).sum())
-    header = report_header("Curriculum spread over terrain types and levels", "curriculum_plot.py", argv, "cpu")
-    header[2] = header[2].split(", device")[0] + "."  # plotting needs no device
     lines = [
         f"Run `{run}`, {robots} robots; snapshots at iterations {', '.join(map(str, sorted(snapshots)))}.",
         "",
@@ -126,7 +110,29 @@ def main(argv: list[str] | None = None) -> int:
         cells = [" ".join(map(str, snapshots[it][i])) for it in sorted(snapshots)]
         final = curves[t].get(last)
         lines.append(f"| {t} | " + " | ".join(cells) + f" | {'n/a' if final is None else f'{final:.2f}'} |")
-    write_report(md_path, header, lines, png_path)
+    return lines
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run = find_run(args.run, args.task)
+    types, snapshots = read_snapshots(run)
+    scalars = read_scalars(run)
+    per_step = steps_per_iteration(run)
+    curves = {t: {step // per_step: v for step, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())}
+              for t in types}
+    rows = [{"iteration": it, "terrain": t, "mean_level": round(level, 4)}
+            for t in types for it, level in curves[t].items()]
+    if not rows:
+        raise UsageError(f"run '{run}' has no {LEVEL_TAG}<type> scalars in its TensorBoard events")
+    out = output_dir("curriculum", args.out)
+    csv_path, png_path, md_path = (out / f"curriculum.{ext}" for ext in ("csv", "png", "md"))
+    write_csv(csv_path, rows)
+    plot(snapshots, types, curves, png_path, f"Curriculum spread: {run}")
+    header = report_header("Curriculum spread over terrain types and levels", "curriculum_plot.py", argv, "cpu")
+    header[2] = header[2].split(", device")[0] + "."  # plotting needs no device
+    write_report(md_path, header, report_lines(run, snapshots, types, curves), png_path)
     print(f"[curriculum] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0
 

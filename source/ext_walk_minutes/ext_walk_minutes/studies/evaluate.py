@@ -19,10 +19,10 @@ from pathlib import Path
 
 import torch
 
+from ..common.errors import UsageError, exit_on_usage_error
 from ..terrains import column_types, level_difficulty, terrain_parameter
-from ..train.errors import UsageError, exit_on_usage_error
-from ..train.session import (AGENTS, backend, check_agent, check_task, parse, resolve_configs, resolve_device,
-                             running_env, set_cpu_threads)
+from ..train.policy_session import find_policy, policy_session
+from ..train.session import RunSpec, check_task, parse, resolve_configs, resolve_device, set_cpu_threads
 from .outputs import output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="a rough task (default: %(default)s)")
     parser.add_argument("--checkpoint", default="latest",
                         help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
-    parser.add_argument("--agent", default=None, help="rsl_rl or skrl (default: the backend that wrote the checkpoint)")
+    parser.add_argument("--agent", default=None, help="the PPO backend (default: the one that wrote the checkpoint)")
     parser.add_argument("--terrain", default=",".join(DEFAULT_TERRAINS),
                         help="comma-separated terrain types (default: %(default)s; rough_slope also exists)")
     parser.add_argument("--levels", type=int, default=10, help="difficulty rows, d = i / levels (default: 10)")
@@ -171,13 +171,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def success_table(rows: list[dict], terrains: list[str], levels: int) -> list[str]:
+    """Markdown table: success rate and the terrain's parameter value per type (rows) and level (columns)."""
+    lines = ["| terrain | " + " | ".join(f"level {i}" for i in range(levels)) + " |", "|---|" + "---|" * levels]
+    for name in terrains:
+        mine = [r for r in rows if r["terrain"] == name]
+        lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
+                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}" for r in mine) + " |")
+    return lines
+
+
+def check_terrains(task: str, env_cfg, terrains: list[str]):
+    """The task's terrain grid, checked to have a curriculum and the terrain types asked for (each with a
+    physical parameter for the x axis)."""
+    grid = env_cfg.scene.terrain.terrain_generator
+    if grid is None or env_cfg.curriculum.terrain_levels is None:
+        raise UsageError(f"task {task} has no terrain curriculum grid; evaluate a rough task "
+                         "(e.g. --task Walk-Rough-AnymalC)")
+    unknown = [t for t in terrains if t not in grid.sub_terrains]
+    if unknown:
+        raise UsageError(f"unknown terrain type(s) {', '.join(unknown)}; choose from {', '.join(grid.sub_terrains)}")
+    for name in terrains:
+        try:
+            terrain_parameter(name, 0.0, grid)
+        except ValueError as exc:
+            raise UsageError(f"--terrain: {exc}") from None
+    return grid
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
     check_task(args.task)
-    if args.agent is not None:
-        check_agent(args.agent)
     device = resolve_device(args.device)
     terrains = [t for t in args.terrain.split(",") if t]
     robots = args.robots if args.robots is not None else (50 if device.startswith("cuda") else 4)
@@ -185,62 +211,31 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"--levels and --robots must be at least 1 (got {args.levels}, {robots})")
     if not terrains or len(set(terrains)) != len(terrains):
         raise UsageError(f"--terrain needs distinct comma-separated terrain types (got '{args.terrain}')")
-
-    from ..train.checkpoints import find_checkpoint, load_checkpoint
-    from ..train.train_main import LOG_ROOT
-
-    checkpoint, agent = find_checkpoint(args.checkpoint, LOG_ROOT, [args.agent] if args.agent else list(AGENTS),
-                                        args.task)
-    load_checkpoint(checkpoint)  # fail fast on a corrupt file, before the simulator starts
-    session = resolve_configs(args.task, agent, device, 1, args.seed, overrides, play_mode=True)
-    grid = session.env_cfg.scene.terrain.terrain_generator
-    if grid is None or session.env_cfg.curriculum.terrain_levels is None:
-        raise UsageError(f"task {args.task} has no terrain curriculum grid; evaluate a rough task "
-                         "(e.g. --task Walk-Rough-AnymalC)")
-    unknown = [t for t in terrains if t not in grid.sub_terrains]
-    if unknown:
-        raise UsageError(f"unknown terrain type(s) {', '.join(unknown)}; choose from {', '.join(grid.sub_terrains)}")
-    for name in terrains:  # every type needs a physical parameter for the x axis
-        try:
-            terrain_parameter(name, 0.0, grid)
-        except ValueError as exc:
-            raise UsageError(f"--terrain: {exc}") from None
+    checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
+    spec = RunSpec(args.task, agent, device, 1, args.seed, tuple(overrides), play_mode=True)
+    configs = resolve_configs(spec)
+    grid = check_terrains(args.task, configs.env_cfg, terrains)
     half_tile = grid.size[0] / 2
     duration = args.duration if args.duration is not None else TIME_MARGIN * half_tile / FORWARD_SPEED
     if duration <= 0:
         raise UsageError(f"--duration must be positive (got {args.duration})")
-    configure_evaluation(session.env_cfg, terrains, args.levels, robots, duration)
+    configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration)
     out = output_dir("evaluate", args.out)
     print(f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
           f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}", flush=True)
 
-    with running_env(session):
-        policy = backend(agent).inference_policy(session, checkpoint)
-
-        def act(obs: torch.Tensor) -> torch.Tensor:
-            return policy(obs.to(device))
-
-        steps = math.ceil(duration / session.env.unwrapped.step_dt)
-        crossing = evaluate(session.env, act, robots, steps)
-        rows = result_rows(session.env, crossing, terrains)
+    with policy_session(spec, configs, checkpoint) as run:
+        crossing = evaluate(run.env, run.act, robots, math.ceil(duration / run.env.unwrapped.step_dt))
+        rows = result_rows(run.env, crossing, terrains)
 
     csv_path, png_path, md_path = (out / f"evaluate.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
     title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
     plot(rows, png_path, title)
     header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
-    lines = [
-        f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the tile "
-        f"centre (beyond the tile's edge) within {duration:.1f} s without a base contact.",
-        "",
-        "| terrain | " + " | ".join(f"level {i}" for i in range(args.levels)) + " |",
-        "|---|" + "---|" * args.levels,
-    ]
-    for name in terrains:
-        mine = [r for r in rows if r["terrain"] == name]
-        lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
-                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}" for r in mine) + " |")
-    write_report(md_path, header, lines, png_path)
+    intro = (f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the "
+             f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact.")
+    write_report(md_path, header, [intro, "", *success_table(rows, terrains, args.levels)], png_path)
     print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0
 

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import torch
 
-STUDIES_ROOT = Path("logs") / "studies"
+from ..common.cli import LOG_ROOT
+from ..common.figures import pyplot, save_figure  # noqa: F401  (the studies' figure helpers)
+
+STUDIES_ROOT = LOG_ROOT / "studies"
 
 
 def output_dir(name: str, out: str | None) -> Path:
@@ -28,24 +31,6 @@ def write_csv(path: Path, rows: Sequence[dict]) -> None:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-
-
-def pyplot():
-    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def save_figure(fig, path, title: str) -> None:
-    """Title ``fig``, lay it out, write it to ``path`` (PNG) and free it."""
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    pyplot().close(fig)
 
 
 def device_name(device: str) -> str:

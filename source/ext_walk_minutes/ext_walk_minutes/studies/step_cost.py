@@ -129,6 +129,27 @@ def contact_counts() -> tuple[int, int]:
     return int(contacts.rigid_contact_max), int(contacts.rigid_contact_count.numpy()[0])
 
 
+@contextlib.contextmanager
+def task_env(task: str, num_envs: int, overrides: list[str]):
+    """``task``'s env on the CPU as train.py builds it (seed 0, final observations for the exact time-out
+    bootstrap), made with Isaac Lab's own calls: this file also measures older revisions of our package."""
+    import gymnasium as gym
+    from isaaclab.app import launch_simulation
+    from isaaclab_tasks.utils import resolve_task_config
+
+    import ext_walk_minutes.tasks  # noqa: F401  (registers the gym ids)
+
+    env_cfg, _ = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
+    env_cfg.sim.device, env_cfg.scene.num_envs, env_cfg.seed = "cpu", num_envs, 0
+    env_cfg.compute_final_obs = True
+    with launch_simulation(env_cfg, {"device": "cpu", "headless": True}):
+        env = gym.make(task, cfg=env_cfg)
+        try:
+            yield env
+        finally:
+            env.close()
+
+
 def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[str]) -> dict:
     """Step ``task``'s env (``num_envs`` robots, CPU, random actions in [-1, 1]) ``warmup`` then ``steps`` times.
 
@@ -139,13 +160,10 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
 
     from ext_walk_minutes.train.progress import EpisodeStats
-    from ext_walk_minutes.train.session import resolve_configs, running_env
 
-    session = resolve_configs(task, "rsl_rl", "cpu", num_envs, 0, overrides)
-    session.env_cfg.compute_final_obs = True  # as train.py runs it (exact time-out bootstrap)
     torch.manual_seed(0)
-    with running_env(session):
-        env = RslRlVecEnvWrapper(EpisodeStats(session.env))
+    with task_env(task, num_envs, overrides) as task_gym_env:
+        env = RslRlVecEnvWrapper(EpisodeStats(task_gym_env))
         actions = [2 * torch.rand(num_envs, env.num_actions) - 1 for _ in range(steps)]
         for action in actions[:warmup]:
             env.step(action)
@@ -170,7 +188,8 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
 
 def measure_revision(revision: str, args: list[str]) -> dict:
     """:func:`measure` in a fresh process importing our package from git revision ``revision`` (a worktree)."""
-    repo = Path(__file__).resolve().parents[4]
+    repo = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True,
+                          text=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="step_cost_") as tmp:
         tree = Path(tmp) / "tree"
         subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "-f", str(tree), revision],

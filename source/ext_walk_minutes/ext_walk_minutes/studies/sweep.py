@@ -15,14 +15,15 @@ import argparse
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ..train.errors import UsageError, exit_on_usage_error
-from ..train.session import check_agent, check_task, parse, resolve_device
-from ..train.train_main import parse_int_list
+from ..common.cli import parse_int_list
+from ..common.errors import UsageError, exit_on_usage_error
+from ..train import backends
+from ..train.child_run import train_in_child
+from ..train.session import check_task, parse, resolve_device
 from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 
 PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
@@ -33,7 +34,6 @@ NO_CURRICULUM = [  # random tiles, robots spread over all levels, no promotion o
     "env.scene.terrain.max_init_terrain_level=null",
     "env.curriculum.terrain_levels=null",
 ]
-STEPS_OVERRIDE = {"rsl_rl": "agent.num_steps_per_env", "skrl": "agent.agent.rollouts"}
 FINAL_FRACTION = 0.1  # final reward = mean over the last 10 % of the iterations (at least one)
 
 
@@ -44,33 +44,29 @@ def grid(robots: tuple[int, ...], batch_sizes: tuple[int, ...]) -> list[tuple[in
 
 def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, seed: int, device: str,
               overrides: list[str], workdir: str) -> dict:
-    """Train one configuration in its own process (``python -m ext_walk_minutes.train.train_main``) in ``workdir``.
+    """Train one configuration in its own process (:func:`~ext_walk_minutes.train.child_run.train_in_child`).
 
     Returns the run's final reward, its training time (``walk/training_time_s``: from the first rollout to
     the end of the last update, start-up excluded),
     the process wall time, the mean env-steps/s, the device, the run folder and, on failure, the log's tail.
     """
     workdir_path = Path(workdir)
-    workdir_path.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "ext_walk_minutes.train.train_main", "--task", task, "--agent", agent,
-           "--num_envs", str(robots), "--max_iterations", str(iterations), "--device", device, "--seed", str(seed),
-           f"{STEPS_OVERRIDE[agent]}={steps}", *NO_CURRICULUM, *overrides]
+    args = ["--num_envs", str(robots), "--max_iterations", str(iterations), "--device", device, "--seed", str(seed),
+            f"{backends.get(agent).steps_per_env_key}={steps}", *NO_CURRICULUM, *overrides]
     start = time.perf_counter()
-    with (workdir_path / "train.log").open("w") as log:
-        proc = subprocess.run(cmd, cwd=workdir_path, stdout=log, stderr=subprocess.STDOUT)
+    status, run = train_in_child(task, agent, args, workdir_path, workdir_path / "train.log")
     wall = time.perf_counter() - start
-    result = {"device": resolve_device(device), "wall_s": wall, "final_reward": math.nan, "training_time_s": math.nan, "env_steps_per_s": math.nan,
-              "run": "", "error": ""}
-    runs = sorted((workdir_path / "logs" / agent / task).glob("*"))
-    if proc.returncode != 0 or not runs:
+    result = {"device": resolve_device(device), "wall_s": wall, "final_reward": math.nan,
+              "training_time_s": math.nan, "env_steps_per_s": math.nan, "run": "", "error": ""}
+    if status != 0 or run is None:
         tail = (workdir_path / "train.log").read_text(errors="replace")[-2000:]
-        return {**result, "error": f"exit status {proc.returncode}: {tail}"}
-    scalars = read_scalars(runs[-1])
+        return {**result, "error": f"exit status {status}: {tail}"}
+    scalars = read_scalars(run)
     rewards = [v for _, (v, _) in sorted(scalars.get("walk/mean_reward", {}).items())]
     tail = max(1, math.ceil(FINAL_FRACTION * iterations))
     times = scalars.get("walk/training_time_s", {})
     sps = [v for it, (v, _) in scalars.get("walk/env_steps_per_s", {}).items() if it > 0]  # iteration 0 warms up
-    return {**result, "run": str(runs[-1]),
+    return {**result, "run": str(run),
             "final_reward": statistics.fmean(rewards[-tail:]) if rewards else math.nan,
             "training_time_s": times[max(times)][0] if times else math.nan,
             "env_steps_per_s": statistics.fmean(sps) if sps else math.nan}
@@ -153,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
                                      epilog="Extra key=value arguments are passed to every train.py run.")
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
-    parser.add_argument("--agent", default="rsl_rl", help="rsl_rl (default) or skrl")
+    parser.add_argument("--agent", default="rsl_rl", help="PPO backend (default: %(default)s)")
     parser.add_argument("--robots", default=None,
                         help=f"comma-separated robot counts (default: {','.join(map(str, CPU_ROBOTS))}; --paper: "
                         f"{PAPER_ROBOTS[0]} ... {PAPER_ROBOTS[-1]})")
@@ -174,12 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    args, overrides = parse(build_parser(), argv)
-    check_task(args.task)
-    check_agent(args.agent)
-    resolve_device(args.device)  # fails early on a CUDA request without CUDA
+def sweep_grid(args: argparse.Namespace) -> tuple[list[tuple[int, int, int]], tuple[int, ...], int]:
+    """The ``(robots, batch size, steps per robot)`` configurations and seeds asked for, and the pairs skipped."""
     robots = parse_int_list(args.robots, "--robots", 1) if args.robots else (
         PAPER_ROBOTS if args.paper else CPU_ROBOTS)
     batch_sizes = parse_int_list(args.batch_sizes, "--batch-sizes", 1) if args.batch_sizes else (
@@ -192,12 +184,36 @@ def main(argv: list[str] | None = None) -> int:
     if not configs:
         raise UsageError("no batch size is a whole multiple of a robot count; choose --robots and --batch-sizes "
                          "with batch size = robots x steps per robot")
-    skipped = len(robots) * len(batch_sizes) - len(configs)
+    return configs, seeds, len(robots) * len(batch_sizes) - len(configs)
+
+
+def report_lines(rows: list[dict], table: list[dict], title: str, total_s: float, ray: bool) -> list[str]:
+    """The report's text and table: final reward and training time per configuration."""
+    failed = sum(bool(r["error"]) for r in rows)
+    lines = [
+        f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
+        f"time: first rollout to last update, start-up excluded. All {len(rows)} runs took {total_s:.0f} s"
+        f"{' (Ray)' if ray else ''}; {failed} failed.",
+        "",
+        "| robots | batch | steps per robot | final reward (mean +- std) | training time [s] |",
+        "|---|---|---|---|---|",
+    ]
+    return lines + [f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
+                    f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
+                    for r in table]
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args, overrides = parse(build_parser(), argv)
+    check_task(args.task)
+    backends.get(args.agent)
+    resolve_device(args.device)  # fails early on a CUDA request without CUDA
+    configs, seeds, skipped = sweep_grid(args)
     out = output_dir("sweep", args.out)
-    runs_dir = (out / "runs").resolve()
     jobs = [{"task": args.task, "agent": args.agent, "robots": n, "steps": steps, "iterations": args.iterations,
              "seed": seed, "device": args.device, "overrides": overrides,
-             "workdir": str(runs_dir / f"robots{n}_steps{steps}_seed{seed}")}
+             "workdir": str((out / "runs").resolve() / f"robots{n}_steps{steps}_seed{seed}")}
             for n, _, steps in configs for seed in seeds]
     print(f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
           f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
@@ -205,11 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results = run_grid(jobs, args.ray, args.ray_address, args.ray_num_cpus)
     total = time.perf_counter() - start
-
     rows = [{"robots": job["robots"], "batch_size": job["robots"] * job["steps"], "steps_per_robot": job["steps"],
              "seed": job["seed"], "iterations": args.iterations, **result} for job, result in zip(jobs, results)]
-    failed = [r for r in rows if r["error"]]
-    for r in failed:
+    for r in (r for r in rows if r["error"]):
         print(f"[sweep] run {r['robots']} robots x {r['steps_per_robot']} steps seed {r['seed']} failed: {r['error']}",
               file=sys.stderr)
     table = summary(rows)
@@ -218,20 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     title = f"{args.task}, {args.agent}, no curriculum, {args.iterations} updates, seeds {args.seeds}"
     plot(table, png_path, title)
     header = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
-    lines = [
-        f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
-        f"time: first rollout to last update, start-up excluded. All {len(rows)} runs took {total:.0f} s"
-        f"{' (Ray)' if args.ray else ''}; {len(failed)} failed.",
-        "",
-        "| robots | batch | steps per robot | final reward (mean +- std) | training time [s] |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
-              f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
-              for r in table]
-    write_report(md_path, header, lines, png_path)
+    write_report(md_path, header, report_lines(rows, table, title, total, args.ray), png_path)
     print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
-    return 1 if failed else 0
+    return 1 if any(r["error"] for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..train.errors import UsageError, exit_on_usage_error
-from ..train.session import (add_common_args, check_task, parse, resolve_configs, resolve_device, resolve_num_envs,
-                             running_env, set_cpu_threads)
+from ..common.errors import UsageError, exit_on_usage_error
+from ..train.session import (Configs, RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device,
+                             resolve_num_envs, running_env, set_cpu_threads)
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 TRACK_TERM = "track_lin_vel_xy_exp"
@@ -92,22 +92,20 @@ class Reached(Exception):
     """Raised from the training loop once the criterion holds or the cap is hit (ends ``runner.learn``)."""
 
 
-def train_until_walking(session, criterion: Criterion, max_seconds: float, iterations: int, start: float,
-                        log_dir: Path) -> tuple[list[IterationRecord], dict[str, float], bool]:
+def train_until_walking(spec: RunSpec, configs: Configs, criterion: Criterion, max_seconds: float, iterations: int,
+                        start: float, log_dir: Path) -> tuple[list[IterationRecord], dict[str, float], bool]:
     """Build the env, train until ``criterion`` holds or ``max_seconds`` since ``start`` pass.
 
     Returns the learning curve, the start-up split [s] (imports and configs up to now, scene build, first
     iteration) and whether the criterion was met.
     """
-    from ..train.rsl_rl_backend import make_runner
-
     marks = {"imports": time.time()}
     records: list[IterationRecord] = []
-    with running_env(session):
+    with running_env(spec, configs) as env:
         marks["scene"] = time.time()
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
-            runner, _ = make_runner(session, str(log_dir))
-        track_weight = session.env_cfg.rewards.track_lin_vel_xy_exp.weight
+            runner, _ = spec.backend.make_runner(env, configs.agent_cfg, spec.device, str(log_dir))
+        track_weight = configs.env_cfg.rewards.track_lin_vel_xy_exp.weight
         rsl_log = runner.logger.log
         streak = 0
 
@@ -172,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_body(summary: dict, criterion: Criterion, end: float, iterations: int, max_seconds: float) -> list[str]:
+    """The verdict, the start-up and training seconds, and the criterion, as markdown lines."""
+    verdict = (f"walking after **{end:.1f} s** ({iterations} iterations)" if summary["walked"]
+               else f"not walking after {end:.1f} s ({iterations} iterations; cap {max_seconds:.0f} s)")
+    return [f"{summary['task']} on {summary['device_name']}, {summary['num_envs']} robots: {verdict}.", "",
+            "| phase | seconds |", "|---|---|",
+            *(f"| {label} | {summary[key]:.1f} |" for key, label in PHASES.items()),
+            "", f"Criterion: tracking >= {criterion.track_fraction:.0%} of its maximum and base contact < "
+            f"{criterion.max_base_contact:.0%} of episode ends, {criterion.window} iterations in a row."]
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None, start: float | None = None) -> int:
     start = process_start_time() if start is None else start
@@ -181,19 +190,20 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
     if args.window < 1 or args.max_seconds <= 0 or (args.max_iterations is not None and args.max_iterations < 1):
         raise UsageError("--window and --max_iterations must be at least 1 and --max-seconds positive")
     device = resolve_device(args.device)
-    session = resolve_configs(args.task, "rsl_rl", device, resolve_num_envs(args.num_envs, device), args.seed,
-                              overrides, preset=args.preset, asset=args.asset)
-    session.env_cfg.compute_final_obs = True  # train.py's default (exact) time-out bootstrap needs it
+    spec = RunSpec(args.task, "rsl_rl", device, resolve_num_envs(args.num_envs, device), args.seed, tuple(overrides),
+                   args.preset, args.asset)  # train.py's defaults: rsl-rl, exact time-out bootstrap
+    configs = resolve_configs(spec)
     criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
     out = output_dir("time_to_walk", args.out)
-    iterations = args.max_iterations or session.agent_cfg.max_iterations
-    print(f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {session.env_cfg.scene.num_envs} robots, "
+    iterations = args.max_iterations or spec.backend.default_iterations(configs.agent_cfg)
+    print(f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {spec.num_envs} robots, "
           f"at most {iterations} iterations or {args.max_seconds:.0f} s", flush=True)
-    records, split, walked = train_until_walking(session, criterion, args.max_seconds, iterations, start, out / "run")
+    records, split, walked = train_until_walking(spec, configs, criterion, args.max_seconds, iterations, start,
+                                                 out / "run")
     end = records[-1].seconds if records else time.time() - start
     startup = sum(split.values())
     summary = {"task": args.task, "device": device, "device_name": device_name(device),
-               "num_envs": session.env_cfg.scene.num_envs, **asdict(criterion), "walked": walked,
+               "num_envs": spec.num_envs, **asdict(criterion), "walked": walked,
                "time_to_walk_s": end if walked else None, "iterations": len(records), **split, "startup_s": startup,
                "training_s": end - startup}
     (out / "time_to_walk.json").write_text(json.dumps({**summary, "curve": [asdict(r) for r in records]}, indent=2),
@@ -202,14 +212,7 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
         write_csv(out / "time_to_walk.csv", [asdict(r) for r in records])
     title = f"{args.task}, {summary['num_envs']} robots, {device_name(device)}"
     plot(records, summary, out / "time_to_walk.png", title)
-    verdict = (f"walking after **{end:.1f} s** ({len(records)} iterations)" if walked
-               else f"not walking after {end:.1f} s ({len(records)} iterations; cap {args.max_seconds:.0f} s)")
-    body = [f"{args.task} on {summary['device_name']}, {summary['num_envs']} robots: {verdict}.", "",
-            "| phase | seconds |", "|---|---|",
-            *(f"| {label} | {summary[key]:.1f} |" for key, label in PHASES.items()),
-            "", f"Criterion: tracking >= {criterion.track_fraction:.0%} of its maximum and base contact < "
-            f"{criterion.max_base_contact:.0%} of episode ends, {criterion.window} iterations in a row."]
-    write_report(out / "time_to_walk.md", report_header("Time to walk", "time_to_walk.py", argv, device), body,
-                 out / "time_to_walk.png")
+    write_report(out / "time_to_walk.md", report_header("Time to walk", "time_to_walk.py", argv, device),
+                 report_body(summary, criterion, end, len(records), args.max_seconds), out / "time_to_walk.png")
     print(f"[time_to_walk] wrote {out}/time_to_walk.{{json,csv,png,md}}", flush=True)
     return 0

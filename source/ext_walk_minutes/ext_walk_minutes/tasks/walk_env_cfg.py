@@ -1,7 +1,8 @@
 """Shared base of every walking task: legged_gym's MDP expressed as Isaac Lab manager terms.
 
 Every task is ``Walk-{Flat,Rough}-<Robot>``: :class:`WalkRoughEnvCfg` or :class:`WalkFlatEnvCfg`
-plus a robot (one module per robot in :mod:`ext_walk_minutes.tasks`, e.g. ``tasks/anymal_c.py``). Numbers are legged_gym's
+plus a robot (one module per robot in :mod:`ext_walk_minutes.tasks`,
+e.g. ``tasks/anymal_c.py``). Numbers are legged_gym's
 (``LeggedRobotCfg`` and the ANYmal C configs); Isaac Lab multiplies reward weights by the policy
 step (0.02 s) exactly as legged_gym multiplies its scales by dt.
 """

@@ -7,8 +7,8 @@ after each backward pass, so the policies stay identical. Only rank 0 writes log
 
 Both libraries create an NCCL process group themselves and so need CUDA. Here the group is created before
 them, NCCL on CUDA or gloo with ``--device cpu`` (two CPU processes are how the tests run it), and their own
-set-up is skipped: rsl-rl's in :meth:`.rsl_rl_backend.WalkOnPolicyRunner._configure_multi_gpu`, skrl's
-(which runs when skrl is imported) in :func:`init_process_group`.
+set-up is skipped: rsl-rl's in :meth:`.backends._rsl_rl_runner.WalkOnPolicyRunner._configure_multi_gpu`,
+skrl's (which runs when skrl is imported) in :meth:`.backends.skrl.Skrl.import_in_process_group`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
-from .errors import UsageError
+from ..common.errors import UsageError
 
 TORCHRUN_HINT = "torchrun --nproc_per_node N scripts/train.py --distributed ... (N = GPUs on this machine)"
 
@@ -68,19 +67,10 @@ def device_for(rank: Rank, requested: str) -> str:
 
 
 def init_process_group(rank: Rank, device: str) -> None:
-    """Join the torchrun job (NCCL on CUDA, gloo on CPU), then import skrl inside it."""
+    """Join the torchrun job: NCCL on CUDA, gloo on CPU (the backends then import their library inside it)."""
     if device.startswith("cuda"):
         torch.cuda.set_device(rank.local_rank)
     dist.init_process_group("gloo" if device == "cpu" else "nccl", rank=rank.rank, world_size=rank.world_size)
-    # skrl reads the torchrun variables when imported and calls init_process_group("nccl") and
-    # torch.cuda.set_device itself; the group exists now, so both calls are skipped for that import
-    if "skrl" not in sys.modules:
-        saved = dist.init_process_group, torch.cuda.set_device
-        dist.init_process_group = torch.cuda.set_device = lambda *args, **kwargs: None
-        try:
-            import skrl  # noqa: F401
-        finally:
-            dist.init_process_group, torch.cuda.set_device = saved
 
 
 @contextlib.contextmanager
@@ -105,18 +95,6 @@ def broadcast_from_main(value: Any) -> Any:
     box = [value]
     dist.broadcast_object_list(box, src=0)
     return box[0]
-
-
-def offset_seeds(session: Any, rank: Rank) -> None:
-    """A different random stream per process: the env seed (and rsl-rl's) plus the rank.
-
-    skrl adds the rank to its seed itself (``skrl.utils.set_seed``).
-    """
-    if session.agent == "rsl_rl":
-        session.agent_cfg.seed += rank.rank
-        session.env_cfg.seed = session.agent_cfg.seed
-    else:
-        session.env_cfg.seed = session.agent_cfg["seed"] + rank.rank
 
 
 def parameter_digest(checkpoint: Mapping[str, Any], keys: Sequence[str]) -> str:

@@ -46,7 +46,8 @@ def policy_contract(env) -> dict[str, Any]:
     action_term = base.action_manager.get_term("joint_pos")
     robot = base.scene["robot"]
     joint_ids = action_term._joint_ids
-    joint_names = [robot.joint_names[i] for i in (range(robot.num_joints) if isinstance(joint_ids, slice) else joint_ids)]
+    ids = range(robot.num_joints) if isinstance(joint_ids, slice) else joint_ids
+    joint_names = [robot.joint_names[i] for i in ids]
     scale = action_term._scale
     return {
         "observation": {"size": start, "terms": terms},

@@ -1,4 +1,5 @@
-"""Run presets: ``--preset NAME`` reads ``config/NAME.yaml`` (or a ``.yaml`` path) before the command line.
+"""Run presets: ``--preset NAME`` reads ``presets/NAME.yaml`` of the package (or a ``.yaml`` path) before the
+command line.
 
 A preset file is a YAML mapping of
 
@@ -24,13 +25,13 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
+from ..common.errors import UsageError
+from . import backends
 
-PRESET_DIR = Path(__file__).resolve().parents[4] / "config"
-"""``config/`` at the repository root (the project is installed in editable mode, also in the Docker image)."""
+PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
+"""The shipped presets: package data (``ext_walk_minutes/presets/``), so any install of the package has them."""
 
 FLAG_KEYS = ("task", "agent", "num_envs", "max_iterations", "device", "seed", "timeout_bootstrap")
-BACKEND_SECTIONS = ("rsl_rl", "skrl")
 CONFIG_ROOTS = ("env", "agent")
 
 
@@ -46,7 +47,7 @@ class Preset:
 
 
 def available() -> list[str]:
-    """Names of the presets in ``config/``."""
+    """Names of the shipped presets."""
     return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
 
 
@@ -63,13 +64,13 @@ def _config_keys(data: Mapping, where: str) -> dict[str, Any]:
     for key, value in data.items():
         if str(key).split(".")[0] not in CONFIG_ROOTS:
             raise UsageError(f"{where}: unknown key '{key}'; a preset sets {', '.join(FLAG_KEYS)}, "
-                             f"env.* / agent.* config fields, or {' / '.join(BACKEND_SECTIONS)} sections")
+                             f"env.* / agent.* config fields, or {' / '.join(backends.names())} sections")
         _flatten(str(key), value, out)
     return out
 
 
 def load(spec: str) -> Preset:
-    """Read the preset ``spec``: a name in ``config/`` or a path to a ``.yaml`` file."""
+    """Read the preset ``spec``: a shipped preset's name or a path to a ``.yaml`` file."""
     path = Path(spec) if spec.endswith((".yaml", ".yml")) else PRESET_DIR / f"{spec}.yaml"
     if not path.is_file():
         raise UsageError(f"unknown preset '{spec}'; choose one of: {', '.join(available())} "
@@ -88,7 +89,7 @@ def load(spec: str) -> Preset:
     for key, value in data.items():
         if key in FLAG_KEYS:
             preset.flags[key] = value
-        elif key in BACKEND_SECTIONS:
+        elif key in backends.names():
             if not isinstance(value, Mapping):
                 raise UsageError(f"preset '{path}': section '{key}' must be a mapping of agent.* keys")
             preset.backend_overrides[key] = _config_keys(value, f"preset '{path}', section {key}")
@@ -122,35 +123,62 @@ def merged_overrides(preset: Preset | None, agent: str, command_line: Sequence[s
     return [f"{key}={value}" for key, value in merged.items()]
 
 
-def _has_path(obj: Any, parts: list[str]) -> bool:
+_MISSING = object()
+
+
+def _field(obj: Any, parts: list[str]) -> Any:
+    """The value at the dotted path ``parts`` of a config (attributes, mapping keys, list indices); _MISSING if none."""
     for part in parts:
         if isinstance(obj, Mapping):
-            if part not in obj:
-                return False
-            obj = obj[part]
+            obj = obj.get(part, _MISSING)
         elif isinstance(obj, (list, tuple)) and part.isdigit():
-            if int(part) >= len(obj):
-                return False
-            obj = obj[int(part)]
-        elif hasattr(obj, part):
-            obj = getattr(obj, part)
+            obj = obj[int(part)] if int(part) < len(obj) else _MISSING
         else:
+            obj = getattr(obj, part, _MISSING)
+        if obj is _MISSING:
+            return _MISSING
+    return obj
+
+
+def _fits(default: Any, text: str) -> bool:
+    """Whether the override value ``text`` has the type of the field's ``default`` (numbers for a number, true or
+    false for a flag; null for anything: it switches a term off). Other field types are not checked."""
+    value = _yaml_value(text)
+    if value is None or default is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        try:
+            float(text)  # Hydra's numbers, also those YAML reads as text (1e6)
+        except ValueError:
             return False
     return True
 
 
 def check_override_keys(task: str, env_cfg: Any, agent_cfg: Any, agent: str, overrides: Sequence[str]) -> None:
-    """Reject ``env.*``/``agent.*`` overrides naming no field of the default configs.
+    """Reject ``env.*``/``agent.*`` overrides naming no field of the default configs, or with a value of the wrong
+    type for a number or flag field.
 
-    Isaac Lab adds a misspelt key as a new, unused attribute without a word; here it is an error.
+    Isaac Lab adds a misspelt key as a new, unused attribute without a word, and a wrong-typed value fails deep
+    inside the simulator or the optimiser; here both are one error before anything starts.
     """
     roots = {"env": env_cfg, "agent": agent_cfg}
     for token in overrides:
-        key = token.split("=", 1)[0]
+        key, text = token.split("=", 1)
         parts = key.split(".")
-        if parts[0] in roots and len(parts) > 1 and not _has_path(roots[parts[0]], parts[1:]):
+        if parts[0] not in roots or len(parts) < 2:
+            continue
+        default = _field(roots[parts[0]], parts[1:])
+        if default is _MISSING:
             raise UsageError(f"config key '{key}' does not exist in the {parts[0]} config of {task} with --agent "
                              f"{agent}; check its spelling (params/{parts[0]}.yaml of a run lists the fields)")
+        if not _fits(default, text):
+            raise UsageError(f"config key '{key}' takes a {type(default).__name__} (default {default!r}), not "
+                             f"'{text}'")
+        if key == "env.scene.num_envs":
+            raise UsageError("set the number of robots with --num_envs N, not env.scene.num_envs (--num_envs, or "
+                             "its default, replaces it)")
 
 
 def summary(preset: Preset | None, settings: Mapping[str, Any], overrides: Sequence[str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import gymnasium as gym
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
-from ..studies.curriculum import CurriculumLog
+from .curriculum_log import CurriculumLog
 
 
 class EpisodeStats(gym.Wrapper):
@@ -62,7 +62,7 @@ class Progress:
 
     The same tags (``walk/...``) are written for both backends so their curves can be compared directly.
     On tasks with a terrain curriculum it also logs the robots per (terrain type, level), see
-    :class:`~ext_walk_minutes.studies.curriculum.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
+    :class:`~ext_walk_minutes.train.curriculum_log.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
     """
 
     def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str | None, label: str, start_it: int,

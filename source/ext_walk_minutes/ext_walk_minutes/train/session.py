@@ -1,24 +1,25 @@
-"""Command-line parsing shared by train.py and play.py, and creation of the task's environment."""
+"""A run as asked (:class:`RunSpec`), its configs (:func:`resolve_configs`) and its env (:func:`running_env`);
+the command-line flags shared by the entry points that build one."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from ..device import default_num_envs
-from . import presets
-from .errors import UsageError
+if TYPE_CHECKING:
+    import gymnasium as gym
 
-AGENTS = ("rsl_rl", "skrl")
-ENTRY_POINTS = {"rsl_rl": "rsl_rl_cfg_entry_point", "skrl": "skrl_cfg_entry_point"}
+from ..common.errors import UsageError
+from ..device import default_num_envs
+from . import backends, distributed, presets
+from .backends import Backend
+from .bootstrap import DEFAULT_MODE
 
 
 def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: str) -> None:
@@ -30,7 +31,7 @@ def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: s
                         help="robot asset: ours (bundled, offline; default) or official (Isaac Lab's robot configs, "
                         "downloaded from its asset server)")
     parser.add_argument("--preset", default=None, metavar="NAME",
-                        help=f"run preset: config/NAME.yaml ({', '.join(presets.available())}) or a .yaml file; "
+                        help=f"run preset: a shipped one ({', '.join(presets.available())}) or a .yaml file; "
                         "flags and key=value arguments given here win over it")
 
 
@@ -49,7 +50,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> tuple[argp
     bad = [tok for tok in rest if tok.startswith("-") or "=" not in tok]
     if bad:
         raise UsageError(f"unrecognised argument(s) {' '.join(bad)}; see --help "
-                         "(config overrides are written key=value, e.g. physics=newton_mjwarp env.scene.num_envs=8)")
+                         "(config overrides are written key=value, e.g. physics=newton_mjwarp env.episode_length_s=10)")
     return args, rest
 
 
@@ -60,22 +61,13 @@ def check_task(task: str) -> None:
         raise UsageError(f"unknown task '{task}'; valid tasks: {', '.join(TASKS)}")
 
 
-def check_agent(agent: str) -> None:
-    if agent not in AGENTS:
-        raise UsageError(f"unknown agent '{agent}'; choose one of: {', '.join(AGENTS)}")
+def resolve_device(requested: str, rank: distributed.Rank | None = None) -> str:
+    """``auto`` -> ``cuda:0`` if available else ``cpu``; an explicit CUDA request fails clearly without CUDA.
 
-
-def backend(agent: str) -> ModuleType:
-    """The module that trains and loads policies for PPO backend ``agent`` (``train``, ``inference_policy``).
-
-    Imported on first use: each pulls in its RL library (and skrl must come after ``--distributed`` set-up).
+    In a ``--distributed`` run (``rank`` given) each process takes the GPU of its local rank.
     """
-    check_agent(agent)
-    return importlib.import_module(f"{__package__}.{agent}_backend")
-
-
-def resolve_device(requested: str) -> str:
-    """``auto`` -> ``cuda:0`` if available else ``cpu``; an explicit CUDA request fails clearly without CUDA."""
+    if rank is not None:
+        return distributed.device_for(rank, requested)
     if requested == "auto":
         return "cuda:0" if torch.cuda.is_available() else "cpu"
     if requested == "cpu":
@@ -96,59 +88,81 @@ def resolve_num_envs(requested: int | None, device: str) -> int:
     return requested
 
 
-@dataclass
-class Session:
-    """A task's resolved configs and its running environment."""
+@dataclass(frozen=True)
+class RunSpec:
+    """What a run is asked to do, resolved once from the command line and the preset."""
 
     task: str
     agent: str
+    """The PPO library (a name of :mod:`.backends`)."""
     device: str
-    env_cfg: Any
-    agent_cfg: Any
-    env: Any = None
+    """``cpu`` or ``cuda:N`` (resolved: never ``auto``)."""
+    num_envs: int
+    seed: int | None = None
+    """None: the agent config's seed."""
+    overrides: tuple[str, ...] = ()
+    """The command line's ``key=value`` config overrides (they win over the preset's)."""
+    preset: presets.Preset | None = None
+    asset: str = "ours"
+    """``ours`` (the bundled robots) or ``official`` (Isaac Lab's robot configs)."""
+    timeout_bootstrap: str = DEFAULT_MODE
     curriculum_snapshots: tuple[int, ...] = ()
     """Iterations at which training saves the robots-per-(terrain type, level) heatmap as a PNG."""
-    overrides: tuple[str, ...] = ()
+    play_mode: bool = False
+    """The task's play config (fewer robots, no randomisation) for running a trained policy."""
+    rank: int = 0
+    """This process's rank in a ``--distributed`` run (its env seed is offset by it)."""
+
+    @property
+    def backend(self) -> Backend:
+        return backends.get(self.agent)
+
+
+@dataclass(frozen=True)
+class Configs:
+    """A run's env and agent configs, as :func:`resolve_configs` made them from its :class:`RunSpec`."""
+
+    env_cfg: Any
+    agent_cfg: Any
+    overrides: tuple[str, ...]
     """The ``key=value`` overrides applied: the preset's, then the command line's."""
 
 
-def resolve_configs(task: str, agent: str, device: str, num_envs: int, seed: int | None, overrides: list[str],
-                    play_mode: bool = False, preset: presets.Preset | None = None, asset: str = "ours") -> Session:
-    """Load the task's env and agent configs with Hydra overrides applied, then our device/size/seed choices.
+def resolve_configs(spec: RunSpec) -> Configs:
+    """The task's env and agent configs with the overrides applied, then the spec's device, size and seed.
 
-    ``preset``'s overrides come first, ``overrides`` win. ``env.*``/``agent.*`` keys must name existing fields.
-    ``asset="official"`` swaps in Isaac Lab's own config of the robot (checked to be reachable first).
+    The preset's overrides come first, the command line's win. ``env.*``/``agent.*`` keys must name existing
+    fields. ``asset="official"`` swaps in Isaac Lab's own config of the robot (checked to be reachable first).
     """
     from isaaclab_tasks.utils import resolve_task_config
 
     from .. import tasks  # noqa: F401  (registers the gym ids)
 
-    overrides = presets.merged_overrides(preset, agent, overrides)
+    backend = spec.backend
+    overrides = presets.merged_overrides(spec.preset, spec.agent, spec.overrides)
     # check the field names against the configs as selected by group choices such as physics=... (cheap: cached)
     groups = [tok for tok in overrides if "." not in tok.split("=", 1)[0]]
-    env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=groups)
-    presets.check_override_keys(task, env_cfg, agent_cfg, agent, overrides)
-    env_cfg, agent_cfg = resolve_task_config(task, ENTRY_POINTS[agent], play_mode=play_mode, overrides=overrides)
-    if asset != "ours":
+    env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode,
+                                             overrides=groups)
+    presets.check_override_keys(spec.task, env_cfg, agent_cfg, spec.agent, overrides)
+    env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode,
+                                             overrides=overrides)
+    if spec.asset != "ours":
         from ..tasks.official import AssetUnavailable, use_asset
 
         try:
-            use_asset(env_cfg, task, asset)
+            use_asset(env_cfg, spec.task, spec.asset)
         except AssetUnavailable as exc:
             raise UsageError(str(exc)) from None
     check_robot_choices(env_cfg)
-    env_cfg.sim.device = device
-    env_cfg.scene.num_envs = num_envs
-    if agent == "rsl_rl":
-        agent_cfg.device = device
-        if seed is not None:
-            agent_cfg.seed = seed
-        env_cfg.seed = agent_cfg.seed
-    else:
-        if seed is not None:
-            agent_cfg["seed"] = seed
-        env_cfg.seed = agent_cfg["seed"]
-    return Session(task, agent, device, env_cfg, agent_cfg, overrides=tuple(overrides))
+    env_cfg.sim.device = spec.device
+    env_cfg.scene.num_envs = spec.num_envs
+    env_cfg.seed = backend.apply_run_settings(agent_cfg, spec.device, spec.seed)
+    if spec.rank:
+        env_cfg.seed = backend.seed_for_rank(agent_cfg, spec.rank)
+    # the exact bootstrap needs the observation the env computes before its automatic reset
+    env_cfg.compute_final_obs = spec.timeout_bootstrap == "exact" and not spec.play_mode
+    return Configs(env_cfg, agent_cfg, tuple(overrides))
 
 
 def check_robot_choices(env_cfg: Any) -> None:
@@ -163,17 +177,22 @@ def check_robot_choices(env_cfg: Any) -> None:
 
 
 @contextlib.contextmanager
-def running_env(session: Session) -> Iterator[Session]:
-    """Launch the simulation runtime the config needs (kit-less for Newton) and create the env; close both after."""
+def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
+    """Launch the simulation runtime the config needs (kit-less for Newton), yield the task's env; close both after."""
     import gymnasium as gym
     from isaaclab.app import launch_simulation
 
-    with launch_simulation(session.env_cfg, {"device": session.device, "headless": True}):
-        session.env = gym.make(session.task, cfg=session.env_cfg)
+    error = None
+    with launch_simulation(configs.env_cfg, {"device": spec.device, "headless": True}):
+        env = gym.make(spec.task, cfg=configs.env_cfg)
         try:
-            yield session
+            yield env
+        except UsageError as exc:  # our one-line errors: raised past Isaac Lab's launcher, which prints a traceback
+            error = exc
         finally:
-            session.env.close()
+            env.close()
+    if error is not None:
+        raise error
 
 
 def set_cpu_threads() -> None:

@@ -17,7 +17,7 @@ import multiprocessing
 import time
 from pathlib import Path
 
-from .errors import UsageError, exit_on_usage_error
+from ..common.errors import UsageError, exit_on_usage_error
 from .session import check_task, parse, resolve_configs, resolve_device, set_cpu_threads
 
 DEFAULT_TASKS = "Walk-Flat-AnymalC,Walk-Rough-AnymalC"
@@ -26,14 +26,14 @@ DEFAULT_TASKS = "Walk-Flat-AnymalC,Walk-Rough-AnymalC"
 def warm(task: str, device: str, num_envs: int, overrides: list[str]) -> float:
     """One PPO iteration of ``task`` (2 steps per robot) on ``device``; returns its wall time [s]."""
     set_cpu_threads()
-    from .rsl_rl_backend import make_runner
-    from .session import running_env
+    from .session import RunSpec, running_env
 
     start = time.perf_counter()
-    session = resolve_configs(task, "rsl_rl", device, num_envs, 0, ["agent.num_steps_per_env=2", *overrides])
-    session.env_cfg.compute_final_obs = True  # as train.py runs (exact time-out bootstrap): the same kernels
-    with running_env(session), contextlib.redirect_stdout(io.StringIO()):
-        runner, _ = make_runner(session, None)
+    # as train.py runs (exact time-out bootstrap, final observations): the same kernels
+    spec = RunSpec(task, "rsl_rl", device, num_envs, 0, ("agent.num_steps_per_env=2", *overrides))
+    configs = resolve_configs(spec)
+    with running_env(spec, configs) as env, contextlib.redirect_stdout(io.StringIO()):
+        runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
         runner.learn(1)
     return time.perf_counter() - start
 

@@ -1,4 +1,4 @@
-"""Training and inference with rsl-rl (the paper authors' PPO)."""
+"""The rsl_rl backend's runtime: training and inference with rsl-rl (the paper authors' PPO)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from rsl_rl.algorithms import PPO
 from rsl_rl.runners import OnPolicyRunner
 from tensordict import TensorDict
 
-from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
-from .checkpoints import atomic_torch_save, load_checkpoint
-from .distributed import is_main_process, report_parameters
-from .errors import UsageError
-from .progress import EpisodeStats, Progress
-from .session import Session
+from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
+from ..checkpoints import atomic_torch_save
+from ..distributed import is_main_process, report_parameters
+from ..divergence import check_finite
+from ..interrupts import deferred
+from ...common.errors import UsageError
+from ..progress import EpisodeStats, Progress
+from ..session import Configs, RunSpec
+from .rsl_rl import BACKEND
 
 
 class WalkPPO(PPO):
@@ -51,10 +54,6 @@ class WalkPPO(PPO):
         super().process_env_step(obs, rewards, dones, extras)
 
 
-PARAMETER_KEYS = ("actor_state_dict", "critic_state_dict")
-"""The checkpoint entries holding the policy and value networks."""
-
-
 class WalkOnPolicyRunner(OnPolicyRunner):
     """rsl-rl's runner with atomic checkpoint writes, distributed also on CPU (see :mod:`.distributed`)."""
 
@@ -76,24 +75,21 @@ class WalkOnPolicyRunner(OnPolicyRunner):
         atomic_torch_save(saved, path)
 
 
-def make_runner(session: Session, log_dir: str | None,
-                timeout_bootstrap: str = DEFAULT_MODE) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
-    """rsl-rl's runner on ``session``'s env (wrapped in :class:`EpisodeStats`), logging to ``log_dir`` (None: no
-    logs), with our PPO and the ``timeout_bootstrap`` mode."""
+def make_runner(env, agent_cfg, device: str, log_dir: str | None, timeout_bootstrap: str = DEFAULT_MODE,
+                iterations: int | None = None) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+    """rsl-rl's runner on ``env`` (wrapped in :class:`EpisodeStats`), logging to ``log_dir`` (None: no logs), with
+    our PPO and the ``timeout_bootstrap`` mode (``iterations``: unused, rsl-rl takes them in ``learn``)."""
     # Isaac Lab's runner cfg keeps fields of older rsl-rl releases; translate it for the installed one
-    cfg = handle_deprecated_rsl_rl_cfg(copy.deepcopy(session.agent_cfg), check_rsl_rl_version()).to_dict()
+    cfg = handle_deprecated_rsl_rl_cfg(copy.deepcopy(agent_cfg), check_rsl_rl_version()).to_dict()
     cfg["algorithm"]["class_name"] = f"{__name__}:WalkPPO"
     cfg["algorithm"]["timeout_bootstrap"] = timeout_bootstrap
-    stats = EpisodeStats(session.env)
-    vec_env = RslRlVecEnvWrapper(stats, clip_actions=session.agent_cfg.clip_actions)
-    return WalkOnPolicyRunner(vec_env, cfg, log_dir=log_dir, device=session.device), stats
+    stats = EpisodeStats(env)
+    vec_env = RslRlVecEnvWrapper(stats, clip_actions=agent_cfg.clip_actions)
+    return WalkOnPolicyRunner(vec_env, cfg, log_dir=log_dir, device=device), stats
 
 
 def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
-    data = load_checkpoint(path)
-    if "actor_state_dict" not in data and "model_state_dict" not in data:
-        raise UsageError(f"checkpoint '{path}' was not written by rsl_rl (keys: {', '.join(data)}); "
-                         "pass --agent skrl for skrl checkpoints")
+    BACKEND.read_checkpoint(path)
     try:
         runner.load(str(path), map_location=runner.device)
     except (RuntimeError, KeyError) as exc:
@@ -101,46 +97,70 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
                          "was it trained on another task?") from None
 
 
-def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
-          timeout_bootstrap: str = DEFAULT_MODE) -> Path | None:
-    """Run ``iterations`` PPO iterations; return the last checkpoint written. Ctrl-C saves one first.
+def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, resume: Path | None) -> Path | None:
+    """Run ``iterations`` PPO iterations; return the last checkpoint written.
 
-    In a distributed run only rank 0 logs and saves; the other ranks return None.
+    Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
+    update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
+    the other ranks return None.
     """
     log_dir = log_dir if is_main_process() else None
-    runner, stats = make_runner(session, log_dir, timeout_bootstrap)
+    runner, stats = make_runner(env, configs.agent_cfg, spec.device, log_dir, spec.timeout_bootstrap)
     if resume is not None:
         _load(runner, resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
     start = runner.current_learning_iteration
-    progress = Progress(session.env, stats, log_dir, label, start, start + iterations,
-                        runner.cfg["num_steps_per_env"] * session.env.unwrapped.num_envs,
-                        session.curriculum_snapshots)
-    rsl_log = runner.logger.log
+    progress = Progress(env, stats, log_dir, f"{spec.task} {spec.agent}", start, start + iterations,
+                        runner.cfg["num_steps_per_env"] * env.unwrapped.num_envs, spec.curriculum_snapshots)
+    finished = _watch_iterations(runner, progress, start)
+    try:
+        runner.learn(iterations, init_at_random_ep_len=True)
+    except KeyboardInterrupt as interrupt:
+        raise type(interrupt)(_save_interrupted(runner, log_dir, finished[0], start)) from None
+    finally:
+        progress.close()
+    report_parameters(runner.alg.save(), BACKEND.parameter_keys)
+    return None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+
+
+def _watch_iterations(runner: WalkOnPolicyRunner, progress: Progress, start: int) -> list[int]:
+    """Hook into each iteration: the update runs whole (signals wait for its end), then the divergence check and
+    our progress line replace rsl-rl's log block. Returns a box holding the last iteration whose update finished."""
+    finished = [start - 1]
+    update, rsl_log = runner.alg.update, runner.logger.log
+
+    def whole_update(*args, **kwargs):
+        with deferred():
+            losses = update(*args, **kwargs)
+            finished[0] += 1
+        return losses
 
     def log(**kwargs) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # our one-line progress replaces rsl-rl's block
             rsl_log(**kwargs)
+        check_finite(kwargs["it"], {**kwargs["loss_dict"], "action std": kwargs["action_std"]},
+                     (runner.alg.actor, runner.alg.critic), runner.alg.learning_rate)
         progress.iteration_done(kwargs["it"])
 
-    runner.logger.log = log
-    try:
-        runner.learn(iterations, init_at_random_ep_len=True)
-    except KeyboardInterrupt:
-        progress.close()
-        if log_dir is None:
-            raise KeyboardInterrupt("by rank 0") from None
-        path = Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
-        runner.save(str(path))
-        raise KeyboardInterrupt(str(path)) from None
-    progress.close()
-    report_parameters(runner.alg.save(), PARAMETER_KEYS)
-    return None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+    runner.alg.update, runner.logger.log = whole_update, log
+    return finished
 
 
-def inference_policy(session: Session, checkpoint: Path) -> torch.nn.Module:
+def _save_interrupted(runner: WalkOnPolicyRunner, log_dir: str | None, finished: int, start: int) -> str:
+    """Save the last finished iteration of an interrupted run; its path ('' if none finished)."""
+    if log_dir is None:
+        return "by rank 0"
+    if finished < start:
+        return ""
+    runner.current_learning_iteration = finished
+    path = Path(log_dir) / f"model_{finished}.pt"
+    runner.save(str(path))
+    return str(path)
+
+
+def inference_policy(env, agent_cfg, device: str, checkpoint: Path) -> torch.nn.Module:
     """Deterministic policy: observation tensor (N, obs_dim) -> action (N, 12), normaliser included."""
-    runner, _ = make_runner(session, None)
+    runner, _ = make_runner(env, agent_cfg, device, None)
     _load(runner, checkpoint)
-    runner.get_inference_policy(device=session.device)  # eval mode
+    runner.get_inference_policy(device=device)  # eval mode
     return runner.alg.get_policy().as_jit()

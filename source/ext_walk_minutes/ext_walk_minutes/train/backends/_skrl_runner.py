@@ -1,4 +1,4 @@
-"""Training and inference with skrl's PPO agent, driven by our own rollout loop.
+"""The skrl backend's runtime: training and inference with skrl's PPO agent, driven by our own rollout loop.
 
 The loop is skrl's sequential trainer step for step (pre_interaction, act, step, record_transition,
 post_interaction), written out so that iterations are numbered across resumes, progress is reported
@@ -7,6 +7,7 @@ once per PPO update and checkpoints are written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from pathlib import Path
 
@@ -14,16 +15,23 @@ import torch
 from isaaclab_rl.skrl import SkrlVecEnvWrapper
 from skrl.utils.runner.torch import Runner
 
-from .bootstrap import DEFAULT_MODE, bootstrapped_rewards
-from .checkpoints import atomic_torch_save, load_checkpoint
-from .distributed import is_main_process, report_parameters
-from .errors import UsageError
-from .progress import EpisodeStats, Progress
-from .session import Session
+from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
+from ..checkpoints import atomic_torch_save
+from ..distributed import is_main_process, report_parameters
+from ..divergence import check_finite
+from ..interrupts import deferred
+from ...common.errors import UsageError
+from ..progress import EpisodeStats, Progress
+from ..session import Configs, RunSpec
+from .skrl import BACKEND
 
 
-def make_runner(session: Session, log_dir: Path | None, iterations: int) -> tuple[Runner, EpisodeStats]:
-    cfg = copy.deepcopy(session.agent_cfg)  # run-time settings below stay out of the session's config
+def make_runner(env, agent_cfg, device: str, log_dir: str | Path | None, timeout_bootstrap: str = DEFAULT_MODE,
+                iterations: int = 1) -> tuple[Runner, EpisodeStats]:
+    """skrl's runner on ``env`` (wrapped in :class:`EpisodeStats`) for ``iterations`` PPO updates, logging to
+    ``log_dir`` (None: no logs). skrl takes the device from the env; the bootstrap is applied in :func:`train`."""
+    log_dir = None if log_dir is None else Path(log_dir)
+    cfg = copy.deepcopy(agent_cfg)  # run-time settings below stay out of the run's config
     rollouts = cfg["agent"]["rollouts"]
     cfg["trainer"]["timesteps"] = max(iterations, 1) * rollouts
     cfg["trainer"]["close_environment_at_exit"] = False
@@ -33,12 +41,8 @@ def make_runner(session: Session, log_dir: Path | None, iterations: int) -> tupl
     experiment["write_interval"] = rollouts if log_dir is not None else 0
     if log_dir is not None:
         experiment["directory"], experiment["experiment_name"] = str(log_dir.parent), log_dir.name
-    stats = EpisodeStats(session.env)
+    stats = EpisodeStats(env)
     return Runner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
-
-
-PARAMETER_KEYS = ("policy", "value")
-"""The checkpoint entries holding the policy and value networks."""
 
 
 def _checkpoint(agent) -> dict:
@@ -46,10 +50,7 @@ def _checkpoint(agent) -> dict:
 
 
 def _load(agent, path: Path) -> int:
-    data = load_checkpoint(path)
-    if "policy" not in data:
-        raise UsageError(f"checkpoint '{path}' was not written by skrl (keys: {', '.join(data)}); "
-                         "pass --agent rsl_rl for rsl_rl checkpoints")
+    data = BACKEND.read_checkpoint(path)
     try:
         for name, module in agent.checkpoint_modules.items():
             if name in data:
@@ -100,48 +101,55 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
     return next_obs, next_states, rewards, terminated, truncated
 
 
-def train(session: Session, log_dir: str, iterations: int, resume: Path | None, label: str,
-          timeout_bootstrap: str = DEFAULT_MODE) -> Path | None:
-    """Run ``iterations`` PPO updates; return the last checkpoint written. Ctrl-C saves one first.
+def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, resume: Path | None) -> Path | None:
+    """Run ``iterations`` PPO updates; return the last checkpoint written.
 
-    In a distributed run only rank 0 logs and saves; the other ranks return None.
+    Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
+    update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
+    the other ranks return None.
     """
     log_dir = Path(log_dir) if is_main_process() else None
-    runner, stats = make_runner(session, log_dir, iterations)
-    agent, env = runner.agent, runner.trainer.env
-    rollouts = session.agent_cfg["agent"]["rollouts"]
-    save_interval = 50
+    runner, stats = make_runner(env, configs.agent_cfg, spec.device, log_dir, iterations=iterations)
+    agent, skrl_env = runner.agent, runner.trainer.env
+    rollouts = configs.agent_cfg["agent"]["rollouts"]
+    # skrl counts checkpoint intervals in env steps (the config's, from rsl-rl's save_interval); 0: none
+    save_interval = configs.agent_cfg["agent"]["experiment"]["checkpoint_interval"] // rollouts
     start = _load(agent, resume) + 1 if resume is not None else 0
-    total = start + iterations
-    progress = Progress(session.env, stats, None if log_dir is None else str(log_dir),
-                        label, start, total, rollouts * env.num_envs,
-                        session.curriculum_snapshots)
+    progress = Progress(env, stats, None if log_dir is None else str(log_dir), f"{spec.task} {spec.agent}",
+                        start, start + iterations, rollouts * skrl_env.num_envs, spec.curriculum_snapshots)
     agent.enable_training_mode(True)
-    obs, _ = env.reset()
-    states = env.state()
+    obs, _ = skrl_env.reset()
+    states = skrl_env.state()
     # de-synchronise time-outs as rsl-rl's init_at_random_ep_len does (after the reset, which zeroes them)
-    base = session.env.unwrapped
+    base = env.unwrapped
     base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
-    timesteps = total * rollouts
-    it, completed = start, start - 1
+    timesteps = (start + iterations) * rollouts
+    finished = start - 1
     try:
-        for it in range(start, total):
+        for it in range(start, start + iterations):
             for step in range(rollouts):
-                obs, states, *_ = collect_step(agent, env, obs, states, it * rollouts + step, timesteps,
-                                               timeout_bootstrap)
-            completed = it
+                # the last step runs the PPO update: a signal waits for its end (never half-updated weights)
+                with deferred() if step == rollouts - 1 else contextlib.nullcontext():
+                    obs, states, *_ = collect_step(agent, skrl_env, obs, states, it * rollouts + step, timesteps,
+                                                   spec.timeout_bootstrap)
+                    finished = it if step == rollouts - 1 else finished
+            check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
             progress.iteration_done(it)
-            if it % save_interval == 0 and log_dir is not None:
+            if save_interval > 0 and it % save_interval == 0 and log_dir is not None:
                 _save(agent, log_dir, it, rollouts)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        raise type(interrupt)(_save_interrupted(agent, log_dir, finished, start, rollouts)) from None
+    finally:
         progress.close()
-        if log_dir is None:
-            raise KeyboardInterrupt("by rank 0") from None
-        path = _save(agent, log_dir, max(completed, start), rollouts)
-        raise KeyboardInterrupt(str(path)) from None
-    progress.close()
-    report_parameters(_checkpoint(agent), PARAMETER_KEYS)
-    return None if log_dir is None else _save(agent, log_dir, completed, rollouts)
+    report_parameters(_checkpoint(agent), BACKEND.parameter_keys)
+    return None if log_dir is None else _save(agent, log_dir, finished, rollouts)
+
+
+def _save_interrupted(agent, log_dir: Path | None, finished: int, start: int, rollouts: int) -> str:
+    """Save the last finished iteration of an interrupted run; its path ('' if none finished)."""
+    if log_dir is None:
+        return "by rank 0"
+    return str(_save(agent, log_dir, finished, rollouts)) if finished >= start else ""
 
 
 class DeterministicPolicy(torch.nn.Module):
@@ -155,9 +163,9 @@ class DeterministicPolicy(torch.nn.Module):
         return self.model.compute({"observations": observations, "states": None}, role="policy")[0]
 
 
-def inference_policy(session: Session, checkpoint: Path) -> DeterministicPolicy:
+def inference_policy(env, agent_cfg, device: str, checkpoint: Path) -> DeterministicPolicy:
     """Deterministic policy: observation tensor (N, obs_dim) -> mean action (N, num_actions)."""
-    runner, _ = make_runner(session, None, 1)
+    runner, _ = make_runner(env, agent_cfg, device, None)
     agent = runner.agent
     _load(agent, checkpoint)
     agent.enable_training_mode(False, apply_to_models=True)

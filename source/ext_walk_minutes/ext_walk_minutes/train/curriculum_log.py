@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..common.figures import pyplot
 from ..terrains import terrain_type_index
-from .outputs import pyplot
 
 COUNTS_CSV = "level_counts.csv"
 COUNTS_FIELDS = ("iteration", "terrain", "level", "robots")

@@ -1,0 +1,33 @@
+"""rsl-rl (the paper authors' PPO) as a :class:`~ext_walk_minutes.train.backends.Backend`."""
+
+from __future__ import annotations
+
+import re
+
+from . import Backend
+
+
+class RslRl(Backend):
+    name = "rsl_rl"
+    entry_point = "rsl_rl_cfg_entry_point"
+    steps_per_env_key = "agent.num_steps_per_env"
+    checkpoint_pattern = re.compile(r"model_(\d+)\.pt$")
+    tensorboard_tags = {"value_loss": "Loss/value"}
+    runtime = "_rsl_rl_runner"
+    parameter_keys = ("actor_state_dict", "critic_state_dict")
+
+    def apply_run_settings(self, agent_cfg, device, seed):
+        agent_cfg.device = device
+        if seed is not None:
+            agent_cfg.seed = seed
+        return agent_cfg.seed
+
+    def seed_for_rank(self, agent_cfg, rank):
+        agent_cfg.seed += rank  # rsl-rl seeds torch from the agent config: offset it too
+        return agent_cfg.seed
+
+    def default_iterations(self, agent_cfg):
+        return agent_cfg.max_iterations
+
+
+BACKEND = RslRl()

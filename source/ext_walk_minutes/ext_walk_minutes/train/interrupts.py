@@ -1,0 +1,66 @@
+"""Stopping a run from outside: Ctrl-C (SIGINT) and SIGTERM both end it with a checkpoint.
+
+SIGTERM is what ``docker stop``, Kubernetes, Slurm preemption and ``timeout`` send. Within
+:func:`interrupts_handled` it raises :class:`Terminated`, a :class:`KeyboardInterrupt`, so the backends' Ctrl-C
+path (save the last finished iteration, then re-raise) serves both. A signal that arrives during a PPO update
+(:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated weights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """The process received SIGTERM."""
+
+
+class _State:
+    deferring = False
+    pending: KeyboardInterrupt | None = None
+
+
+def _handle(signum, frame) -> None:
+    interrupt = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    if _State.deferring:
+        _State.pending = _State.pending or interrupt
+        return
+    raise interrupt
+
+
+@contextlib.contextmanager
+def interrupts_handled() -> Iterator[None]:
+    """Within the block SIGINT and SIGTERM raise (deferred inside :func:`deferred`); the old handlers after.
+
+    SIGINT gets a handler of its own too: a process started in the background by a shell ignores SIGINT.
+    """
+    previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _State.deferring, _State.pending = False, None
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """A signal arriving within the block is raised when the block ends (the block's own work is done)."""
+    _State.deferring = True
+    try:
+        yield
+    finally:  # an error of the block itself propagates from here; the code below then does not run
+        _State.deferring = False
+    pending, _State.pending = _State.pending, None
+    if pending is not None:
+        raise pending
+
+
+def exit_status(interrupt: KeyboardInterrupt) -> int:
+    """The shell's exit status for a process ended by this signal: 143 for SIGTERM, 130 for SIGINT."""
+    return EXIT_SIGTERM if isinstance(interrupt, Terminated) else EXIT_SIGINT

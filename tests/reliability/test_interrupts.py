@@ -1,0 +1,33 @@
+"""A signal during a PPO update waits for the update's end; outside one it interrupts at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from ext_walk_minutes.train import interrupts
+
+
+def test_a_signal_during_the_update_is_raised_after_it():
+    done = []
+    with interrupts.interrupts_handled():
+        with pytest.raises(interrupts.Terminated):
+            with interrupts.deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                done.append("update finished")  # still runs: the signal waits
+        assert done == ["update finished"]
+        with pytest.raises(KeyboardInterrupt) as caught:
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("not reached")
+        assert not isinstance(caught.value, interrupts.Terminated) and done == ["update finished"]
+    assert interrupts.exit_status(interrupts.Terminated()) == 143 and interrupts.exit_status(KeyboardInterrupt()) == 130
+
+
+def test_an_error_of_the_update_is_not_replaced_by_the_signal():
+    with interrupts.interrupts_handled():
+        with pytest.raises(ValueError):
+            with interrupts.deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                raise ValueError("the update's own error")

@@ -39,7 +39,18 @@ class WalkEnv(ManagerBasedRLEnv):
     """Isaac Lab's manager-based RL env; clips rewards when ``cfg.only_positive_rewards`` is set.
 
     ``cfg.reward_clip_exempt_terms`` names the terms added after the clip (legged_gym: the termination penalty).
+    A robot whose physics blew up (NaN state) is reset by the ``non_finite_state`` termination; the reward and
+    final observation of its last step are zeroed where not finite, so one robot cannot put NaN into the batch.
     """
+
+    def step(self, action: torch.Tensor):
+        obs, reward, terminated, truncated, extras = super().step(action)
+        with torch.inference_mode():  # the env's buffers are inference tensors: changed in place only in this mode
+            torch.nan_to_num_(reward, nan=0.0, posinf=0.0, neginf=0.0)
+            for group in extras.get("final_obs", {}).values():
+                if isinstance(group, torch.Tensor):
+                    torch.nan_to_num_(group, nan=0.0, posinf=0.0, neginf=0.0)
+        return obs, reward, terminated, truncated, extras
 
     def load_managers(self) -> None:
         super().load_managers()

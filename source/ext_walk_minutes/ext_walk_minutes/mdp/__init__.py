@@ -13,6 +13,7 @@ from .commands import ZeroSlowVelocityCommand, ZeroSlowVelocityCommandCfg  # noq
 from .curriculums import terrain_levels_by_type  # noqa: F401
 from .events import push_by_replacing_velocity, randomize_robot_friction  # noqa: F401
 from .rewards import joint_acc_l2_policy_step  # noqa: F401
+from .terminations import non_finite_state  # noqa: F401
 
 
 def __getattr__(name: str):

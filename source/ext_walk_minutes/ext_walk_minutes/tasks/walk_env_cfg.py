@@ -17,6 +17,7 @@ from isaaclab.managers import CurriculumTermCfg as CurrTerm
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.sim import RigidBodyMaterialCfg
 from isaaclab.utils import configclass
 from isaaclab.utils.noise import UniformNoiseCfg
@@ -131,6 +132,9 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
                 lin_vel_x=(-1.0, 1.0), lin_vel_y=(-1.0, 1.0), ang_vel_z=(-1.0, 1.0), heading=(-math.pi, math.pi)
             ),
         )
+
+        # -- terminations: besides Isaac Lab's (time-out, base contact), a robot whose physics blew up is reset
+        self.terminations.non_finite_state = DoneTerm(func=mdp.non_finite_state)
 
         # -- rewards: legged_gym weights (before x dt)
         rew = self.rewards

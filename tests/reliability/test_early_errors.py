@@ -47,3 +47,12 @@ def test_resume_checkpoint_of_another_library(capsys, tmp_path):
 def test_resume_latest_without_runs_names_the_resume_flag(capsys, tmp_path):
     err = _error(capsys, tmp_path, "--resume", "latest")
     assert "pass --resume PATH" in err and "--checkpoint" not in err
+
+
+def test_resume_checkpoint_of_another_task(capsys, tmp_path):
+    run = tmp_path / "runs" / "2026-11-29_10-00-00"
+    run.mkdir(parents=True)
+    (run / "run.json").write_text('{"library": "rsl_rl", "task": "Walk-Rough-AnymalC"}')
+    torch.save({"actor_state_dict": {}, "critic_state_dict": {}, "iter": 4}, run / "model_4.pt")
+    err = _error(capsys, tmp_path, "--task", "Walk-Flat-AnymalC", "--resume", str(run / "model_4.pt"))
+    assert "was trained on Walk-Rough-AnymalC; resume it with --task Walk-Rough-AnymalC" in err

@@ -104,3 +104,18 @@ def load_checkpoint(path: Path) -> dict:
         raise UsageError(f"checkpoint '{path}' is not a training checkpoint "
                          f"(expected a dict, got {type(data).__name__})")
     return data
+
+
+def trained_task(checkpoint: Path) -> str | None:
+    """The task a checkpoint was trained on, from the run manifest (``run.json``) of the run folder holding it
+    (rsl-rl: beside it; skrl: one folder up); None for a checkpoint outside a run folder."""
+    import json
+
+    for folder in (checkpoint.parent, checkpoint.parent.parent):
+        manifest = folder / "run.json"
+        if manifest.is_file():
+            try:
+                return json.loads(manifest.read_text()).get("task")
+            except (OSError, ValueError):
+                return None
+    return None

@@ -62,11 +62,15 @@ def resume_checkpoint(resume: str | None, spec: RunSpec) -> Path | None:
     and come from the same backend."""
     if resume is None:
         return None
-    from .checkpoints import find_checkpoint
+    from .checkpoints import find_checkpoint, trained_task
 
     path, agent = find_checkpoint(resume, LOG_ROOT, [spec.agent], spec.task, flag="--resume")
     if agent != spec.agent:
         raise UsageError(f"'{path}' is a {agent} checkpoint; resume it with --agent {agent}")
+    task = trained_task(path)
+    if task is not None and task != spec.task:
+        raise UsageError(f"'{path}' was trained on {task}; resume it with --task {task} (its networks do not fit "
+                         f"{spec.task}'s observations and actions)")
     spec.backend.read_checkpoint(path)
     return path
 

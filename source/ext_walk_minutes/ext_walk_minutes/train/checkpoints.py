@@ -13,6 +13,7 @@ import torch
 from ..common.errors import UsageError
 from . import backends
 
+
 def atomic_torch_save(obj: Any, path: str | os.PathLike) -> None:
     """Write ``obj`` with ``torch.save`` so that ``path`` is either the old file or the complete new one."""
     path = Path(path)

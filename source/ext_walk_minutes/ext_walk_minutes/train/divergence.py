@@ -27,9 +27,12 @@ def check_finite(it: int, values: Mapping[str, float | torch.Tensor], modules: I
     """
     bad = [name if name.endswith("std") else f"{name} loss" for name, value in values.items()
            if not _finite(value, positive=name.endswith("std"))]
-    if not any(not torch.isfinite(p).all() for m in modules for p in m.parameters()) and not bad:
+    parameters = [p for m in modules for p in m.parameters()]
+    if parameters and not bool(torch.stack([torch.isfinite(p).all() for p in parameters]).all()):  # one read
+        bad.append("network parameters")
+    if not bad:
         return
-    what = ", ".join(bad) if bad else "network parameters"
+    what = ", ".join(bad)
     raise Diverged(f"training diverged at iteration {it}: non-finite or invalid {what}; the last checkpoint "
                    f"before it is kept as latest. Usual causes: a learning rate too high (now {learning_rate:g}) or a "
                    "physics blow-up (check the physics overrides)")

@@ -45,4 +45,3 @@ def policy_session(spec: RunSpec, configs: Configs, checkpoint: Path) -> Iterato
     with running_env(spec, configs) as env:
         policy = spec.backend.inference_policy(env, configs.agent_cfg, spec.device, checkpoint)
         yield PolicyRun(env, policy, spec.device)
-

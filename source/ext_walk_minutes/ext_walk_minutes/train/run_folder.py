@@ -32,4 +32,3 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Path:
     except OSError as exc:
         raise UsageError(f"cannot create the run folder under '{parent}' ({exc.strerror}); free space or pick "
                          "another working folder") from None
-    raise AssertionError("unreachable")

@@ -143,5 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt as interrupt:
             return report_interrupt(interrupt)
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,6 +8,7 @@ imports the library; a backend imports it only when asked to train or load (skrl
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -92,8 +93,9 @@ class Backend:
         return importlib.import_module(f"{__name__}.{self.runtime}")
 
 
+@functools.cache
 def names() -> tuple[str, ...]:
-    """The backends' names, sorted (``rsl_rl`` first: the default)."""
+    """The backends' names, sorted (``rsl_rl`` first: the default); the package is listed once per process."""
     return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
 
 

@@ -7,7 +7,6 @@ once per PPO update and checkpoints are written atomically.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from pathlib import Path
 
@@ -127,12 +126,12 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
     finished = start - 1
     try:
         for it in range(start, start + iterations):
-            for step in range(rollouts):
-                # the last step runs the PPO update: a signal waits for its end (never half-updated weights)
-                with deferred() if step == rollouts - 1 else contextlib.nullcontext():
-                    obs, states, *_ = collect_step(agent, skrl_env, obs, states, it * rollouts + step, timesteps,
-                                                   spec.timeout_bootstrap)
-                    finished = it if step == rollouts - 1 else finished
+            for t in range(it * rollouts, (it + 1) * rollouts - 1):
+                obs, states, *_ = collect_step(agent, skrl_env, obs, states, t, timesteps, spec.timeout_bootstrap)
+            with deferred():  # the last step runs the PPO update: a signal waits for its end (never half-updated)
+                obs, states, *_ = collect_step(agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps,
+                                               spec.timeout_bootstrap)
+                finished = it
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
             progress.iteration_done(it)
             if save_interval > 0 and it % save_interval == 0 and log_dir is not None:

@@ -48,12 +48,18 @@ def _checkpoint(agent) -> dict:
     return {name: agent._get_internal_value(module) for name, module in agent.checkpoint_modules.items()}
 
 
-def _load(agent, path: Path) -> int:
+def _load(agent, path: Path, inference: bool = False) -> int:
+    """Load every module of ``agent`` that training uses (policy, value and optimizer) from ``path``; return the
+    checkpoint's iteration. For ``inference`` the optimizer may be absent (the policy and value are loaded)."""
     data = BACKEND.read_checkpoint(path)
+    names = [name for name in agent.checkpoint_modules if not (inference and name == "optimizer" and name not in data)]
+    missing = [name for name in names if name not in data]
+    if missing:  # loading the others alone would resume with, e.g., a fresh optimizer
+        raise UsageError(f"checkpoint '{path}' lacks {', '.join(missing)} (it holds {', '.join(map(str, data))}); "
+                         "is it an skrl checkpoint of this project?")
     try:
-        for name, module in agent.checkpoint_modules.items():
-            if name in data:
-                module.load_state_dict(data[name])
+        for name in names:
+            agent.checkpoint_modules[name].load_state_dict(data[name])
     except (RuntimeError, KeyError) as exc:
         raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
                          "was it trained on another task?") from None
@@ -166,6 +172,6 @@ def inference_policy(env, agent_cfg, device: str, checkpoint: Path) -> Determini
     """Deterministic policy: observation tensor (N, obs_dim) -> mean action (N, num_actions)."""
     runner, _ = make_runner(env, agent_cfg, device, None)
     agent = runner.agent
-    _load(agent, checkpoint)
+    _load(agent, checkpoint, inference=True)
     agent.enable_training_mode(False, apply_to_models=True)
     return DeterministicPolicy(agent.policy).eval()

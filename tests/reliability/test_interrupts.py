@@ -31,3 +31,23 @@ def test_an_error_of_the_update_is_not_replaced_by_the_signal():
             with interrupts.deferred():
                 os.kill(os.getpid(), signal.SIGTERM)
                 raise ValueError("the update's own error")
+
+
+def _library_that_drops_interrupts(sig: int) -> str:
+    """Stands for USD's C++ module loader, which turns a KeyboardInterrupt raised while it imports ``pxr`` into a
+    warning and carries on (seen in a Ctrl-C during Isaac Lab's env build: the run went on training)."""
+    try:
+        os.kill(os.getpid(), sig)
+        return "not interrupted"
+    except KeyboardInterrupt:
+        return "dropped"
+
+
+def test_an_interrupt_dropped_by_other_code_is_raised_again():
+    with interrupts.interrupts_handled():
+        before = interrupts.raised_so_far()
+        interrupts.raise_if_dropped(before)  # nothing raised yet: no effect
+        assert _library_that_drops_interrupts(signal.SIGTERM) == "dropped"
+        with pytest.raises(interrupts.Terminated):
+            interrupts.raise_if_dropped(before)
+        interrupts.raise_if_dropped(interrupts.raised_so_far())  # only interrupts since the mark count

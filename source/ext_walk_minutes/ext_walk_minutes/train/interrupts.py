@@ -3,7 +3,9 @@
 SIGTERM is what ``docker stop``, Kubernetes, Slurm preemption and ``timeout`` send. Within
 :func:`interrupts_handled` it raises :class:`Terminated`, a :class:`KeyboardInterrupt`, so the backends' Ctrl-C
 path (save the last finished iteration, then re-raise) serves both. A signal that arrives during a PPO update
-(:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated weights.
+(:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated weights. Code we do not own
+may catch and drop the interrupt (USD's C++ module loader does, while Isaac Lab builds the env):
+:func:`raise_if_dropped` raises it again once that code has returned.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Terminated(KeyboardInterrupt):
 class _State:
     deferring = False
     pending: KeyboardInterrupt | None = None
+    raised: list[KeyboardInterrupt] = []
+    """Every interrupt the handler raised, in order (see :func:`raise_if_dropped`)."""
 
 
 def _handle(signum, frame) -> None:
@@ -30,7 +34,26 @@ def _handle(signum, frame) -> None:
     if _State.deferring:
         _State.pending = _State.pending or interrupt
         return
+    _State.raised.append(interrupt)
     raise interrupt
+
+
+def raised_so_far() -> int:
+    """How many interrupts the handler has raised: pass it to :func:`raise_if_dropped` after a call that might
+    drop one."""
+    return len(_State.raised)
+
+
+def raise_if_dropped(raised_before: int) -> None:
+    """Raise the first interrupt raised since ``raised_before`` (:func:`raised_so_far`) again.
+
+    Call it after code that may catch and drop a :class:`KeyboardInterrupt`: if that code had let it through,
+    this line would not run. USD's C++ module loader turns one raised while it imports ``pxr`` into a warning
+    ("Error occurred postprocessing module"), and the run then went on training.
+    """
+    dropped = _State.raised[raised_before:]
+    if dropped:
+        raise dropped[0]
 
 
 @contextlib.contextmanager
@@ -45,7 +68,7 @@ def interrupts_handled() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        _State.deferring, _State.pending = False, None
+        _State.deferring, _State.pending, _State.raised = False, None, []
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from ..common.errors import UsageError
 from ..device import default_num_envs
-from . import backends, distributed, presets
+from . import backends, distributed, interrupts, presets
 from .backends import Backend
 from .bootstrap import DEFAULT_MODE
 
@@ -183,9 +183,11 @@ def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
     from isaaclab.app import launch_simulation
 
     error = None
+    raised_before = interrupts.raised_so_far()
     with launch_simulation(configs.env_cfg, {"device": spec.device, "headless": True}):
         env = gym.make(spec.task, cfg=configs.env_cfg)
         try:
+            interrupts.raise_if_dropped(raised_before)  # a Ctrl-C during the build stops the run once it is built
             yield env
         except UsageError as exc:  # our one-line errors: raised past Isaac Lab's launcher, which prints a traceback
             error = exc

@@ -119,3 +119,50 @@ def skrl_backend_cfg(task: str) -> dict:
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     return load_cfg_from_registry(task, "skrl_cfg_entry_point")
+
+
+# ------------------------------------------------------------------------- bootstrapped_rewards and the mode's wiring
+
+
+def test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only():
+    """The three modes on hand-made tensors: exact adds gamma * V(final obs), approx gamma * V(s_t), off nothing, and
+    only where ``time_outs`` is set; an unknown mode is refused; ``final_value`` returning None adds nothing."""
+    from ext_walk_minutes.train.bootstrap import bootstrapped_rewards
+
+    rewards = torch.tensor([1.0, -2.0, 0.5, 3.0])
+    time_outs = torch.tensor([True, False, True, False])
+    before = torch.tensor([[10.0], [20.0], [30.0], [40.0]])  # (N, 1), as the critics return it
+    final = torch.tensor([[-1.0], [-2.0], [-3.0], [-4.0]])
+    calls = []
+
+    def final_value():
+        calls.append(1)
+        return final
+
+    exact = bootstrapped_rewards("exact", 0.9, rewards, time_outs, before, final_value)
+    torch.testing.assert_close(exact, torch.tensor([1.0 - 0.9, -2.0, 0.5 - 2.7, 3.0]))
+    approx = bootstrapped_rewards("approx", 0.9, rewards, time_outs.unsqueeze(-1), before, final_value)
+    torch.testing.assert_close(approx, torch.tensor([1.0 + 9.0, -2.0, 0.5 + 27.0, 3.0]))
+    assert len(calls) == 1  # approx and off never evaluate the critic on the final observation
+    assert torch.equal(bootstrapped_rewards("off", 0.9, rewards, time_outs, before, final_value), rewards)
+    assert len(calls) == 1
+    assert torch.equal(bootstrapped_rewards("exact", 0.9, rewards, time_outs, before, lambda: None), rewards)
+    skrl_shaped = bootstrapped_rewards("exact", 0.5, rewards.unsqueeze(-1), time_outs.unsqueeze(-1), None, final_value)
+    assert skrl_shaped.shape == (4, 1)
+    torch.testing.assert_close(skrl_shaped.squeeze(-1), torch.tensor([0.5, -2.0, -1.0, 3.0]))
+    with pytest.raises(ValueError, match="unknown time-out bootstrap mode 'exakt'"):
+        bootstrapped_rewards("exakt", 0.9, rewards, time_outs, before, final_value)
+
+
+@pytest.mark.parametrize("mode", ["exact", "approx", "off"])
+def test_timeout_bootstrap_flag_reaches_the_run(mode):
+    """``train.py --timeout-bootstrap MODE`` (its parser and run spec) gives the run that mode, and the env computes
+    the final observation exactly when the mode needs it (exact)."""
+    from ext_walk_minutes.train import train_main
+    from ext_walk_minutes.train.session import parse, resolve_configs
+
+    args, overrides = parse(train_main.build_parser(),
+        ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", "--timeout-bootstrap", mode])
+    spec = train_main.run_spec(args, overrides, None)
+    assert spec.timeout_bootstrap == mode
+    assert resolve_configs(spec).env_cfg.compute_final_obs == (mode == "exact")

@@ -55,3 +55,21 @@ def test_two_cpu_processes(agent, tmp_path):
     assert resolved["processes"] == 2 and resolved["num_envs"] == 2
     worker = WORKER.search(out)
     assert worker and int(worker[1]) == resolved["seed"] + 1, out[-4000:]
+
+
+def test_parameter_digest_tells_parameters_apart():
+    """Negative control of the digest the test above compares: it changes with any one value, a key, a tensor's name
+    or a key left out, and is the same for equal tensors on another dtype (it hashes the float64 values)."""
+    gen = torch.Generator().manual_seed(0)
+    checkpoint = {"policy": {"w": torch.randn(4, 3, generator=gen), "b": torch.randn(3, generator=gen)},
+                  "value": {"w": torch.randn(3, generator=gen)}, "iter": 0}
+    digest = parameter_digest(checkpoint, ("policy", "value"))
+    assert re.fullmatch(r"[0-9a-f]{16}", digest)
+    nudged = {**checkpoint, "value": {"w": checkpoint["value"]["w"].clone()}}
+    nudged["value"]["w"][2] = torch.nextafter(nudged["value"]["w"][2], torch.tensor(1e9))  # one ulp of one value
+    renamed = {**checkpoint, "policy": {"weight": checkpoint["policy"]["w"], "b": checkpoint["policy"]["b"]}}
+    others = [parameter_digest(nudged, ("policy", "value")), parameter_digest(renamed, ("policy", "value")),
+              parameter_digest(checkpoint, ("policy",)), parameter_digest(checkpoint, ("value", "policy"))]
+    assert digest not in others and len(set(others)) == len(others)
+    as_double = {key: {n: t.double() for n, t in checkpoint[key].items()} for key in ("policy", "value")}
+    assert parameter_digest(as_double, ("policy", "value")) == digest

@@ -72,3 +72,21 @@ def test_script_exits_non_zero(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1].startswith("error: unknown task 'Nope'")
     assert "Traceback" not in proc.stderr
+
+
+def test_unknown_timeout_bootstrap(capsys):
+    err = _error(capsys, train_main.main, "--device", "cpu", "--timeout-bootstrap", "sometimes")
+    assert "unknown --timeout-bootstrap 'sometimes'" in err and "exact, approx, off" in err
+
+
+@pytest.mark.parametrize("snapshots", ["0,ten", "-5", "1.5"])
+def test_bad_curriculum_snapshots(capsys, snapshots):
+    err = _error(capsys, train_main.main, "--task", "Walk-Rough-AnymalC", "--device", "cpu",
+                 "--curriculum-snapshots", snapshots)
+    assert "--curriculum-snapshots takes comma-separated integers >= 0" in err and f"'{snapshots}'" in err
+
+
+@pytest.mark.parametrize("steps", ["0", "-1"])
+def test_play_steps_below_one(capsys, steps):
+    err = _error(capsys, play_main.main, "--steps", steps, "--device", "cpu")
+    assert f"--steps must be at least 1 (got {steps})" in err

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 
-from .description import Box, Capsule, Cylinder, Quat, RevoluteJoint, RobotDescription, Shape, Sphere
+from .description import Box, Cylinder, Quat, RevoluteJoint, RobotDescription, Shape, Sphere
 
 ActuatorKind = Literal["position", "motor"]
 

@@ -62,8 +62,65 @@ def policy_contract(env) -> dict[str, Any]:
         "control_rate_hz": 1.0 / base.step_dt,
         "physics_dt_s": base.physics_dt,
         "decimation": base.cfg.decimation,
-        "stiffness": robot.data.joint_stiffness[0].tolist(),
-        "damping": robot.data.joint_damping[0].tolist(),
+        **drive_contract(robot),
+        "robot": {"description": getattr(robot.cfg.spawn, "robot", None),
+                  "collision_set": getattr(robot.cfg.spawn, "collision_set", None)},
+        "commands": command_contract(base.cfg.commands.base_velocity),
+    }
+
+
+def _joint_values(value, names: list[str]) -> dict[str, float]:
+    """An actuator cfg field (a scalar, or regex -> value) for the joints ``names`` it drives; {} when unset."""
+    from isaaclab.utils.string import resolve_matching_names_values
+
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        _, matched, values = resolve_matching_names_values(value, names, preserve_order=True)
+        return {n: float(v) for n, v in zip(matched, values)}
+    return {n: float(value) for n in names}
+
+
+def drive_contract(robot) -> dict[str, Any]:
+    """The PD law each joint runs at the physics rate, lists in the robot's joint order (``None`` where unset).
+
+    Isaac Lab's explicit actuators (ideal PD, DC motor) leave the simulator's joint gains at zero and compute the
+    torque themselves, so the gains and limits are read from the actuator cfgs. ``drive.model`` names each joint's
+    actuator cfg; a DC motor clips the PD torque to ``saturation_effort * (+-1 - qd / velocity_limit)`` within
+    ``+-effort_limit`` [N m].
+    """
+    from isaaclab.utils.string import resolve_matching_names
+
+    names = list(robot.joint_names)
+    keys = ("stiffness", "damping", "effort_limit", "saturation_effort", "velocity_limit", "model")
+    fields: dict[str, dict[str, Any]] = {k: {} for k in keys}
+    for cfg in robot.cfg.actuators.values():
+        _, driven = resolve_matching_names(cfg.joint_names_expr, names)
+        fields["stiffness"] |= _joint_values(cfg.stiffness, driven)
+        fields["damping"] |= _joint_values(cfg.damping, driven)
+        effort = getattr(cfg, "actuator_effort_limit", None) or getattr(cfg, "effort_limit", None)
+        fields["effort_limit"] |= _joint_values(effort, driven)
+        fields["saturation_effort"] |= _joint_values(getattr(cfg, "saturation_effort", None), driven)
+        fields["velocity_limit"] |= _joint_values(getattr(cfg, "actuator_velocity_limit", None), driven)
+        fields["model"] |= {n: type(cfg).__name__.removesuffix("Cfg") for n in driven}
+    per_joint = {k: [fields[k].get(n) for n in names] for k in keys}
+    return {
+        "stiffness": per_joint["stiffness"],
+        "damping": per_joint["damping"],
+        "drive": {"model": per_joint["model"], "effort_limit": per_joint["effort_limit"],
+                  "saturation_effort": per_joint["saturation_effort"], "velocity_limit": per_joint["velocity_limit"],
+                  "armature": robot.data.joint_armature[0].tolist()},
+    }
+
+
+def command_contract(cfg) -> dict[str, Any]:
+    """The velocity commands the policy was trained on: ranges [m/s, rad/s], resampling time [s], heading mode."""
+    return {
+        "ranges": {k: _plain(getattr(cfg.ranges, k)) for k in ("lin_vel_x", "lin_vel_y", "ang_vel_z", "heading")},
+        "resampling_time_s": _plain(cfg.resampling_time_range),
+        "heading_command": bool(cfg.heading_command),
+        "heading_control_stiffness": float(cfg.heading_control_stiffness),
+        "zero_below": float(getattr(cfg, "zero_below", 0.0)),
     }
 
 

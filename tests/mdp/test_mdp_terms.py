@@ -1,7 +1,9 @@
 """The rough task's MDP terms on a real env (Newton, CPU): rewards, observations, commands, randomisation,
 terminations and the game-inspired curriculum, each checked against legged_gym's definition on states we set.
 
-One env (10 robots, 3 x 5 tiles) is shared by the module; every test writes the state it needs.
+One env (10 robots, 3 x 5 tiles) is shared by the module; every test writes the state it needs, starts from a seeded
+random generator, and what the tests change (robot states, terrain levels, commands, episode counters, actions,
+frictions) is put back after each, so the tests pass in any order (see :func:`isolated`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,29 @@ def env():
     with running_env(spec, configs) as gym_env:
         gym_env.reset()
         yield gym_env.unwrapped
+
+
+@pytest.fixture(autouse=True)
+def isolated(request):
+    """Seed the random generator before each test and restore the shared env's state after it."""
+    torch.manual_seed(0)
+    if "env" not in request.fixturenames:
+        yield
+        return
+    env = request.getfixturevalue("env")
+    friction = env.event_manager.get_term_cfg("physics_material").func
+    am = env.action_manager
+    saved = [env.scene.terrain.terrain_levels, env.scene.terrain.env_origins, env.episode_length_buf,
+             env.command_manager.get_term("base_velocity").vel_command_b, am._action, am._prev_action,
+             friction.shape_friction]
+    copies = [t.clone() for t in saved]
+    yield
+    for tensor, copy in zip(saved, copies):
+        tensor.copy_(copy)
+    from newton import ModelFlags
+
+    env.sim.physics_manager.add_model_change(ModelFlags.SHAPE_PROPERTIES)
+    _place(env, list(range(NUM_ENVS)))  # upright and at rest on its (restored) tile
 
 
 def _place(env, ids, offset_xy=(0.0, 0.0), lin_vel=(0.0, 0.0, 0.0), ang_vel=(0.0, 0.0, 0.0)):
@@ -219,8 +244,20 @@ def test_one_friction_per_robot_in_range_and_ground_takes_the_robots(env):
     assert mu.min() >= 0.5 and mu.max() <= 1.25 and mu[:, 0].std() > 0.05
     import warp as wp
 
-    all_mu = wp.to_torch(env.sim.physics_manager.get_model().shape_material_mu)
+    def model_mu():  # what the solver reads: the model's per-shape friction, robots' shapes and the ground's
+        return wp.to_torch(env.sim.physics_manager.get_model().shape_material_mu).clone()
+
+    all_mu = model_mu()
     assert all_mu.numel() > mu.numel() and (all_mu == 0.0).sum() == all_mu.numel() - mu.numel()  # the ground
+    # the model holds the term's draws, robot by robot (a copy instead of a view would leave mu = 1.0 there)
+    torch.testing.assert_close(all_mu[all_mu != 0.0].reshape(mu.shape), mu, rtol=0, atol=0)
+    # a new draw for robot 3 alone reaches the model, on all of robot 3's shapes and nowhere else
+    cfg = env.event_manager.get_term_cfg("physics_material")
+    friction_term(env, torch.tensor([3]), **{**cfg.params, "friction_range": (0.3125, 0.3125)})
+    after = model_mu()
+    changed = after != all_mu
+    assert changed.sum() == mu.shape[1] and (after[changed] == 0.3125).all()
+    assert (after[after != 0.0].reshape(mu.shape)[3] == 0.3125).all()
 
 
 def test_push_sets_the_horizontal_velocity(env):
@@ -269,9 +306,7 @@ def test_curriculum_promotes_demotes_and_loops_back_per_type(env):
     env._reset_idx(ids)
     for k, (_, _, _, expected) in cases.items():
         level = terrain.terrain_levels[k].item()
-        if expected is None:
-            assert 0 <= level <= top
-        else:
+        if expected is not None:  # the random level of top-level solvers: test_curriculum_loops_...
             assert level == expected, (k, types[k])
         torch.testing.assert_close(terrain.env_origins[k], terrain.terrain_origins[level, terrain.terrain_types[k]])
     # the curriculum's log: mean level overall and per terrain type of this grid
@@ -284,9 +319,47 @@ def test_curriculum_promotes_demotes_and_loops_back_per_type(env):
     assert set(types) == {"slope_up", "stairs_up", "stairs_down", "obstacles"}  # 5 columns of the 6 types
 
 
-def test_curriculum_starts_robots_on_levels_0_to_5():
+def test_curriculum_starts_robots_on_levels_0_to_5(env):
+    """The built terrain's own start-level draw, given the task's 10 x 20 grid of tile origins, puts robots on levels
+    0 to 5 only (all of them used) and spreads them evenly over the 20 columns, each at its tile's origin."""
+    import copy
+
     from ext_walk_minutes.tasks.anymal_c import AnymalCRoughEnvCfg
 
     cfg = AnymalCRoughEnvCfg()
     assert cfg.scene.terrain.max_init_terrain_level == 5
     assert cfg.scene.terrain.terrain_generator.num_rows == 10 and cfg.scene.terrain.terrain_generator.curriculum
+    assert env.scene.terrain.cfg.max_init_terrain_level == 5  # the built env has the task's setting
+    rows, cols, robots = 10, 20, 4000
+    origins = torch.stack(torch.meshgrid(torch.arange(rows) * 8.0, torch.arange(cols) * 8.0, indexing="ij"), -1)
+    origins = torch.cat([origins, torch.zeros(rows, cols, 1)], dim=-1)
+    terrain = copy.copy(env.scene.terrain)  # the same importer and config; its draw leaves the env's grid alone
+    env_origins = terrain._compute_env_origins_curriculum(robots, origins)
+    levels, types = terrain.terrain_levels, terrain.terrain_types
+    assert levels.unique().tolist() == list(range(6))
+    assert torch.bincount(levels).min() > robots / 6 * 0.8
+    assert torch.bincount(types).tolist() == [robots // cols] * cols
+    torch.testing.assert_close(env_origins, origins[levels, types])
+    assert env.scene.terrain.terrain_levels.shape == (NUM_ENVS,)
+
+
+def test_curriculum_loops_solved_top_level_robots_back_uniformly(env):
+    """Robots that walk off a top-level tile are sent to a level drawn uniformly from all levels, the top included
+    (legged_gym's ``randint(max_terrain_level)``): 300 such resets through the env's curriculum term on 3 levels."""
+    terrain = env.scene.terrain
+    command = env.command_manager.get_term("base_velocity").vel_command_b
+    top = terrain.terrain_origins.shape[0] - 1
+    ids = torch.arange(NUM_ENVS)
+    landed = []
+    for _ in range(30):
+        terrain.terrain_levels[:] = top
+        terrain.env_origins[:] = terrain.terrain_origins[top, terrain.terrain_types]
+        command[:, :2] = torch.tensor([1.0, 0.0])
+        _place(env, ids, offset_xy=(4.5 * 0.6, 4.5 * 0.8))
+        env._reset_idx(ids)
+        landed.append(terrain.terrain_levels.clone())
+        torch.testing.assert_close(terrain.env_origins, terrain.terrain_origins[terrain.terrain_levels,
+                                                                                terrain.terrain_types])
+    counts = torch.bincount(torch.cat(landed), minlength=top + 2)
+    assert counts[top + 1:].sum() == 0  # never past the top
+    assert (counts[:top + 1] > 60).all() and (counts[:top + 1] < 140).all(), counts  # 100 each expected, sd 8

@@ -63,6 +63,7 @@ def policy_contract(env) -> dict[str, Any]:
         "physics_dt_s": base.physics_dt,
         "decimation": base.cfg.decimation,
         **drive_contract(robot),
+        "task": getattr(getattr(base, "spec", None), "id", None),
         "robot": {"description": getattr(robot.cfg.spawn, "robot", None),
                   "collision_set": getattr(robot.cfg.spawn, "collision_set", None)},
         "commands": command_contract(base.cfg.commands.base_velocity),

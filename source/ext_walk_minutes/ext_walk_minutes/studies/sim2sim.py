@@ -1,0 +1,556 @@
+"""``scripts/sim2sim.py``: an exported policy walking in native MuJoCo (C, CPU), next to the same policy in our
+simulator (``scripts/play.py``, Isaac Lab on Newton MuJoCo Warp).
+
+Everything the MuJoCo runner feeds the policy comes from the export contract ``policy.json``
+(:func:`ext_walk_minutes.train.export.policy_contract`): observation terms, scales and clipping, joint order,
+default pose, action scale, control rate and decimation, each joint's PD law (gains, effort limit, DC-motor
+torque-speed clip, armature), the robot description and collision set, and the velocity command ranges. The
+robot model is written by :mod:`ext_walk_minutes.robots.mjcf_writer` from the description the USD is written from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import numpy as np
+
+from ..common.errors import UsageError, exit_on_usage_error
+from .outputs import output_dir, report_header
+
+TERRAINS = ("flat", "slope", "stairs")
+SLOPE_RAD = 0.1
+"""Pitch of the ``slope`` ground about the y axis [rad] (legged_gym's slopes go up to 0.4)."""
+STAIR_HEIGHT, STAIR_WIDTH, STAIR_COUNT = 0.05, 0.3, 10
+"""``stairs``: the robot starts on a 2 m x 2 m platform with steps of this height and width [m] down on every side."""
+BASE_CONTACT_N = 1.0
+"""A base contact above this normal force [N] is a fall (our base_contact termination's threshold)."""
+NOSLIP_ITERATIONS = 10
+"""MuJoCo no-slip solver passes of the ``noslip`` contact choice."""
+SPAWN_CLEARANCE = 0.02
+"""Height of the lowest collider above the ground when a robot is placed at its default pose [m]."""
+PLAY_LINE = re.compile(r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
+                       r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)")
+
+
+# ---------------------------------------------------------------- contract and model
+
+
+def load_contract(policy_dir: Path) -> dict[str, Any]:
+    """``policy.json`` of ``policy_dir``; a :class:`UsageError` names what is missing."""
+    if not policy_dir.is_dir():
+        raise UsageError(f"--policy: no folder {policy_dir} (give the folder play.py --export wrote policy.onnx to)")
+    for name in ("policy.onnx", "policy.json"):
+        if not (policy_dir / name).is_file():
+            raise UsageError(f"--policy: {policy_dir} has no {name}; export one with "
+                             "`python scripts/play.py --task ... --checkpoint ... --export`")
+    contract = json.loads((policy_dir / "policy.json").read_text(encoding="utf-8"))
+    missing = [k for k in ("drive", "robot", "commands") if k not in contract]
+    if missing or None in contract["stiffness"] or contract["robot"].get("description") is None:
+        raise UsageError(f"--policy: {policy_dir / 'policy.json'} predates the sim-to-sim contract (no "
+                         f"{', '.join(missing) or 'PD gains or robot'}); export it again with play.py --export")
+    return contract
+
+
+def terrain_geoms(terrain: str) -> list[dict[str, str]]:
+    """MJCF geom attributes of the ground for ``terrain`` (friction 0: contacts take the robot's friction)."""
+    ground = {"contype": "1", "conaffinity": "1", "friction": "0 0 0"}
+    if terrain == "flat":
+        return [{"name": "floor", "type": "plane", "size": "0 0 0.05", **ground}]
+    if terrain == "slope":
+        half = SLOPE_RAD / 2.0
+        return [{"name": "floor", "type": "plane", "size": "0 0 0.05", "quat": f"{math.cos(half)} 0 {math.sin(half)} 0",
+                 **ground}]
+    geoms = [{"name": "floor", "type": "plane", "size": "0 0 0.05", "pos": f"0 0 {-STAIR_HEIGHT * STAIR_COUNT}",
+              **ground}]
+    for k in range(STAIR_COUNT):  # nested boxes: each step one width wider and one height lower than the last
+        half = 1.0 + STAIR_WIDTH * k
+        top = -STAIR_HEIGHT * k
+        depth = STAIR_HEIGHT * STAIR_COUNT + top
+        geoms.append({"name": f"step_{k}", "type": "box", "size": f"{half} {half} {depth / 2}",
+                      "pos": f"0 0 {top - depth / 2}", **ground})
+    return geoms
+
+
+CONTACTS = {"noslip": NOSLIP_ITERATIONS, "soft": 0}
+"""``--contact`` choices -> MuJoCo no-slip iterations: ``soft`` is MuJoCo's default friction, which creeps under a
+steady load; ``noslip`` adds the no-slip pass (the default: our Newton contacts hold a standing robot)."""
+
+
+def mujoco_model(contract: dict[str, Any], terrain: str = "flat", friction: float = 1.0, contact: str = "noslip"):
+    """The contract's robot as a ``mujoco.MjModel`` with torque (``motor``) actuators, on ``terrain``.
+
+    The PD law runs in :func:`pd_torque` (as Isaac Lab's explicit actuators compute it), so the model only takes
+    torques; the armature and effort limits are the contract's.
+    """
+    import mujoco
+
+    from ..robots import DESCRIPTIONS
+    from ..robots.mjcf_writer import mjcf_xml
+
+    robot = contract["robot"]
+    desc = DESCRIPTIONS[robot["description"]][robot["collision_set"]]
+    names = contract["action"]["joint_names"]
+    drive = contract["drive"]
+    per_joint = dict(zip(names, zip(contract["stiffness"], contract["damping"], drive["armature"],
+                                    drive["effort_limit"])))
+    xml = mjcf_xml(desc, stiffness={n: v[0] for n, v in per_joint.items()},
+                   damping={n: v[1] for n, v in per_joint.items()}, armature={n: v[2] for n, v in per_joint.items()},
+                   effort_limit={n: v[3] for n, v in per_joint.items()}, actuators="motor", friction=friction,
+                   physics_dt=contract["physics_dt_s"], floor=False,
+                   noslip_iterations=CONTACTS[contact])
+    root = ET.fromstring(xml)
+    world = root.find("worldbody")
+    for k, attrs in enumerate(terrain_geoms(terrain)):
+        world.insert(k, ET.Element("geom", attrs))
+    return mujoco.MjModel.from_xml_string(ET.tostring(root, encoding="unicode"))
+
+
+# ---------------------------------------------------------------- one robot's state, observation and PD law
+
+
+@dataclass
+class JointMap:
+    """Where the contract's joints (in its order) live in a MuJoCo model: qpos, qvel and actuator indices."""
+
+    qpos: np.ndarray
+    qvel: np.ndarray
+    actuator: np.ndarray
+    base: int
+    """Body id of the root (base)."""
+
+    @classmethod
+    def of(cls, model, contract: dict[str, Any]) -> JointMap:
+        names = contract["action"]["joint_names"]
+        return cls(np.array([model.joint(n).qposadr[0] for n in names]),
+                   np.array([model.joint(n).dofadr[0] for n in names]),
+                   np.array([model.actuator(n).id for n in names]), model.body(contract_root(model)).id)
+
+
+def contract_root(model) -> str:
+    """Name of the body carrying the free joint."""
+    return model.body(model.jnt_bodyid[0]).name
+
+
+def base_velocities(model, data, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """Base COM linear velocity and angular velocity in the base frame [m/s], [rad/s] (Isaac Lab's
+    ``root_lin_vel_b``/``root_ang_vel_b`` are the COM's). A free joint's qvel is the frame origin's world linear
+    velocity and the body-frame angular velocity."""
+    rot = data.xmat[base].reshape(3, 3)
+    ang_b = data.qvel[3:6].copy()
+    lin_b = rot.T @ data.qvel[0:3] + np.cross(ang_b, model.body_ipos[base])
+    return lin_b, ang_b
+
+
+def observation(model, data, joints: JointMap, contract: dict[str, Any], command: np.ndarray,
+                last_action: np.ndarray) -> np.ndarray:
+    """The policy input of one robot, shape (observation size,): each term ``clip(quantity, clip) * scale``.
+
+    Args:
+        command: (v_x [m/s], v_y [m/s], yaw rate [rad/s]) in the base frame.
+        last_action: the previous policy output, shape (action size,).
+    """
+    lin_b, ang_b = base_velocities(model, data, joints.base)
+    rot = data.xmat[joints.base].reshape(3, 3)
+    default = np.asarray(contract["action"]["default_joint_pos"])
+    quantities = {
+        "base_lin_vel": lin_b,
+        "base_ang_vel": ang_b,
+        "projected_gravity": rot.T @ np.array([0.0, 0.0, -1.0]),
+        "velocity_commands": command,
+        "joint_pos": data.qpos[joints.qpos] - default,
+        "joint_vel": data.qvel[joints.qvel],  # default joint velocities are 0
+        "actions": last_action,
+    }
+    obs = np.zeros(contract["observation"]["size"])
+    for term in contract["observation"]["terms"]:
+        if term["name"] not in quantities:
+            raise UsageError(f"the policy observes '{term['name']}', which sim2sim does not build yet "
+                             f"(it builds: {', '.join(quantities)})")
+        value = np.asarray(quantities[term["name"]], dtype=np.float64)
+        if term["clip"] is not None:
+            value = np.clip(value, term["clip"][0], term["clip"][1])
+        start, stop = term["slice"]
+        obs[start:stop] = value * np.asarray(term["scale"])
+    return obs
+
+
+@dataclass
+class PDLaw:
+    """The contract's per-joint PD law, arrays of shape (joints,) in contract order."""
+
+    stiffness: np.ndarray
+    damping: np.ndarray
+    effort_limit: np.ndarray
+    saturation: np.ndarray
+    """DC-motor saturation torque [N m]; inf for an ideal PD."""
+    velocity_limit: np.ndarray
+    """DC-motor no-load speed [rad/s]; inf for an ideal PD."""
+
+    @classmethod
+    def of(cls, contract: dict[str, Any]) -> PDLaw:
+        drive = contract["drive"]
+
+        def array(values) -> np.ndarray:
+            return np.array([np.inf if v is None else v for v in values], dtype=np.float64)
+
+        dc = np.array([m == "DCMotor" for m in drive["model"]])
+        return cls(array(contract["stiffness"]), array(contract["damping"]), array(drive["effort_limit"]),
+                   np.where(dc, array(drive["saturation_effort"]), np.inf),
+                   np.where(dc, array(drive["velocity_limit"]), np.inf))
+
+
+def pd_torque(law: PDLaw, target: np.ndarray, q: np.ndarray, qd: np.ndarray) -> np.ndarray:
+    """Joint torques [N m], shape (joints,): ``kp (target - q) - kd qd`` clipped at the effort limit and, for a DC
+    motor, to ``saturation * (+-1 - qd / velocity_limit)`` (Isaac Lab's ``DCMotor``, which first clips qd to
+    the speed where that curve meets the effort limit)."""
+    torque = law.stiffness * (target - q) - law.damping * qd
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed_cap = law.velocity_limit * (1.0 + law.effort_limit / law.saturation)
+        qd = np.clip(qd, -speed_cap, speed_cap)
+        ratio = np.where(np.isinf(law.velocity_limit), 0.0, qd / law.velocity_limit)
+        upper = np.minimum(law.saturation * (1.0 - ratio), law.effort_limit)
+        lower = np.maximum(law.saturation * (-1.0 - ratio), -law.effort_limit)
+    return np.clip(torque, lower, upper)
+
+
+# ---------------------------------------------------------------- commands, placing robots, falls
+
+
+@dataclass
+class Commands:
+    """Random velocity commands as in training: uniform in the contract's ranges, resampled on a timer, linear
+    commands at or below ``zero_below`` zeroed; in heading mode the yaw rate steers to a random heading."""
+
+    contract: dict[str, Any]
+    rng: np.random.Generator
+    count: int
+    value: np.ndarray = field(init=False)
+    """(count, 3): v_x, v_y [m/s], yaw rate [rad/s]."""
+    heading: np.ndarray = field(init=False)
+    time_left: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.value = np.zeros((self.count, 3))
+        self.heading = np.zeros(self.count)
+        self.time_left = np.zeros(self.count)
+        self.resample(np.arange(self.count))
+
+    def resample(self, ids: np.ndarray) -> None:
+        """New commands for robots ``ids``."""
+        cfg = self.contract["commands"]
+        ranges = cfg["ranges"]
+        for i, key in enumerate(("lin_vel_x", "lin_vel_y", "ang_vel_z")):
+            self.value[ids, i] = self.rng.uniform(*ranges[key], size=len(ids))
+        slow = np.linalg.norm(self.value[ids, :2], axis=1) <= cfg["zero_below"]
+        self.value[ids[slow], :2] = 0.0
+        if cfg["heading_command"]:
+            self.heading[ids] = self.rng.uniform(*ranges["heading"], size=len(ids))
+        self.time_left[ids] = self.rng.uniform(*cfg["resampling_time_s"], size=len(ids))
+
+    def step(self, dt: float, yaw: np.ndarray) -> None:
+        """Advance the timers by ``dt`` [s]; in heading mode set the yaw rate from the heading error."""
+        self.time_left -= dt
+        if (due := np.flatnonzero(self.time_left <= 0.0)).size:
+            self.resample(due)
+        cfg = self.contract["commands"]
+        if cfg["heading_command"]:
+            error = np.angle(np.exp(1j * (self.heading - yaw)))
+            self.value[:, 2] = np.clip(cfg["heading_control_stiffness"] * error, *cfg["ranges"]["ang_vel_z"])
+
+
+def place_at_default_pose(model, data, joints: JointMap, contract: dict[str, Any], xy=(0.0, 0.0)) -> None:
+    """Reset ``data`` to the default joint pose, at rest, upright, the lowest collider ``SPAWN_CLEARANCE`` above
+    the ground under ``xy``."""
+    import mujoco
+
+    mujoco.mj_resetData(model, data)
+    data.qpos[0:7] = (xy[0], xy[1], 0.0, 1.0, 0.0, 0.0, 0.0)
+    data.qpos[joints.qpos] = contract["action"]["default_joint_pos"]
+    mujoco.mj_kinematics(model, data)
+    robot = model.geom_bodyid > 0
+    lowest = np.min(data.geom_xpos[robot, 2] - model.geom_rbound[robot])
+    ground = ground_height(model, data, xy)
+    data.qpos[2] = ground - lowest + SPAWN_CLEARANCE
+    mujoco.mj_forward(model, data)
+
+
+def ground_height(model, data, xy) -> float:
+    """Height of the ground under ``xy`` [m], by a ray cast down from 10 m onto the world body's geoms."""
+    import mujoco
+
+    geom = np.array([-1], dtype=np.int32)
+    start = np.array([xy[0], xy[1], 10.0])
+    dist = mujoco.mj_ray(model, data, start, np.array([0.0, 0.0, -1.0]), None, 1, 1, geom)
+    return 10.0 - dist if dist >= 0 else 0.0
+
+
+def fallen(model, data, base: int) -> bool:
+    """True when a contact on the base pushes harder than :data:`BASE_CONTACT_N` or the state is not finite."""
+    import mujoco
+
+    if not (np.all(np.isfinite(data.qpos)) and np.all(np.isfinite(data.qvel))):
+        return True
+    force = np.zeros(6)
+    for i in range(data.ncon):
+        contact = data.contact[i]
+        if base in (model.geom_bodyid[contact.geom1], model.geom_bodyid[contact.geom2]):
+            mujoco.mj_contactForce(model, data, i, force)
+            if force[0] > BASE_CONTACT_N:
+                return True
+    return False
+
+
+def yaw_of(data, base: int) -> float:
+    """Heading of the base x axis in the world xy plane [rad]."""
+    rot = data.xmat[base].reshape(3, 3)
+    return math.atan2(rot[1, 0], rot[0, 0])
+
+
+# ---------------------------------------------------------------- the rollout
+
+
+def onnx_policy(policy_dir: Path):
+    """``policy.onnx`` as a function (batch, obs) float array -> (batch, actions) array."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(policy_dir / "policy.onnx"), options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return lambda obs: session.run(None, {name: obs.astype(np.float32)})[0].astype(np.float64)
+
+
+def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terrain: str = "flat", seed: int = 0,
+            friction: float = 1.0, contact: str = "noslip", frame_hook=None) -> dict[str, float]:
+    """Run ``robots`` independent MuJoCo worlds for ``seconds``; figures as ``play.py`` prints them.
+
+    Returns mean linear-velocity error [m/s] and yaw-rate error [rad/s] (per policy step, mean over robots),
+    distance walked per robot [m] (the reset step of a fallen robot not counted), falls (base contact or a
+    non-finite state; the robot is put back at its start pose), final base heights [m] and whether every
+    value stayed finite. ``frame_hook(model, data, step)`` is called on robot 0 after each policy step.
+    """
+    import mujoco
+
+    model = mujoco_model(contract, terrain, friction, contact)
+    joints = JointMap.of(model, contract)
+    law = PDLaw.of(contract)
+    worlds = [mujoco.MjData(model) for _ in range(robots)]
+    for data in worlds:
+        place_at_default_pose(model, data, joints, contract)
+    rng = np.random.default_rng(seed)
+    commands = Commands(contract, rng, robots)
+    default = np.asarray(contract["action"]["default_joint_pos"])
+    scale = np.asarray(contract["action"]["action_scale"])
+    step_dt = 1.0 / contract["control_rate_hz"]
+    steps = max(1, round(seconds / step_dt))
+    actions = np.zeros((robots, contract["action"]["size"]))
+    lin_err = yaw_err = 0.0
+    distance = np.zeros(robots)
+    falls = 0
+    finite = True
+    for step in range(steps):
+        commands.step(step_dt if step else 0.0, np.array([yaw_of(d, joints.base) for d in worlds]))
+        obs = np.stack([observation(model, d, joints, contract, commands.value[i], actions[i])
+                        for i, d in enumerate(worlds)])
+        actions = policy(obs)
+        finite &= bool(np.all(np.isfinite(obs)) and np.all(np.isfinite(actions)))
+        targets = default + scale * actions
+        for i, data in enumerate(worlds):
+            before = data.qpos[0:2].copy()
+            for _ in range(contract["decimation"]):
+                data.ctrl[joints.actuator] = pd_torque(law, targets[i], data.qpos[joints.qpos], data.qvel[joints.qvel])
+                mujoco.mj_step(model, data)
+            lin_b, ang_b = base_velocities(model, data, joints.base)
+            lin_err += float(np.linalg.norm(commands.value[i, :2] - lin_b[:2])) / robots
+            yaw_err += abs(float(commands.value[i, 2] - ang_b[2])) / robots
+            if fallen(model, data, joints.base):
+                falls += 1
+                finite &= bool(np.all(np.isfinite(data.qpos)))
+                place_at_default_pose(model, data, joints, contract)
+                commands.resample(np.array([i]))
+                actions[i] = 0.0
+            else:
+                distance[i] += float(np.linalg.norm(data.qpos[0:2] - before))
+        if frame_hook is not None:
+            frame_hook(model, worlds[0], step)
+    return {
+        "lin_vel_error": lin_err / steps,
+        "yaw_rate_error": yaw_err / steps,
+        "distance_per_robot": float(distance.mean()),
+        "falls": falls,
+        "seconds": steps * step_dt,
+        "base_height": [float(d.qpos[2]) for d in worlds],
+        "finite": finite,
+    }
+
+
+def stand(contract: dict[str, Any], seconds: float = 2.0, contact: str = "noslip") -> np.ndarray:
+    """Base height [m] at each policy step of one robot holding the default pose under the contract's PD law."""
+    import mujoco
+
+    model = mujoco_model(contract, contact=contact)
+    joints = JointMap.of(model, contract)
+    law = PDLaw.of(contract)
+    data = mujoco.MjData(model)
+    place_at_default_pose(model, data, joints, contract)
+    target = np.asarray(contract["action"]["default_joint_pos"])
+    heights = []
+    for _ in range(max(1, round(seconds * contract["control_rate_hz"]))):
+        for _ in range(contract["decimation"]):
+            data.ctrl[joints.actuator] = pd_torque(law, target, data.qpos[joints.qpos], data.qvel[joints.qvel])
+            mujoco.mj_step(model, data)
+        heights.append(float(data.qpos[2]))
+    return np.array(heights)
+
+
+def mujoco_version() -> str:
+    import mujoco
+
+    return mujoco.__version__
+
+
+# ---------------------------------------------------------------- play.py in our simulator
+
+
+def find_checkpoint(policy_dir: Path) -> Path | None:
+    """The checkpoint ``play.py --export`` exported ``policy_dir`` from: the newest ``*.pt`` but ``policy.pt``."""
+    found = sorted((p for p in policy_dir.glob("*.pt") if p.name != "policy.pt"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
+def play_figures(task: str, checkpoint: Path, robots: int, steps: int, device: str, seed: int | None
+                 ) -> dict[str, float]:
+    """Run ``scripts/play.py`` on ``checkpoint`` in a subprocess and read back its summary line."""
+    script = Path(__file__).resolve().parents[4] / "scripts" / "play.py"
+    runner = [str(script)] if script.is_file() else ["-m", "ext_walk_minutes.train.play_main"]
+    command = [sys.executable, *runner, "--task", task, "--checkpoint", str(checkpoint), "--device", device,
+               "--num_envs", str(robots), "--steps", str(steps)]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    print(f"[sim2sim] running {' '.join(command)}", flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+    match = PLAY_LINE.search(done.stdout)
+    if done.returncode != 0 or match is None:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise UsageError(f"play.py failed (exit {done.returncode}): {tail[0]}")
+    return {"lin_vel_error": float(match[3]), "yaw_rate_error": float(match[4]),
+            "distance_per_robot": float(match[5]), "falls": int(match[6]), "seconds": float(match[2])}
+
+
+# ---------------------------------------------------------------- report
+
+
+def table(rows: dict[str, dict[str, float]], robots: int) -> list[str]:
+    """Markdown table: one row per simulator."""
+    lines = ["| simulator | robots x s | lin vel error [m/s] | yaw rate error [rad/s] | distance per robot [m] "
+             "| falls |", "|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {robots} x {r['seconds']:.1f} | {r['lin_vel_error']:.3f} | "
+                     f"{r['yaw_rate_error']:.3f} | {r['distance_per_robot']:.2f} | {r['falls']} |")
+    return lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(allow_abbrev=False, description="Run an exported policy in native MuJoCo (CPU) "
+                                     "and in our simulator (play.py); print both velocity tracking figures.")
+    parser.add_argument("--policy", required=True, help="folder with policy.onnx and policy.json (play.py --export)")
+    parser.add_argument("--robots", type=int, default=16, help="robots in each simulator (default 16)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds to run (default 10, play.py's 500 steps)")
+    parser.add_argument("--terrain", choices=TERRAINS, default="flat", help="MuJoCo ground (default flat; play.py "
+                        "runs the task's own terrain)")
+    parser.add_argument("--friction", type=float, default=1.0, help="friction of the robot in MuJoCo (default 1.0)")
+    parser.add_argument("--contact", choices=tuple(CONTACTS), default="noslip", help="MuJoCo friction: noslip "
+                        "(default; adds MuJoCo's no-slip pass) or soft (MuJoCo's default, creeps under steady load)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the MuJoCo commands and of play.py")
+    parser.add_argument("--checkpoint", default=None, help="checkpoint play.py runs (default: the *.pt next to "
+                        "policy.json that is not policy.pt)")
+    parser.add_argument("--no-play", action="store_true", help="skip play.py (MuJoCo figures only)")
+    parser.add_argument("--device", default="cpu", help="play.py's device (default cpu)")
+    parser.add_argument("--video", default=None, help="write an MP4 of robot 0 in MuJoCo (needs MUJOCO_GL=egl or "
+                        "osmesa)")
+    parser.add_argument("--out", default=None, help="report folder (default logs/studies/sim2sim/<timestamp>)")
+    return parser
+
+
+def video_recorder(path: str, fps: float):
+    """A frame hook writing robot 0 to ``path`` and a function that closes the file; UsageError if GL fails."""
+    import mujoco
+
+    try:
+        import imageio.v2 as imageio
+    except ImportError as exc:
+        raise UsageError(f"--video needs imageio ({exc})") from None
+    state: dict[str, Any] = {}
+
+    def hook(model, data, step: int) -> None:
+        if "renderer" not in state:
+            try:
+                state["renderer"] = mujoco.Renderer(model, 360, 480)
+            except Exception as exc:  # no GL context: say so in one line
+                raise UsageError(f"--video: MuJoCo cannot render here ({exc}); set MUJOCO_GL=egl or osmesa") from None
+            state["camera"] = mujoco.MjvCamera()
+            state["writer"] = imageio.get_writer(path, fps=fps)
+        camera = state["camera"]
+        camera.lookat[:] = data.qpos[0:3]
+        camera.distance, camera.azimuth, camera.elevation = 2.5, 135.0, -20.0
+        state["renderer"].update_scene(data, camera)
+        state["writer"].append_data(state["renderer"].render())
+
+    def close() -> None:
+        if "writer" in state:
+            state["writer"].close()
+
+    return hook, close
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.robots < 1 or args.seconds <= 0:
+        raise UsageError(f"--robots must be at least 1 and --seconds positive (got {args.robots}, {args.seconds})")
+    policy_dir = Path(args.policy)
+    contract = load_contract(policy_dir)
+    policy = onnx_policy(policy_dir)
+    checkpoint = Path(args.checkpoint) if args.checkpoint else find_checkpoint(policy_dir)
+    if not args.no_play and (checkpoint is None or not checkpoint.is_file() or not contract.get("task")):
+        raise UsageError(f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
+                         "--no-play for MuJoCo figures only)")
+    out = output_dir("sim2sim", args.out)
+    hook = close = None
+    if args.video:
+        hook, close = video_recorder(args.video, contract["control_rate_hz"])
+    print(f"[sim2sim] {contract['robot']['description']} ({contract['robot']['collision_set']} colliders) in MuJoCo "
+          f"| {args.robots} robots x {args.seconds} s | terrain {args.terrain}", flush=True)
+    try:
+        mujoco_result = rollout(contract, policy, args.robots, args.seconds, args.terrain, args.seed, args.friction,
+                                args.contact, hook)
+    finally:
+        if close is not None:
+            close()
+    rows = {f"MuJoCo {mujoco_version()} (C, CPU), {args.contact} contacts": mujoco_result}
+    if not args.no_play:
+        steps = round(args.seconds * contract["control_rate_hz"])
+        rows["ours: Newton MuJoCo Warp (play.py)"] = play_figures(contract["task"], checkpoint, args.robots, steps,
+                                                                   args.device, args.seed)
+    lines = table(rows, args.robots)
+    header = report_header("Sim-to-sim: the exported policy in MuJoCo and in our simulator", "sim2sim.py", argv,
+                           args.device)
+    intro = (f"Policy `{policy_dir}` (task {contract.get('task')}); MuJoCo terrain {args.terrain}, robot friction "
+             f"{args.friction}, contact {args.contact}, seed {args.seed}.")
+    (out / "sim2sim.md").write_text("\n".join([*header, intro, "", *lines, ""]), encoding="utf-8")
+    (out / "sim2sim.json").write_text(json.dumps({"policy": str(policy_dir), "terrain": args.terrain,
+                                                  "robots": args.robots, "results": rows}, indent=2) + "\n",
+                                      encoding="utf-8")
+    print("\n".join(lines), flush=True)
+    print(f"[sim2sim] wrote {out / 'sim2sim.md'}, {out / 'sim2sim.json'}", flush=True)
+    return 0

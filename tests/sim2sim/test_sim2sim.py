@@ -1,0 +1,101 @@
+"""Sim-to-sim on CPU: the shared H200 fixture policy, exported by ``play.py --export``, stands and walks in native
+MuJoCo; ``scripts/sim2sim.py`` writes its table and turns bad input into one ``error:`` line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+import pytest
+
+from ext_walk_minutes.studies import sim2sim
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO.parent / "shared" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
+ENV = dict(os.environ, OMP_NUM_THREADS="1")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[Path, str]:
+    """A copy of the fixture checkpoint exported by play.py (policy.onnx + policy.json beside it), and play's output."""
+    if not FIXTURE.is_file():
+        pytest.skip(f"no fixture policy at {FIXTURE}")
+    run = tmp_path_factory.mktemp("fixture_run")
+    shutil.copy(FIXTURE, run / "model_192.pt")
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "play.py"), "--task", "Walk-Flat-AnymalC",
+                           "--checkpoint", str(run / "model_192.pt"), "--export", "--device", "cpu", "--num_envs", "2",
+                           "--steps", "5"], env=ENV, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return run, done.stdout
+
+
+def test_contract_carries_the_pd_law_and_the_robot(exported):
+    contract = json.loads((exported[0] / "policy.json").read_text())
+    assert contract["stiffness"] == [80.0] * 12 and contract["damping"] == [2.0] * 12  # not the simulator's zeros
+    assert contract["drive"]["model"] == ["DCMotor"] * 12
+    assert contract["drive"]["saturation_effort"] == [120.0] * 12
+    assert contract["robot"] == {"description": "anymal_c", "collision_set": "legged_gym"}
+    assert contract["task"] == "Walk-Flat-AnymalC"
+    assert contract["commands"]["ranges"]["ang_vel_z"] == [-1.5, 1.5]
+
+
+def test_play_summary_line_is_parsed(exported):
+    match = sim2sim.PLAY_LINE.search(exported[1])
+    assert match is not None and int(match[1]) == 2
+
+
+def test_robot_stands_under_the_contract_pd(exported):
+    contract = sim2sim.load_contract(exported[0])
+    heights = sim2sim.stand(contract, seconds=2.0)
+    # our simulator holds ANYmal C at 0.49 m on these targets; MuJoCo with the no-slip pass settles near 0.51 m
+    assert np.all(np.isfinite(heights))
+    assert 0.45 < heights[-1] < 0.56
+    assert abs(heights[-1] - heights[len(heights) // 2]) < 0.01, "still sinking after 1 s"
+
+
+def test_mujoco_soft_friction_creeps(exported):
+    """Why ``noslip`` is the default: under MuJoCo's default friction the standing robot spreads its feet."""
+    contract = sim2sim.load_contract(exported[0])
+    soft = sim2sim.stand(contract, seconds=2.0, contact="soft")
+    noslip = sim2sim.stand(contract, seconds=2.0, contact="noslip")
+    assert soft[-1] < noslip[-1] - 0.05
+
+
+def test_fixture_policy_walks_in_mujoco(exported):
+    contract = sim2sim.load_contract(exported[0])
+    policy = sim2sim.onnx_policy(exported[0])
+    result = sim2sim.rollout(contract, policy, robots=2, seconds=3.0, seed=1)
+    assert result["finite"]
+    assert result["falls"] == 0
+    assert min(result["base_height"]) > 0.35
+    assert result["distance_per_robot"] > 0.5  # commands up to 1 m/s for 3 s (a standing robot scores ~0)
+    assert result["lin_vel_error"] < 0.5
+
+
+def test_script_writes_the_table(exported, tmp_path):
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(exported[0]),
+                           "--robots", "1", "--seconds", "1", "--no-play", "--out", str(tmp_path)], env=ENV,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| MuJoCo" in done.stdout
+    result = json.loads((tmp_path / "sim2sim.json").read_text())
+    assert len(result["results"]) == 1
+    assert "lin vel error" in (tmp_path / "sim2sim.md").read_text()
+
+
+@pytest.mark.parametrize("files", [(), ("policy.onnx",)])
+def test_bad_policy_folder_is_one_error_line(tmp_path, files):
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path)],
+                          env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -3,7 +3,7 @@
 For every step the test compares the reward each backend stores for learning with the env's reward:
 on a time-out the difference must be gamma * V(final observation) (exact), gamma * V(s_t) (approx)
 or 0 (off); on a failure and on ordinary steps it must be 0; and both kinds of episode end must cut
-the advantage trace.
+the advantage trace. The six cases share one env; each starts on a freshly reset one (any order passes).
 """
 
 from __future__ import annotations
@@ -36,6 +36,18 @@ def run():
     configs.env_cfg.terminations.scripted_failure = TerminationTermCfg(func=fail_last_env, time_out=False)
     with running_env(spec, configs) as env:
         yield env, configs
+
+
+@pytest.fixture(autouse=True)
+def fresh_episodes(request):
+    """Each test starts from a seeded generator and a reset env (episode counters at 0), whatever ran before it on
+    the shared env."""
+    torch.manual_seed(0)
+    if "run" in request.fixturenames:
+        env, _ = request.getfixturevalue("run")
+        env.reset(seed=0)
+        assert (env.unwrapped.episode_length_buf == 0).all()
+    yield
 
 
 def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value_before, final_value, next_value):

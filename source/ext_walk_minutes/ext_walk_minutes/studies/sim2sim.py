@@ -109,9 +109,17 @@ def mujoco_model(contract: dict[str, Any], terrain: str = "flat", friction: floa
                    physics_dt=contract["physics_dt_s"], floor=False,
                    noslip_iterations=CONTACTS[contact])
     root = ET.fromstring(xml)
+    # looks only (for --video): a lit scene and a checkered ground
+    visual = ET.SubElement(root, "visual")
+    ET.SubElement(visual, "headlight", {"ambient": "0.4 0.4 0.4", "diffuse": "0.7 0.7 0.7"})
+    asset = ET.SubElement(root, "asset")
+    ET.SubElement(asset, "texture", {"name": "grid", "type": "2d", "builtin": "checker", "width": "256",
+                                     "height": "256", "rgb1": "0.25 0.3 0.35", "rgb2": "0.4 0.45 0.5"})
+    ET.SubElement(asset, "material", {"name": "grid", "texture": "grid", "texrepeat": "2 2", "texuniform": "true"})
     world = root.find("worldbody")
     for k, attrs in enumerate(terrain_geoms(terrain)):
-        world.insert(k, ET.Element("geom", attrs))
+        world.insert(k, ET.Element("geom", {**attrs, "material": "grid"}))
+    ET.SubElement(world, "light", {"pos": "0 0 5", "dir": "0 0 -1", "directional": "true"})
     return mujoco.MjModel.from_xml_string(ET.tostring(root, encoding="unicode"))
 
 
@@ -331,23 +339,25 @@ def onnx_policy(policy_dir: Path):
 
 
 def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terrain: str = "flat", seed: int = 0,
-            friction: float = 1.0, contact: str = "noslip", frame_hook=None) -> dict[str, float]:
+            friction: tuple[float, float] = (1.0, 1.0), contact: str = "noslip", frame_hook=None) -> dict[str, float]:
     """Run ``robots`` independent MuJoCo worlds for ``seconds``; figures as ``play.py`` prints them.
 
     Returns mean linear-velocity error [m/s] and yaw-rate error [rad/s] (per policy step, mean over robots),
     distance walked per robot [m] (the reset step of a fallen robot not counted), falls (base contact or a
     non-finite state; the robot is put back at its start pose), final base heights [m] and whether every
-    value stayed finite. ``frame_hook(model, data, step)`` is called on robot 0 after each policy step.
+    value stayed finite. Each robot gets one friction coefficient drawn from ``friction`` (low, high), as
+    training draws one per robot. ``frame_hook(model, data, step)`` is called on robot 0 after each policy step.
     """
     import mujoco
 
-    model = mujoco_model(contract, terrain, friction, contact)
+    model = mujoco_model(contract, terrain, 1.0, contact)
     joints = JointMap.of(model, contract)
     law = PDLaw.of(contract)
-    worlds = [mujoco.MjData(model) for _ in range(robots)]
-    for data in worlds:
-        place_at_default_pose(model, data, joints, contract)
     rng = np.random.default_rng(seed)
+    models = [with_friction(model, mu) for mu in rng.uniform(*friction, size=robots)]
+    worlds = [mujoco.MjData(m) for m in models]
+    for m, data in zip(models, worlds):
+        place_at_default_pose(m, data, joints, contract)
     commands = Commands(contract, rng, robots)
     default = np.asarray(contract["action"]["default_joint_pos"])
     scale = np.asarray(contract["action"]["action_scale"])
@@ -360,12 +370,12 @@ def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terra
     finite = True
     for step in range(steps):
         commands.step(step_dt if step else 0.0, np.array([yaw_of(d, joints.base) for d in worlds]))
-        obs = np.stack([observation(model, d, joints, contract, commands.value[i], actions[i])
+        obs = np.stack([observation(models[i], d, joints, contract, commands.value[i], actions[i])
                         for i, d in enumerate(worlds)])
         actions = policy(obs)
         finite &= bool(np.all(np.isfinite(obs)) and np.all(np.isfinite(actions)))
         targets = default + scale * actions
-        for i, data in enumerate(worlds):
+        for i, (model, data) in enumerate(zip(models, worlds)):
             before = data.qpos[0:2].copy()
             for _ in range(contract["decimation"]):
                 data.ctrl[joints.actuator] = pd_torque(law, targets[i], data.qpos[joints.qpos], data.qvel[joints.qvel])
@@ -382,7 +392,7 @@ def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terra
             else:
                 distance[i] += float(np.linalg.norm(data.qpos[0:2] - before))
         if frame_hook is not None:
-            frame_hook(model, worlds[0], step)
+            frame_hook(models[0], worlds[0], step)
     return {
         "lin_vel_error": lin_err / steps,
         "yaw_rate_error": yaw_err / steps,
@@ -392,6 +402,15 @@ def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terra
         "base_height": [float(d.qpos[2]) for d in worlds],
         "finite": finite,
     }
+
+
+def with_friction(model, friction: float):
+    """A copy of ``model`` whose robot geoms have sliding friction ``friction`` (the ground's is 0)."""
+    import copy
+
+    model = copy.deepcopy(model)
+    model.geom_friction[model.geom_bodyid > 0, 0] = friction
+    return model
 
 
 def stand(contract: dict[str, Any], seconds: float = 2.0, contact: str = "noslip") -> np.ndarray:
@@ -468,7 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds to run (default 10, play.py's 500 steps)")
     parser.add_argument("--terrain", choices=TERRAINS, default="flat", help="MuJoCo ground (default flat; play.py "
                         "runs the task's own terrain)")
-    parser.add_argument("--friction", type=float, default=1.0, help="friction of the robot in MuJoCo (default 1.0)")
+    parser.add_argument("--friction", default=None, help="friction of each MuJoCo robot, drawn from LOW,HIGH or one "
+                        "value (default: training's range, as play.py draws it)")
     parser.add_argument("--contact", choices=tuple(CONTACTS), default="noslip", help="MuJoCo friction: noslip "
                         "(default; adds MuJoCo's no-slip pass) or soft (MuJoCo's default, creeps under steady load)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the MuJoCo commands and of play.py")
@@ -495,9 +515,11 @@ def video_recorder(path: str, fps: float):
     def hook(model, data, step: int) -> None:
         if "renderer" not in state:
             try:
-                state["renderer"] = mujoco.Renderer(model, 360, 480)
-            except Exception as exc:  # no GL context: say so in one line
-                raise UsageError(f"--video: MuJoCo cannot render here ({exc}); set MUJOCO_GL=egl or osmesa") from None
+                state["renderer"] = mujoco.Renderer(model, 480, 640)
+            except Exception as exc:  # no GL context: say so in one line (the message of some GL errors fails)
+                reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                raise UsageError(f"--video: MuJoCo cannot render here ({reason}); set MUJOCO_GL=egl or osmesa on a "
+                                 "machine with that GL library, or drop --video") from None
             state["camera"] = mujoco.MjvCamera()
             state["writer"] = imageio.get_writer(path, fps=fps)
         camera = state["camera"]
@@ -513,6 +535,21 @@ def video_recorder(path: str, fps: float):
     return hook, close
 
 
+def parse_friction(text: str | None) -> tuple[float, float]:
+    """``--friction``: ``LOW,HIGH`` or one value; ``None`` is training's range (each robot draws one)."""
+    if text is None:
+        from ..tasks.walk_env_cfg import FRICTION_RANGE
+
+        return (float(FRICTION_RANGE[0]), float(FRICTION_RANGE[1]))
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) not in (1, 2) or min(values) < 0 or values[0] > values[-1]:
+        raise UsageError(f"--friction takes LOW,HIGH or one non-negative value (got '{text}')")
+    return (values[0], values[-1])
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
@@ -525,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_play and (checkpoint is None or not checkpoint.is_file() or not contract.get("task")):
         raise UsageError(f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
                          "--no-play for MuJoCo figures only)")
+    friction = parse_friction(args.friction)
     out = output_dir("sim2sim", args.out)
     hook = close = None
     if args.video:
@@ -532,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[sim2sim] {contract['robot']['description']} ({contract['robot']['collision_set']} colliders) in MuJoCo "
           f"| {args.robots} robots x {args.seconds} s | terrain {args.terrain}", flush=True)
     try:
-        mujoco_result = rollout(contract, policy, args.robots, args.seconds, args.terrain, args.seed, args.friction,
+        mujoco_result = rollout(contract, policy, args.robots, args.seconds, args.terrain, args.seed, friction,
                                 args.contact, hook)
     finally:
         if close is not None:
@@ -546,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     header = report_header("Sim-to-sim: the exported policy in MuJoCo and in our simulator", "sim2sim.py", argv,
                            args.device)
     intro = (f"Policy `{policy_dir}` (task {contract.get('task')}); MuJoCo terrain {args.terrain}, robot friction "
-             f"{args.friction}, contact {args.contact}, seed {args.seed}.")
+             f"U({friction[0]}, {friction[1]}), contact {args.contact}, seed {args.seed}.")
     (out / "sim2sim.md").write_text("\n".join([*header, intro, "", *lines, ""]), encoding="utf-8")
     (out / "sim2sim.json").write_text(json.dumps({"policy": str(policy_dir), "terrain": args.terrain,
                                                   "robots": args.robots, "results": rows}, indent=2) + "\n",

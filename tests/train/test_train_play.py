@@ -1,4 +1,5 @@
-"""End to end per backend: train 2 iterations, play and export the checkpoint, resume, and Ctrl-C."""
+"""End to end per backend: train 2 iterations, play and export the checkpoint (the exports compute the checkpoint's
+actor), resume (iteration and optimizer state go on), and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -25,6 +26,31 @@ PROGRESS = re.compile(r"\] it (\d+)/(\d+) \| ([\d,]+) env-steps/s \| ETA [\d:]+ 
 
 def _checkpoint_iteration(path: Path) -> int:
     return int(torch.load(path, map_location="cpu", weights_only=False)["iter"])
+
+
+def _optimizer_steps(path: Path) -> float:
+    """Adam's step count in a checkpoint (the same for every parameter): PPO updates since the run began."""
+    data = torch.load(path, map_location="cpu", weights_only=False)
+    state = data["optimizer_state_dict" if "optimizer_state_dict" in data else "optimizer"]["state"]
+    (steps,) = {float(s["step"]) for s in state.values()}
+    return steps
+
+
+def _actor_from_checkpoint(state: dict):
+    """The deterministic actor rebuilt from a checkpoint's state dict alone: its Linear layers (in order) with ELU
+    between them (the tasks' actor); fails on any other tensor but the action std (e.g. an observation normaliser
+    the export would have to include)."""
+    layers = [k.removesuffix(".weight") for k, v in state.items() if k.endswith(".weight") and v.ndim == 2]
+    known = {f"{name}.{part}" for name in layers for part in ("weight", "bias")}
+    assert all(k in known or "std" in k for k in state), list(state)
+
+    def actor(x: torch.Tensor) -> torch.Tensor:
+        for i, name in enumerate(layers):
+            x = x @ state[f"{name}.weight"].T + state[f"{name}.bias"]
+            x = torch.nn.functional.elu(x) if i < len(layers) - 1 else x
+        return x
+
+    return actor
 
 
 def _latest_checkpoint(run_dir: Path) -> Path:
@@ -69,22 +95,42 @@ def test_train_play_export_resume(agent, tmp_path):
     assert len(contract["action"]["joint_names"]) == 12
     assert contract["action"]["action_scale"] == 0.5
     assert contract["control_rate_hz"] == pytest.approx(50.0)
-    # the two exported files agree with each other on random inputs
+    # ANYmal C's standing pose (legged_gym's), joint by joint, and the observation's scales and clips
+    defaults = {"HAA": 0.0, "F_HFE": 0.4, "H_HFE": -0.4, "F_KFE": -0.8, "H_KFE": 0.8}
+    assert contract["action"]["default_joint_pos"] == pytest.approx(
+        [next(v for k, v in defaults.items() if name.endswith(k)) for name in contract["action"]["joint_names"]])
+    terms = {t["name"]: t for t in contract["observation"]["terms"]}
+    scales = {"base_lin_vel": 2.0, "base_ang_vel": 0.25, "projected_gravity": 1.0, "velocity_commands": [2, 2, 0.25],
+              "joint_pos": 1.0, "joint_vel": 0.05, "actions": 1.0, **({} if "Flat" in task else {"height_scan": 5.0})}
+    assert list(terms) == list(scales)  # legged_gym's order
+    assert all(terms[name]["scale"] == pytest.approx(scale) for name, scale in scales.items()), terms
+    assert terms["base_lin_vel"]["clip"] == [-50.0, 50.0] and terms["joint_vel"]["clip"] == [-2000.0, 2000.0]
+    assert [t["slice"][1] - t["slice"][0] for t in terms.values()][:7] == [3, 3, 3, 3, 12, 12, 12]
+    # both exported files compute the checkpoint's actor (rebuilt from its tensors alone) on random inputs
     import onnxruntime as ort
 
+    checkpoint = torch.load(first, map_location="cpu", weights_only=False)
+    actor = _actor_from_checkpoint(checkpoint["actor_state_dict" if agent == "rsl_rl" else "policy"])
     x = torch.randn(32, obs_dim)
+    with torch.no_grad():
+        expected = actor(x).numpy()
     jit_out = torch.jit.load(str(export_dir / "policy.pt"))(x).detach().numpy()
     sess = ort.InferenceSession(str(export_dir / "policy.onnx"), providers=["CPUExecutionProvider"])
     onnx_out = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})[0]
     assert jit_out.shape == (32, 12)
-    np.testing.assert_allclose(onnx_out, jit_out, atol=1e-5)
+    np.testing.assert_allclose(jit_out, expected, atol=1e-5)
+    np.testing.assert_allclose(onnx_out, expected, atol=1e-5)
 
-    # -- resume continues the iteration count
+    # -- resume continues the iteration count and the optimizer: Adam's step count goes on from the checkpoint's
+    # (2 iterations' updates + 1 more; a resume with a fresh optimizer would hold 1 iteration's)
     out = run_script("train.py", *common, "--max_iterations", "1", "--resume", "latest", cwd=tmp_path).stdout
     assert [int(i) for i, *_ in PROGRESS.findall(out)] == [3], out[-2000:]
     newest = max((d for d in (tmp_path / "logs" / agent / task).iterdir()), key=lambda d: d.name)
     assert newest != run_dir
-    assert _checkpoint_iteration(_latest_checkpoint(newest)) == 2
+    resumed = _latest_checkpoint(newest)
+    assert _checkpoint_iteration(resumed) == 2
+    first_steps = _optimizer_steps(first)
+    assert first_steps > 0 and _optimizer_steps(resumed) == pytest.approx(first_steps * 3 / 2)
 
 
 def test_ctrl_c_saves_a_checkpoint(tmp_path):

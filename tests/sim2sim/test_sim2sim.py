@@ -99,3 +99,16 @@ def test_bad_policy_folder_is_one_error_line(tmp_path, files):
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_unsupported_observation_is_one_error_line(exported, tmp_path):
+    """A rough-terrain policy (height scan) is refused before anything runs, naming the term."""
+    contract = json.loads((exported[0] / "policy.json").read_text())
+    contract["observation"]["terms"].append({"name": "height_scan", "slice": [48, 235], "scale": 5.0,
+                                             "clip": [-1.0, 1.0], "noise": None})
+    (tmp_path / "policy.json").write_text(json.dumps(contract))
+    shutil.copy(exported[0] / "policy.onnx", tmp_path / "policy.onnx")
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path),
+                           "--no-play"], env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "height_scan" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

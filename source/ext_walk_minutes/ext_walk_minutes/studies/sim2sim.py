@@ -38,6 +38,9 @@ NOSLIP_ITERATIONS = 10
 """MuJoCo no-slip solver passes of the ``noslip`` contact choice."""
 SPAWN_CLEARANCE = 0.02
 """Height of the lowest collider above the ground when a robot is placed at its default pose [m]."""
+OBSERVED_TERMS = ("base_lin_vel", "base_ang_vel", "projected_gravity", "velocity_commands", "joint_pos", "joint_vel",
+                  "actions")
+"""Observation terms the MuJoCo runner builds (the flat tasks' 48 observations for a 12-joint robot)."""
 PLAY_LINE = re.compile(r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
                        r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)")
 
@@ -58,6 +61,10 @@ def load_contract(policy_dir: Path) -> dict[str, Any]:
     if missing or None in contract["stiffness"] or contract["robot"].get("description") is None:
         raise UsageError(f"--policy: {policy_dir / 'policy.json'} predates the sim-to-sim contract (no "
                          f"{', '.join(missing) or 'PD gains or robot'}); export it again with play.py --export")
+    if unknown := [t["name"] for t in contract["observation"]["terms"] if t["name"] not in OBSERVED_TERMS]:
+        raise UsageError(f"the policy observes {', '.join(unknown)}, which sim2sim does not build yet (it builds "
+                         f"{', '.join(OBSERVED_TERMS)}; the height scan of the rough tasks needs its ray pattern in "
+                         "policy.json first)")
     return contract
 
 
@@ -180,10 +187,7 @@ def observation(model, data, joints: JointMap, contract: dict[str, Any], command
         "actions": last_action,
     }
     obs = np.zeros(contract["observation"]["size"])
-    for term in contract["observation"]["terms"]:
-        if term["name"] not in quantities:
-            raise UsageError(f"the policy observes '{term['name']}', which sim2sim does not build yet "
-                             f"(it builds: {', '.join(quantities)})")
+    for term in contract["observation"]["terms"]:  # load_contract checked that every term is one of these
         value = np.asarray(quantities[term["name"]], dtype=np.float64)
         if term["clip"] is not None:
             value = np.clip(value, term["clip"][0], term["clip"][1])

@@ -102,7 +102,7 @@ def test_bad_policy_folder_is_one_error_line(tmp_path, files):
 
 
 def test_unsupported_observation_is_one_error_line(exported, tmp_path):
-    """A rough-terrain policy (height scan) is refused before anything runs, naming the term."""
+    """A height_scan term without the ray pattern in the contract is refused before anything runs."""
     contract = json.loads((exported[0] / "policy.json").read_text())
     contract["observation"]["terms"].append({"name": "height_scan", "slice": [48, 235], "scale": 5.0,
                                              "clip": [-1.0, 1.0], "noise": None})

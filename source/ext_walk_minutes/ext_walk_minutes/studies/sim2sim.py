@@ -39,8 +39,10 @@ NOSLIP_ITERATIONS = 10
 SPAWN_CLEARANCE = 0.02
 """Height of the lowest collider above the ground when a robot is placed at its default pose [m]."""
 OBSERVED_TERMS = ("base_lin_vel", "base_ang_vel", "projected_gravity", "velocity_commands", "joint_pos", "joint_vel",
-                  "actions")
-"""Observation terms the MuJoCo runner builds (the flat tasks' 48 observations for a 12-joint robot)."""
+                  "actions", "height_scan")
+"""Observation terms the MuJoCo runner builds (the height scan from the contract's ray pattern)."""
+TERRAIN_GROUP, ROBOT_GROUP = 0, 1
+"""MuJoCo geom groups: rays (height scan, ground height) see the terrain's group only."""
 PLAY_LINE = re.compile(r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
                        r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)")
 
@@ -63,8 +65,10 @@ def load_contract(policy_dir: Path) -> dict[str, Any]:
                          f"{', '.join(missing) or 'PD gains or robot'}); export it again with play.py --export")
     if unknown := [t["name"] for t in contract["observation"]["terms"] if t["name"] not in OBSERVED_TERMS]:
         raise UsageError(f"the policy observes {', '.join(unknown)}, which sim2sim does not build yet (it builds "
-                         f"{', '.join(OBSERVED_TERMS)}; the height scan of the rough tasks needs its ray pattern in "
-                         "policy.json first)")
+                         f"{', '.join(OBSERVED_TERMS)})")
+    if any(t["name"] == "height_scan" for t in contract["observation"]["terms"]) and not contract.get("height_scan"):
+        raise UsageError(f"--policy: {policy_dir / 'policy.json'} has a height_scan term but no ray pattern; export "
+                         "it again with play.py --export")
     return contract
 
 
@@ -127,7 +131,9 @@ def mujoco_model(contract: dict[str, Any], terrain: str = "flat", friction: floa
     for k, attrs in enumerate(terrain_geoms(terrain)):
         world.insert(k, ET.Element("geom", {**attrs, "material": "grid"}))
     ET.SubElement(world, "light", {"pos": "0 0 5", "dir": "0 0 -1", "directional": "true"})
-    return mujoco.MjModel.from_xml_string(ET.tostring(root, encoding="unicode"))
+    model = mujoco.MjModel.from_xml_string(ET.tostring(root, encoding="unicode"))
+    model.geom_group[model.geom_bodyid > 0] = ROBOT_GROUP
+    return model
 
 
 # ---------------------------------------------------------------- one robot's state, observation and PD law
@@ -186,6 +192,8 @@ def observation(model, data, joints: JointMap, contract: dict[str, Any], command
         "joint_vel": data.qvel[joints.qvel],  # default joint velocities are 0
         "actions": last_action,
     }
+    if contract.get("height_scan"):
+        quantities["height_scan"] = height_scan(model, data, contract["height_scan"])
     obs = np.zeros(contract["observation"]["size"])
     for term in contract["observation"]["terms"]:  # load_contract checked that every term is one of these
         value = np.asarray(quantities[term["name"]], dtype=np.float64)
@@ -296,14 +304,43 @@ def place_at_default_pose(model, data, joints: JointMap, contract: dict[str, Any
     mujoco.mj_forward(model, data)
 
 
-def ground_height(model, data, xy) -> float:
-    """Height of the ground under ``xy`` [m], by a ray cast down from 10 m onto the world body's geoms."""
+TERRAIN_ONLY = np.array([g == TERRAIN_GROUP for g in range(6)], dtype=np.uint8)
+"""``geomgroup`` mask of a ray that sees the terrain only."""
+
+
+def cast_down(model, data, start: np.ndarray, direction: np.ndarray) -> float:
+    """Distance [m] from ``start`` along the unit ``direction`` to the terrain; inf on a miss."""
     import mujoco
 
     geom = np.array([-1], dtype=np.int32)
-    start = np.array([xy[0], xy[1], 10.0])
-    dist = mujoco.mj_ray(model, data, start, np.array([0.0, 0.0, -1.0]), None, 1, 1, geom)
-    return 10.0 - dist if dist >= 0 else 0.0
+    dist = mujoco.mj_ray(model, data, start, direction, TERRAIN_ONLY, 1, -1, geom)
+    return dist if dist >= 0 else np.inf
+
+
+def ground_height(model, data, xy) -> float:
+    """Height of the terrain under ``xy`` [m], by a ray cast down from 10 m (0 on a miss)."""
+    dist = cast_down(model, data, np.array([xy[0], xy[1], 10.0]), np.array([0.0, 0.0, -1.0]))
+    return 10.0 - dist if np.isfinite(dist) else 0.0
+
+
+def height_scan(model, data, scan: dict[str, Any]) -> np.ndarray:
+    """The contract's height scan, shape (rays,): scanner body height minus each ray's terrain hit height minus
+    ``offset`` [m] (inf where a ray misses, clipped by the term afterwards), rays turned by the body's yaw."""
+    body = model.body(scan["body"]).id
+    position = data.xpos[body]
+    starts = np.asarray(scan["ray_starts"], dtype=np.float64)
+    if scan["alignment"] == "yaw":
+        yaw = yaw_of(data, body)
+        c, s = math.cos(yaw), math.sin(yaw)
+        starts = starts @ np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])  # rows rotated by +yaw
+    elif scan["alignment"] == "base":
+        starts = starts @ data.xmat[body].reshape(3, 3).T
+    direction = np.asarray(scan["ray_direction"], dtype=np.float64)
+    heights = np.empty(len(starts))
+    for i, start in enumerate(starts + position):
+        hit_z = start[2] + direction[2] * cast_down(model, data, start, direction)
+        heights[i] = position[2] - hit_z - scan["offset"]
+    return heights
 
 
 def fallen(model, data, base: int) -> bool:

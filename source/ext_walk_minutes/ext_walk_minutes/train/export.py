@@ -67,6 +67,30 @@ def policy_contract(env) -> dict[str, Any]:
         "robot": {"description": getattr(robot.cfg.spawn, "robot", None),
                   "collision_set": getattr(robot.cfg.spawn, "collision_set", None)},
         "commands": command_contract(base.cfg.commands.base_velocity),
+        "height_scan": height_scan_contract(base),
+    }
+
+
+def height_scan_contract(base) -> dict[str, Any] | None:
+    """The height scanner's rays, or ``None`` when the task has none (flat tasks).
+
+    Observation ``height_scan[i] = z_body - z_hit[i] - offset`` [m]: ray ``i`` starts at the scanner body's position
+    plus ``ray_starts[i]`` (body frame, turned by the body's yaw only when ``alignment`` is ``yaw``) and points along
+    ``ray_direction`` (world frame), hitting the terrain only.
+    """
+    sensor = base.scene.sensors.get("height_scanner")
+    if sensor is None:
+        return None
+    om = base.observation_manager
+    offset = next((cfg.params.get("offset", 0.5) for name, cfg in zip(om.active_terms["policy"],
+                                                                     om._group_obs_term_cfgs["policy"])
+                   if name == "height_scan"), 0.5)
+    return {
+        "body": sensor.cfg.prim_path.rsplit("/", 1)[-1],
+        "ray_starts": sensor.ray_starts.torch[0].tolist(),
+        "ray_direction": sensor.ray_directions.torch[0, 0].tolist(),
+        "alignment": sensor.cfg.ray_alignment,
+        "offset": float(offset),
     }
 
 

@@ -160,6 +160,36 @@ def test_feet_air_time_collision_and_base_contact_on_set_contacts(env):
     assert base_contact()[0]
 
 
+def test_single_foot_contact_on_set_forces(env):
+    """Cassie's ``no_fly`` term (legged_gym's) on this env's real contact sensor, two of ANYmal's feet standing in for
+    the biped's: 1 where exactly one of the feet pushes down by more than 0.1 N, 0 with none or both; a sideways
+    force and a force on another body do not count."""
+    from isaaclab.managers import SceneEntityCfg
+
+    from ext_walk_minutes import mdp
+
+    sensor = env.scene.sensors["contact_forces"]
+    feet = SceneEntityCfg("contact_forces", body_names=["LF_FOOT", "RF_FOOT"])
+    feet.resolve(env.scene)
+    forces = sensor.data.net_forces_w.torch
+    saved = forces.clone()
+    # robot: {body: (fx, fz)} -> expected reward
+    cases = {0: ({"LF_FOOT": (0.0, 50.0)}, 1.0), 1: ({"LF_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 40.0)}, 0.0),
+             2: ({}, 0.0), 3: ({"LF_FOOT": (0.0, 0.1), "RF_FOOT": (0.0, 30.0)}, 1.0),
+             4: ({"LF_FOOT": (80.0, 0.0)}, 0.0), 5: ({"LF_FOOT": (0.0, 0.05), "RF_FOOT": (0.0, 0.2)}, 1.0),
+             6: ({"LH_FOOT": (0.0, 50.0)}, 0.0), 7: ({"LH_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 9.0)}, 1.0)}
+    try:
+        forces.zero_()
+        for k, (bodies, _) in cases.items():
+            for body, (fx, fz) in bodies.items():
+                forces[k, sensor.body_names.index(body)] = torch.tensor([fx, 0.0, fz])
+        got = mdp.single_foot_contact(env, feet)
+        assert got.shape == (NUM_ENVS,)
+        assert got[list(cases)].tolist() == [expected for _, expected in cases.values()]
+    finally:
+        forces.copy_(saved)
+
+
 # ------------------------------------------------------------------------------------------------------ terminations
 
 

@@ -59,6 +59,29 @@ def test_columns_follow_legged_gym_layout():
     assert types[11] == "stairs_down" and types[16] == "obstacles"
 
 
+@pytest.mark.parametrize("num_cols", [20, 7, 3])
+def test_column_types_are_the_generators_columns(num_cols):
+    """``column_types`` names, for every column, the sub-terrain the generator really built there (recorded as it
+    adds each tile), on the task's 20 columns and on grids whose column count rounds the proportions differently."""
+    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, column_types
+    from ext_walk_minutes.terrains.generator import RowDifficultyTerrainGenerator
+
+    built: dict[int, set[str]] = {}
+
+    class Recording(RowDifficultyTerrainGenerator):
+        def _add_sub_terrain(self, mesh, origin, row, col, sub_terrain_cfg):
+            (name,) = [n for n, c in self.cfg.sub_terrains.items() if c is sub_terrain_cfg]
+            built.setdefault(col, set()).add(name)
+            super()._add_sub_terrain(mesh, origin, row, col, sub_terrain_cfg)
+
+    np.random.seed(0)
+    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=2, num_cols=num_cols, class_type=Recording)
+    Recording(cfg, device="cpu")
+    assert sorted(built) == list(range(num_cols))
+    assert all(len(names) == 1 for names in built.values())  # one type per column, every row
+    assert column_types(cfg) == tuple(built[col].pop() for col in range(num_cols))
+
+
 def test_difficulty_to_parameter_matches_legged_gym():
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, level_difficulty, terrain_parameter
 

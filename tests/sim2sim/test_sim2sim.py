@@ -12,6 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import mujoco
 import numpy as np
 import pytest
 
@@ -112,3 +113,29 @@ def test_unsupported_observation_is_one_error_line(exported, tmp_path):
                            "--no-play"], env=ENV, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and "height_scan" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_height_scan_sees_the_steps(exported):
+    """The rough tasks' scan (Isaac Lab's own 1.6 m x 1.0 m grid at 0.1 m, 20 m above the base, yaw-aligned) by
+    mj_ray: level ground reads base height - 0.5 m on every ray, each step down reads one step height more, and
+    the robot's own legs are not seen."""
+    from isaaclab.sensors.ray_caster import patterns
+
+    pattern = patterns.GridPatternCfg(resolution=0.1, size=[1.6, 1.0])
+    starts, directions = pattern.func(pattern, "cpu")
+    scan = {"body": "base", "ray_starts": (starts + starts.new_tensor([0.0, 0.0, 20.0])).tolist(),
+            "ray_direction": directions[0].tolist(), "alignment": "yaw", "offset": 0.5}
+    contract = sim2sim.load_contract(exported[0])
+    for terrain, x in (("flat", 0.0), ("stairs", 0.95)):  # no ray on a step edge
+        model = sim2sim.mujoco_model(contract, terrain)
+        joints = sim2sim.JointMap.of(model, contract)
+        data = mujoco.MjData(model)
+        sim2sim.place_at_default_pose(model, data, joints, contract, (x, 0.0))
+        heights = sim2sim.height_scan(model, data, scan).reshape(11, 17)  # rows y, columns x (x varies fastest)
+        level = data.qpos[2] - 0.5
+        if terrain == "flat":
+            np.testing.assert_allclose(heights, level, atol=1e-6)
+        else:
+            ray_x = x + np.linspace(-0.8, 0.8, 17)
+            steps_down = np.ceil(np.round((np.abs(ray_x) - 1.0) / sim2sim.STAIR_WIDTH, 6)).clip(min=0)
+            np.testing.assert_allclose(heights[5], level + sim2sim.STAIR_HEIGHT * steps_down, atol=1e-6)

@@ -3,3 +3,40 @@
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: PPO updates crawl with 2 threads on 2 busy cores
+
+import pytest
+
+# The `slow` tier: tests that train in a subprocess, build several envs, or hold one for minutes. `./run test` runs
+# everything (CI); `./run test -m "not slow"` is a developer's check in a few minutes on 2 cores (configs, units,
+# terrain generation, errors, and the MDP terms on one shared env). Node-id prefixes, relative to the repository.
+SLOW = (
+    "tests/studies/",  # each trains a policy first, then evaluates, sweeps or benchmarks it
+    "tests/sim2sim/",
+    "tests/docker/test_entrypoint.py",
+    "tests/envs/test_walk_env.py",
+    "tests/reliability/test_divergence.py",
+    "tests/reliability/test_nan_robots.py",
+    "tests/reliability/test_run_folders.py",
+    "tests/reliability/test_signals.py",
+    "tests/robots/test_robot_stability.py",
+    "tests/robots/test_robot_standing.py",
+    "tests/tasks/test_registration.py",
+    "tests/tasks/test_robot_training.py::test_one_ppo_iteration",
+    "tests/train/test_bootstrap.py::test_rsl_rl",
+    "tests/train/test_bootstrap.py::test_skrl",
+    "tests/train/test_bootstrap_ablation.py",
+    "tests/train/test_checkpoint_restore.py",
+    "tests/train/test_distributed.py::test_two_cpu_processes",
+    "tests/train/test_live_view.py",
+    "tests/train/test_sync_free.py",
+    "tests/train/test_train_play.py",
+    "tests/train/test_video.py",
+    "tests/train/test_warmup.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests under :data:`SLOW` with ``slow`` (registered in pyproject.toml)."""
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)

@@ -154,12 +154,7 @@ class JointMap:
         names = contract["action"]["joint_names"]
         return cls(np.array([model.joint(n).qposadr[0] for n in names]),
                    np.array([model.joint(n).dofadr[0] for n in names]),
-                   np.array([model.actuator(n).id for n in names]), model.body(contract_root(model)).id)
-
-
-def contract_root(model) -> str:
-    """Name of the body carrying the free joint."""
-    return model.body(model.jnt_bodyid[0]).name
+                   np.array([model.actuator(n).id for n in names]), int(model.jnt_bodyid[0]))  # the free joint's
 
 
 def base_velocities(model, data, base: int) -> tuple[np.ndarray, np.ndarray]:
@@ -416,18 +411,18 @@ def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terra
         actions = policy(obs)
         finite &= bool(np.all(np.isfinite(obs)) and np.all(np.isfinite(actions)))
         targets = default + scale * actions
-        for i, (model, data) in enumerate(zip(models, worlds)):
+        for i, (robot, data) in enumerate(zip(models, worlds)):
             before = data.qpos[0:2].copy()
             for _ in range(contract["decimation"]):
                 data.ctrl[joints.actuator] = pd_torque(law, targets[i], data.qpos[joints.qpos], data.qvel[joints.qvel])
-                mujoco.mj_step(model, data)
-            lin_b, ang_b = base_velocities(model, data, joints.base)
+                mujoco.mj_step(robot, data)
+            lin_b, ang_b = base_velocities(robot, data, joints.base)
             lin_err += float(np.linalg.norm(commands.value[i, :2] - lin_b[:2])) / robots
             yaw_err += abs(float(commands.value[i, 2] - ang_b[2])) / robots
-            if fallen(model, data, joints.base):
+            if fallen(robot, data, joints.base):
                 falls += 1
                 finite &= bool(np.all(np.isfinite(data.qpos)))
-                place_at_default_pose(model, data, joints, contract)
+                place_at_default_pose(robot, data, joints, contract)
                 commands.resample(np.array([i]))
                 actions[i] = 0.0
             else:
@@ -474,6 +469,7 @@ def stand(contract: dict[str, Any], seconds: float = 2.0, contact: str = "noslip
 
 
 def mujoco_version() -> str:
+    """The MuJoCo library's version, e.g. ``3.12.0`` (for the report)."""
     import mujoco
 
     return mujoco.__version__

@@ -34,7 +34,7 @@ def _assert_evaluation(out: Path, terrains: list[str], levels: int, robots: int)
     for r in rows:
         assert int(r["robots"]) == robots
         assert 0 <= int(r["successes"]) + int(r["base_contacts"]) <= robots
-        assert 0.0 <= float(r["success_rate"]) <= 1.0
+        assert float(r["success_rate"]) == pytest.approx(int(r["successes"]) / robots)
     for t in terrains:  # harder rows have a larger step height / slope
         values = [float(r["value"]) for r in rows if r["terrain"] == t]
         assert values == sorted(values) and values[-1] > values[0]
@@ -81,7 +81,10 @@ def test_evaluate_rejects_unknown_terrain(rough_run, capsys):
 
     # in-process: the error comes from the task's config, before any simulation starts
     assert main(["--checkpoint", str(rough_run), "--terrain", "stairs,slope_up", "--device", "cpu"]) == 2
-    assert capsys.readouterr().err.strip().startswith("error: unknown terrain type(s) stairs; choose from slope_up")
+    # Warp may print a warning first when this is the process's first import of it (this test run alone)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in err if line.startswith("error:")] == err[-1:]
+    assert err[-1].startswith("error: unknown terrain type(s) stairs; choose from slope_up")
 
 
 def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
@@ -98,6 +101,10 @@ def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
         assert math.isfinite(float(r["final_reward"])) and float(r["final_reward"]) >= 0  # clipped at 0 per step
         params = (Path(r["run"]) / "params" / "env.yaml").read_text()
         assert "curriculum: false" in params  # the terrain generator ran without curriculum
+        # the run itself had the row's robots and rollout length (the columns are not just the job's echo)
+        assert re.search(r"^  num_envs: (\d+)$", params, re.M)[1] == r["robots"]
+        agent = (Path(r["run"]) / "params" / "agent.yaml").read_text()
+        assert re.search(r"^  rollouts: (\d+)$", agent, re.M)[1] == r["steps_per_robot"]
     _assert_png(out / "sweep.png")
     assert "| 2 | 16 | 8 |" in (out / "sweep.md").read_text()
 
@@ -117,11 +124,22 @@ def test_benchmark_ours_and_stock(tmp_path):
     rows = json.loads((tmp_path / "out" / "benchmark.json").read_text())
     assert [(r["env"], r["collision_set"]) for r in rows] == [("ours", "legged_gym"), ("ours", "detailed"),
                                                              ("stock", "")]
+    # each row measured the env it names: the stock row Isaac Lab's stock task's config, ours our task's
+    import gymnasium as gym
+    import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)
+
+    import ext_walk_minutes.tasks  # noqa: F401
+    from ext_walk_minutes.studies.benchmark import STOCK_TASK
+
+    tasks = {"ours": "Walk-Rough-AnymalC", "stock": STOCK_TASK}
+    for r in rows:
+        assert r["task"] == tasks[r["env"]] and r["env_cfg"] == gym.spec(r["task"]).kwargs["env_cfg_entry_point"]
+    assert rows[0]["env_cfg"] != rows[2]["env_cfg"]
     for r in rows:
         assert r["num_envs"] == 2 and r["steps_per_env"] == 4 and r["measured_iterations"] == 1
         phases = [r[f"{p}_s"] for p in ("physics", "mdp", "inference", "learning", "other")]
         assert all(v > 0 for v in phases[:4])
-        assert sum(phases) == pytest.approx(r["iteration_s"], rel=1e-6)
+        assert r["other_s"] >= 0  # the timed phases do not overlap (e.g. physics counted twice)
         assert r["collect_steps_per_s"] > r["train_steps_per_s"] > 0
     _assert_png(tmp_path / "out" / "benchmark.png")
     report = (tmp_path / "out" / "benchmark.md").read_text()

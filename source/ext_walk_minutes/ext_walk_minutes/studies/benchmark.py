@@ -116,6 +116,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
             runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
         base = env.unwrapped
+        env_cfg = base.cfg  # the config the measured env was built from (the stock task's for "stock")
         for owner, name in ((base.action_manager, "apply_action"), (base.scene, "write_data_to_sim"),
                             (base.sim, "step"), (base.scene, "update")):
             timer.wrap(owner, name, "physics")
@@ -139,8 +140,9 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     n = len(marks) - 1 - first
     per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
     iteration = (t1 - t0) / n
-    result = {"env": env_kind, "task": spec.task, "device": device, "device_name": device_name(device),
-              "num_envs": num_envs, "steps_per_env": steps, "measured_iterations": n, "iteration_s": iteration,
+    result = {"env": env_kind, "task": spec.task, "env_cfg": f"{type(env_cfg).__module__}:{type(env_cfg).__name__}",
+              "device": device, "device_name": device_name(device), "num_envs": num_envs, "steps_per_env": steps,
+              "measured_iterations": n, "iteration_s": iteration,
               "physics_s": per["physics"], "mdp_s": per["env_step"] - per["physics"],
               "inference_s": per["inference"], "learning_s": per["learning"]}
     result["other_s"] = iteration - per["env_step"] - per["inference"] - per["learning"]

@@ -139,3 +139,16 @@ def test_height_scan_sees_the_steps(exported):
             ray_x = x + np.linspace(-0.8, 0.8, 17)
             steps_down = np.ceil(np.round((np.abs(ray_x) - 1.0) / sim2sim.STAIR_WIDTH, 6)).clip(min=0)
             np.testing.assert_allclose(heights[5], level + sim2sim.STAIR_HEIGHT * steps_down, atol=1e-6)
+
+
+def test_several_checkpoints_need_checkpoint(exported, tmp_path):
+    """A run folder with several checkpoints: which one was exported is not recorded, so play.py's side needs
+    --checkpoint (one error line); MuJoCo alone (--no-play) does not."""
+    for name in ("policy.onnx", "policy.json", "model_192.pt"):
+        shutil.copy(exported[0] / name, tmp_path / name)
+    shutil.copy(exported[0] / "model_192.pt", tmp_path / "model_100.pt")
+    with pytest.raises(sim2sim.UsageError, match="several checkpoints"):
+        sim2sim.find_checkpoint(tmp_path)
+    assert sim2sim.main(["--policy", str(tmp_path), "--robots", "1", "--seconds", "0.2", "--no-play", "--out",
+                         str(tmp_path / "out")]) == 0
+    assert sim2sim.main(["--policy", str(tmp_path), "--robots", "1", "--seconds", "0.2"]) == 2

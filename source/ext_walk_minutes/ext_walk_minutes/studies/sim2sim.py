@@ -479,9 +479,14 @@ def mujoco_version() -> str:
 
 
 def find_checkpoint(policy_dir: Path) -> Path | None:
-    """The checkpoint ``play.py --export`` exported ``policy_dir`` from: the newest ``*.pt`` but ``policy.pt``."""
-    found = sorted((p for p in policy_dir.glob("*.pt") if p.name != "policy.pt"), key=lambda p: p.stat().st_mtime)
-    return found[-1] if found else None
+    """The checkpoint ``play.py --export`` exported ``policy_dir`` from: the one ``*.pt`` but ``policy.pt``
+    (``None`` if there is none). Several (a run folder) is a :class:`UsageError`: which one was exported is not
+    recorded, and the table must compare one policy."""
+    found = sorted(p for p in policy_dir.glob("*.pt") if p.name != "policy.pt")
+    if len(found) > 1:
+        raise UsageError(f"--policy: {policy_dir} holds several checkpoints ({', '.join(p.name for p in found[:4])}"
+                         f"{', ...' if len(found) > 4 else ''}); name the exported one with --checkpoint")
+    return found[0] if found else None
 
 
 def play_figures(task: str, checkpoint: Path, robots: int, steps: int, device: str, seed: int | None
@@ -529,8 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--contact", choices=tuple(CONTACTS), default="noslip", help="MuJoCo friction: noslip "
                         "(default; adds MuJoCo's no-slip pass) or soft (MuJoCo's default, creeps under steady load)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the MuJoCo commands and of play.py")
-    parser.add_argument("--checkpoint", default=None, help="checkpoint play.py runs (default: the *.pt next to "
-                        "policy.json that is not policy.pt)")
+    parser.add_argument("--checkpoint", default=None, help="checkpoint play.py runs (default: the one *.pt next "
+                        "to policy.json other than policy.pt)")
     parser.add_argument("--no-play", action="store_true", help="skip play.py (MuJoCo figures only)")
     parser.add_argument("--device", default="cpu", help="play.py's device (default cpu)")
     parser.add_argument("--video", default=None, help="write an MP4 of robot 0 in MuJoCo (needs MUJOCO_GL=egl or "
@@ -595,7 +600,9 @@ def main(argv: list[str] | None = None) -> int:
     policy_dir = Path(args.policy)
     contract = load_contract(policy_dir)
     policy = onnx_policy(policy_dir)
-    checkpoint = Path(args.checkpoint) if args.checkpoint else find_checkpoint(policy_dir)
+    checkpoint = None
+    if not args.no_play:
+        checkpoint = Path(args.checkpoint) if args.checkpoint else find_checkpoint(policy_dir)
     if not args.no_play and (checkpoint is None or not checkpoint.is_file() or not contract.get("task")):
         raise UsageError(f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
                          "--no-play for MuJoCo figures only)")

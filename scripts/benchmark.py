@@ -1,4 +1,7 @@
-"""Throughput vs robots and time per iteration by phase (the paper's supplement): ``python scripts/benchmark.py --help``."""
+"""Throughput vs robots and time per iteration by phase (the paper's supplement).
+
+``python scripts/benchmark.py --help``.
+"""
 
 import os
 import sys

@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+FIXTURE_POLICY = REPO / "tests" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
+"""A Walk-Flat-AnymalC policy this project's train.py trained on an NVIDIA H200 (rsl_rl, 4096 robots, 192 iterations,
+seed 1, trained with 44 collision shapes per ANYmal, before the legged_gym set became the default); it walks
+(tests/fixtures/README.md)."""
 
 # a 2 x 5 tile grid instead of 10 x 20: same terrain types, a fraction of the build time
 SMALL_TERRAIN = [

@@ -17,19 +17,16 @@ import numpy as np
 import pytest
 
 from ext_walk_minutes.studies import sim2sim
+from helpers import FIXTURE_POLICY, REPO
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO.parent / "shared" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
 ENV = dict(os.environ, OMP_NUM_THREADS="1")
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the fixture checkpoint exported by play.py (policy.onnx + policy.json beside it), and play's output."""
-    if not FIXTURE.is_file():
-        pytest.skip(f"no fixture policy at {FIXTURE}")
     run = tmp_path_factory.mktemp("fixture_run")
-    shutil.copy(FIXTURE, run / "model_192.pt")
+    shutil.copy(FIXTURE_POLICY, run / "model_192.pt")
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "play.py"), "--task", "Walk-Flat-AnymalC",
                            "--checkpoint", str(run / "model_192.pt"), "--export", "--device", "cpu", "--num_envs", "2",
                            "--steps", "5"], env=ENV, capture_output=True, text=True, timeout=600)

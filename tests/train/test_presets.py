@@ -54,7 +54,7 @@ def test_the_shipped_presets():
                 assert (grid.num_rows, grid.num_cols) == (10, 20)
                 assert ROLLOUT[agent](session.agent_cfg) == 24
             if name == "cpu-debug":
-                assert (args.device, args.num_envs, grid.num_rows, grid.num_cols) == ("cpu", 8, 2, 5)
+                assert (args.device, args.num_envs, grid.num_rows, grid.num_cols) == ("cpu", 8, 2, 11)
 
 
 def test_command_line_wins_over_the_preset():
@@ -62,8 +62,8 @@ def test_command_line_wins_over_the_preset():
                               "env.scene.terrain.terrain_generator.num_rows=4"])
     assert args.num_envs == 3 and args.max_iterations == 3 and args.task == "Walk-Rough-AnymalC"
     grid = session.env_cfg.scene.terrain.terrain_generator
-    assert (grid.num_rows, grid.num_cols) == (4, 5)
-    assert session.overrides == ("env.scene.terrain.terrain_generator.num_cols=5",
+    assert (grid.num_rows, grid.num_cols) == (4, 11)
+    assert session.overrides == ("env.scene.terrain.terrain_generator.num_cols=11",
                                  "env.scene.terrain.terrain_generator.num_rows=4")
 
 

@@ -23,3 +23,12 @@ def exit_on_usage_error(main: Callable[..., int | None]) -> Callable[..., int]:
             return 2
 
     return wrapper
+
+
+def require_extra(module: str, extra: str, flag: str) -> None:
+    """A :class:`UsageError` when ``flag`` needs ``module``, which the package's optional ``extra`` installs."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f"{flag} needs the '{module}' package; install it: pip install 'ext-walk-minutes[{extra}]' "
+                         f"(in this repository ./run installs every extra)")

@@ -44,9 +44,10 @@ Rows appended by `scripts/benchmark.py` (one per robot count and run). Times are
 `vs stock` is our env step time (physics + MDP) divided by that of Isaac Lab's stock velocity env on
 the same robot and terrain, measured in the same run (CPU only).
 
-| date | device | task | robots | steps | env-steps/s (collect) | env-steps/s (train) | iteration [s] | physics | MDP | inference | learning | other | vs stock |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 """
+DOCS_COLUMNS = ("date", "device", "task", "robots", "steps", "env-steps/s (collect)", "env-steps/s (train)",
+                "iteration [s]", "physics", "MDP", "inference", "learning", "other", "vs stock")
+DOCS_HEADER += f"| {' | '.join(DOCS_COLUMNS)} |\n|{'---|' * len(DOCS_COLUMNS)}\n"
 
 
 class PhaseTimer:

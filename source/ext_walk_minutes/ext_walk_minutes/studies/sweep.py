@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ..common.cli import parse_int_list
-from ..common.errors import UsageError, exit_on_usage_error
+from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..train import backends
 from ..train.child_run import train_in_child
 from ..train.session import check_task, parse, resolve_device
@@ -209,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     check_task(args.task)
     backends.get(args.agent)
     resolve_device(args.device)  # fails early on a CUDA request without CUDA
+    if args.ray:
+        require_extra("ray", "sweep", "--ray")
     configs, seeds, skipped = sweep_grid(args)
     out = output_dir("sweep", args.out)
     jobs = [{"task": args.task, "agent": args.agent, "robots": n, "steps": steps, "iterations": args.iterations,

@@ -15,7 +15,8 @@ from isaaclab.terrains import TerrainGenerator
 
 
 class RowDifficultyTerrainGenerator(TerrainGenerator):
-    """:class:`~isaaclab.terrains.TerrainGenerator` whose curriculum rows have difficulty ``lower + (upper - lower) * i / N``."""
+    """:class:`~isaaclab.terrains.TerrainGenerator` whose curriculum rows have difficulty
+    ``lower + (upper - lower) * i / N``."""
 
     def _get_terrain_mesh(self, difficulty: float, cfg):
         if self.cfg.curriculum:

@@ -36,11 +36,13 @@ def uniform_noise(shape: tuple[int, int], cfg: HfRoughPyramidSlopedTerrainCfg) -
 
 
 @height_field_to_mesh
-def rough_pyramid_sloped_terrain(difficulty: float, cfg: HfRoughPyramidSlopedTerrainCfg) -> tuple[np.ndarray, np.ndarray]:
+def rough_pyramid_sloped_terrain(difficulty: float,
+                                 cfg: HfRoughPyramidSlopedTerrainCfg) -> tuple[np.ndarray, np.ndarray]:
     """Pyramid slope (Isaac Lab's) plus bilinear uniform noise (:func:`uniform_noise`), summed in height units.
 
     Args:
-        difficulty: in [0, 1); sets the slope as in :func:`isaaclab.terrains.height_field.hf_terrains.pyramid_sloped_terrain`.
+        difficulty: in [0, 1); sets the slope as in
+            :func:`isaaclab.terrains.height_field.hf_terrains.pyramid_sloped_terrain`.
         cfg: the tile config (slope and noise parameters).
 
     Returns:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
+import shutil
 import sys
 from pathlib import Path
 
 import torch
 
-from ..common.errors import UsageError, exit_on_usage_error
+from ..common.errors import UsageError, exit_on_usage_error, require_extra
+from . import interrupts, live_view, video
 from .policy_session import PolicyRun, find_policy, policy_session
 from .session import (RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device, resolve_num_envs,
                       set_cpu_threads)
 
 EXPORT_TOLERANCE = 1e-5
 PLAY_NUM_ENVS = 16
+DEFAULT_VIDEO = "<run>/videos/play/<checkpoint>.mp4"
+DEFAULT_STEPS = 500
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,40 +31,64 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_args(parser, default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})")
     parser.add_argument("--checkpoint", default="latest",
                         help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
-    parser.add_argument("--agent", default=None, help="the PPO backend (default: the one that wrote the checkpoint)")
-    parser.add_argument("--steps", type=int, default=500, help="policy steps to run (default: 500 = 10 s)")
+    parser.add_argument("--agent", "--rl_library", dest="agent", default=None,
+                        help="the PPO backend (default: the one that wrote the checkpoint)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --viz, until Ctrl-C)")
     parser.add_argument("--export", action="store_true",
                         help="write policy.onnx, policy.pt (TorchScript) and policy.json next to the checkpoint")
+    parser.add_argument("--video", nargs="?", const=DEFAULT_VIDEO, default=None, metavar="PATH.mp4|PATH.gif",
+                        help="film the robots headless (no display or GPU needed) to PATH; without PATH: "
+                        "<checkpoint's run>/videos/play/<checkpoint>.mp4")
+    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=6.0,
+                        metavar="S", help="seconds of video from the start (default: %(default)s; more steps run if "
+                        "--steps is shorter)")
+    parser.add_argument("--video-size", "--video_size", dest="video_size", default="960x540", metavar="WxH",
+                        help="frame size in pixels (default: %(default)s)")
+    parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
+    parser.add_argument("--viz", default=None, choices=tuple(live_view.VIEWERS),
+                        help="watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
+                        "(remote machine: ssh -L PORT:localhost:PORT), newton opens a window on this display")
+    parser.add_argument("--viz-port", "--viz_port", dest="viz_port", type=int, default=None, metavar="PORT",
+                        help="the browser view's port (default: viser 8080, rerun 9090)")
+    parser.add_argument("--viz-record", "--viz_record", dest="viz_record", default=None, metavar="FILE",
+                        help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later")
     return parser
 
 
-def rollout(env, act, steps: int) -> dict[str, float]:
-    """Run ``steps`` policy steps; mean tracking errors, distance walked per robot and falls."""
+def rollout(env, act, steps: int | None, pace: live_view.RealTime | None = None) -> dict[str, float]:
+    """Run ``steps`` policy steps (None: until Ctrl-C), each ``pace`` waits for real time if given; mean tracking
+    errors, distance walked per robot and falls over the steps run."""
     base = env.unwrapped
     robot = base.scene["robot"]
     obs = env.reset()[0]["policy"]
-    n = base.num_envs
     lin_err = yaw_err = 0.0
-    distance = torch.zeros(n, device=base.device)
-    falls = 0
-    for _ in range(steps):
-        command = base.command_manager.get_command("base_velocity").clone()
-        pos_before = robot.data.root_pos_w[:, :2].clone()
-        with torch.inference_mode():
-            obs_dict, _, terminated, truncated, _ = env.step(act(obs).to(base.device))
-        obs = obs_dict["policy"]
-        reset = terminated | truncated
-        step = (robot.data.root_pos_w[:, :2] - pos_before).norm(dim=1)
-        distance += torch.where(reset, torch.zeros_like(step), step)
-        lin_err += (command[:, :2] - robot.data.root_lin_vel_b[:, :2]).norm(dim=1).mean().item()
-        yaw_err += (command[:, 2] - robot.data.root_ang_vel_b[:, 2]).abs().mean().item()
-        falls += int(terminated.sum().item())
+    distance = torch.zeros(base.num_envs, device=base.device)
+    falls = done = 0
+    try:
+        for done in itertools.count(1) if steps is None else range(1, steps + 1):
+            command = base.command_manager.get_command("base_velocity").clone()
+            pos_before = robot.data.root_pos_w[:, :2].clone()
+            with torch.inference_mode():
+                obs_dict, _, terminated, truncated, _ = env.step(act(obs).to(base.device))
+            obs = obs_dict["policy"]
+            step = (robot.data.root_pos_w[:, :2] - pos_before).norm(dim=1)
+            distance += torch.where(terminated | truncated, torch.zeros_like(step), step)
+            lin_err += (command[:, :2] - robot.data.root_lin_vel_b[:, :2]).norm(dim=1).mean().item()
+            yaw_err += (command[:, 2] - robot.data.root_ang_vel_b[:, 2]).abs().mean().item()
+            falls += int(terminated.sum().item())
+            if pace is not None:
+                pace.wait()
+    except KeyboardInterrupt:  # the way out of a live view: report the steps run so far
+        done -= 1
+        print(f"\n[play] stopped after {done} steps", flush=True)
+    steps_run = max(done, 1)
     return {
-        "lin_vel_error": lin_err / steps,
-        "yaw_rate_error": yaw_err / steps,
+        "lin_vel_error": lin_err / steps_run,
+        "yaw_rate_error": yaw_err / steps_run,
         "distance_per_robot": distance.mean().item(),
         "falls": falls,
-        "seconds": steps * base.step_dt,
+        "seconds": done * base.step_dt,
     }
 
 
@@ -86,6 +115,39 @@ def exports_match(errors: dict[str, float]) -> bool:
     return all(math.isfinite(e) and e <= EXPORT_TOLERANCE for e in errors.values())
 
 
+def video_request(args: argparse.Namespace, checkpoint: Path, num_envs: int) -> tuple[Path | None,
+                                                                                    video.VideoRequest | None]:
+    """Where ``--video`` writes and what it films (None, None without it); checked before the simulator starts."""
+    if args.video is None:
+        return None, None
+    if args.video == DEFAULT_VIDEO:
+        path = checkpoint.parent / "videos" / "play" / f"{checkpoint.stem}.mp4"
+    else:
+        path = Path(args.video).expanduser().resolve()
+    if path.suffix not in video.VIDEO_SUFFIXES:
+        raise UsageError(f"--video {args.video}: write a {' or a '.join(video.VIDEO_SUFFIXES)} file")
+    request = video.VideoRequest(path.parent / f".{path.name}.clips", args.video_length, args.follow,
+                                 size=video.parse_size(args.video_size))
+    video.check_request(request, num_envs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--video {args.video}: cannot create its folder ({exc.strerror}); choose another "
+                         "path") from None
+    return path, request
+
+
+def save_video(request: video.VideoRequest, path: Path) -> None:
+    """Put the recorder's clip at ``path`` (converted to GIF if asked); an error line when none was written."""
+    clips = video.recorded_clips(request.folder)
+    if not clips:
+        raise UsageError("--video: no frames were recorded (see the recorder's message above); check that OpenGL "
+                         "works headless (EGL) on this machine")
+    video.save_clip(clips[0], path)
+    shutil.rmtree(request.folder, ignore_errors=True)
+    print(f"[play] video: {path} ({request.seconds:g} s following robot {request.follow})", flush=True)
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
@@ -93,21 +155,59 @@ def main(argv: list[str] | None = None) -> int:
     check_task(args.task)
     device = resolve_device(args.device)
     num_envs = resolve_num_envs(args.num_envs if args.num_envs is not None else PLAY_NUM_ENVS, device)
-    if args.steps < 1:
+    if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be at least 1 (got {args.steps})")
+    if args.export:
+        require_extra("onnxruntime", "export", "--export")
     checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
+    video_path, request = video_request(args, checkpoint, num_envs)
+    view = view_request(args, num_envs)
     print(f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
           flush=True)
     spec = RunSpec(args.task, agent, device, num_envs, args.seed, tuple(overrides), args.preset, args.asset,
-                   play_mode=True)
-    with policy_session(spec, resolve_configs(spec), checkpoint) as run:
+                   play_mode=True, video=request)
+    configs = resolve_configs(spec)
+    step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
+    if view is not None:
+        live_view.add_viewer(configs.env_cfg, view)
+    with policy_session(spec, configs, checkpoint) as run:
         if args.export and export(run, checkpoint):
             return 1
-        result = rollout(run.env, run.act, args.steps)
+        if view is not None:
+            video.aim_camera(run.env, args.follow, distance=2.0)
+            print(f"[play] live view: {live_view.address(view)}; Ctrl-C stops", flush=True)
+        with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
+            result = rollout(run.env, run.act, steps_to_run(args.steps, request, view, step_dt),
+                             pace=None if view is None else live_view.RealTime(step_dt))
+    if request is not None:
+        save_video(request, video_path)
     print(f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
           f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
           f"per robot | falls {result['falls']}", flush=True)
     return 0
+
+
+def steps_to_run(steps: int | None, request: video.VideoRequest | None, view: live_view.ViewRequest | None,
+                 step_dt: float) -> int | None:
+    """``--steps`` if given, else 500 (10 s) or, with a live view, until Ctrl-C (None); at least the video's."""
+    if steps is None:
+        steps = None if view is not None else DEFAULT_STEPS
+    if request is not None and steps is not None:
+        steps = max(steps, video.clip_steps(request, step_dt))
+    return steps
+
+
+def view_request(args: argparse.Namespace, num_envs: int) -> live_view.ViewRequest | None:
+    """What ``--viz`` serves (None without it); checked before the simulator starts."""
+    if args.viz is None:
+        if args.viz_record:
+            raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")
+        return None
+    record = Path(args.viz_record).expanduser().resolve() if args.viz_record else None
+    request = live_view.ViewRequest(args.viz, args.viz_port, record)
+    live_view.check_request(request)
+    video.check_follow(args.follow, num_envs)
+    return request
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from ..common.errors import UsageError
 from ..device import default_num_envs
-from . import backends, distributed, interrupts, presets
+from . import backends, distributed, interrupts, presets, video
 from .backends import Backend
 from .bootstrap import DEFAULT_MODE
 
@@ -112,6 +112,8 @@ class RunSpec:
     """The task's play config (fewer robots, no randomisation) for running a trained policy."""
     rank: int = 0
     """This process's rank in a ``--distributed`` run (its env seed is offset by it)."""
+    video: video.VideoRequest | None = None
+    """Film the run (``--video``): clips from a headless viewer following one robot."""
 
     @property
     def backend(self) -> Backend:
@@ -178,14 +180,22 @@ def check_robot_choices(env_cfg: Any) -> None:
 
 @contextlib.contextmanager
 def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
-    """Launch the simulation runtime the config needs (kit-less for Newton), yield the task's env; close both after."""
+    """Launch the simulation runtime the config needs (kit-less for Newton), yield the task's env; close both after.
+
+    With ``spec.video`` the env also gets a headless viewer, Isaac Lab's video recorder and a camera that follows
+    the robot (:mod:`.video`).
+    """
     import gymnasium as gym
     from isaaclab.app import launch_simulation
 
     error = None
+    if spec.video is not None:
+        video.add_recorder(configs.env_cfg, spec.video, configs.env_cfg.sim.dt * configs.env_cfg.decimation)
     raised_before = interrupts.raised_so_far()
     with launch_simulation(configs.env_cfg, {"device": spec.device, "headless": True}):
         env = gym.make(spec.task, cfg=configs.env_cfg)
+        if spec.video is not None:
+            env = video.FollowCamera(env, spec.video.follow)
         try:
             interrupts.raise_if_dropped(raised_before)  # a Ctrl-C during the build stops the run once it is built
             yield env

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 from pathlib import Path
 
 from ..common.cli import LOG_ROOT, parse_int_list
-from ..common.errors import UsageError, exit_on_usage_error
-from . import backends, distributed, interrupts, presets
+from ..common.errors import UsageError, exit_on_usage_error, require_extra
+from . import backends, distributed, interrupts, presets, video
 from .bootstrap import DEFAULT_MODE, MODES
 from .run_folder import new_run_folder
 from .session import (Configs, RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device,
@@ -23,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Logs and checkpoints go to logs/<agent>/<task>/<timestamp>/ (TensorBoard: tensorboard --logdir logs).",
     )
     add_common_args(parser, default_num_envs_help="parallel robots (default: 4096 on CUDA, 64 on CPU)")
-    parser.add_argument("--agent", default="rsl_rl",
-                        help=f"PPO backend: {' or '.join(backends.names())} (default: %(default)s)")
+    parser.add_argument("--agent", "--rl_library", dest="agent", default="rsl_rl",
+                        help=f"PPO backend: {' or '.join(backends.names())} (default: %(default)s; --rl_library as in "
+                        "Isaac Lab's CLI; an entry point such as rsl_rl_cfg_entry_point works too)")
     parser.add_argument("--max_iterations", type=int, default=None,
                         help="PPO iterations to run (default: the agent config's, 300 flat / 1500 rough)")
     parser.add_argument("--timeout-bootstrap", "--timeout_bootstrap", dest="timeout_bootstrap", default=DEFAULT_MODE,
@@ -39,22 +42,51 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="IT,IT,...", help="rough tasks: iterations (0-based) at which to save the robots per "
                         "(terrain type, level) heatmap to <run>/curriculum/ (e.g. 0,500,1000; plot them with "
                         "scripts/curriculum_plot.py)")
+    parser.add_argument("--logger", default="tensorboard", choices=("tensorboard", "wandb"),
+                        help="tensorboard (default; the run folder) or wandb: also Weights & Biases (its files in the "
+                        "run folder; WANDB_MODE=offline to sync later, WANDB_USERNAME for the entity)")
+    parser.add_argument("--wandb-project", "--wandb_project", dest="wandb_project", default="ext_walk_minutes",
+                        metavar="NAME", help="the W&B project of --logger wandb (default: %(default)s)")
+    parser.add_argument("--video", action="store_true",
+                        help="film clips headless (no display or GPU needed) to <run>/videos/train/ (rsl-rl's W&B "
+                        "logger uploads them)")
+    parser.add_argument("--video-interval", "--video_interval", dest="video_interval", type=int, default=100,
+                        metavar="IT", help="a clip every IT iterations, from the first (default: %(default)s)")
+    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=4.0,
+                        metavar="S", help="seconds per clip (default: %(default)s)")
+    parser.add_argument("--video-size", "--video_size", dest="video_size", default="640x360", metavar="WxH",
+                        help="frame size in pixels (default: %(default)s)")
+    parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
     return parser
+
+
+def video_request(args: argparse.Namespace, num_envs: int) -> video.VideoRequest | None:
+    """What ``--video`` films (its folder is set once the run folder exists); checked before the simulator starts."""
+    if not args.video:
+        return None
+    if args.video_interval < 1:
+        raise UsageError(f"--video-interval must be at least 1 iteration (got {args.video_interval})")
+    request = video.VideoRequest(Path("videos") / "train", args.video_length, args.follow,
+                                 size=video.parse_size(args.video_size))
+    video.check_request(request, num_envs)
+    return request
 
 
 def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.Rank | None) -> RunSpec:
     """The run the command line asks for, each flag checked (a :class:`UsageError` for bad input)."""
-    backends.get(args.agent)
+    agent = backends.get(args.agent).name
     check_task(args.task)
     device = resolve_device(args.device, rank)
     num_envs = resolve_num_envs(args.num_envs, device)
     if args.timeout_bootstrap not in MODES:
         raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
+    if args.logger == "wandb":
+        require_extra("wandb", "wandb", "--logger wandb")
     if args.max_iterations is not None and args.max_iterations < 1:
         raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
-    return RunSpec(args.task, args.agent, device, num_envs, args.seed, tuple(overrides), args.preset, args.asset,
+    return RunSpec(args.task, agent, device, num_envs, args.seed, tuple(overrides), args.preset, args.asset,
                    args.timeout_bootstrap, parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots"),
-                   rank=0 if rank is None else rank.rank)
+                   rank=0 if rank is None else rank.rank, video=video_request(args, num_envs))
 
 
 def resume_checkpoint(resume: str | None, spec: RunSpec) -> Path | None:
@@ -125,7 +157,17 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
     # every rank uses rank 0's run folder
     log_dir = distributed.broadcast_from_main(
         new_run_folder(LOG_ROOT / spec.agent / spec.task) if distributed.is_main_process() else None)
+    if args.logger == "wandb":
+        os.environ.setdefault("WANDB_DIR", str(log_dir))  # W&B's files beside the run's, not in the working folder
+        spec.backend.log_to_wandb(configs.agent_cfg, args.wandb_project)
+    if spec.video is not None:  # clips in the run folder, one every --video-interval iterations
+        spec = dataclasses.replace(spec, video=dataclasses.replace(
+            spec.video, folder=log_dir / spec.video.folder,
+            every_steps=args.video_interval * spec.backend.steps_per_iteration(configs.agent_cfg)))
     announce(spec, configs, args, rank, iterations, resume, log_dir)
+    if spec.video is not None:
+        print(f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following robot "
+              f"{spec.video.follow} -> {spec.video.folder}", flush=True)
     with running_env(spec, configs) as env, distributed.process_group_closed_after():
         checkpoint = spec.backend.train(env, spec, configs, str(log_dir), iterations, resume)
     print(f"[train] done: checkpoint {checkpoint}" if checkpoint else "[train] done (rank 0 wrote the checkpoint)",

@@ -52,6 +52,14 @@ class Backend:
         """PPO iterations the agent config asks for."""
         raise NotImplementedError
 
+    def steps_per_iteration(self, agent_cfg: Any) -> int:
+        """Env steps per PPO iteration (the rollout length) the agent config asks for."""
+        raise NotImplementedError
+
+    def log_to_wandb(self, agent_cfg: Any, project: str) -> None:
+        """Make the library's logger also send the run to Weights & Biases project ``project``."""
+        raise NotImplementedError
+
     def logged_steps_per_iteration(self, run: Path) -> int:
         """TensorBoard steps per PPO iteration of the run folder ``run`` (written by this backend)."""
         return 1
@@ -100,7 +108,9 @@ def names() -> tuple[str, ...]:
 
 
 def get(name: str) -> Backend:
-    """The backend ``name``, or a :class:`UsageError` listing the valid names."""
+    """The backend ``name`` (or its agent config's entry point, as Isaac Lab's ``--agent`` names it:
+    ``rsl_rl_cfg_entry_point``), or a :class:`UsageError` listing the valid names."""
+    name = name.removesuffix("_cfg_entry_point")
     if name not in names():
         raise UsageError(f"unknown agent '{name}'; choose one of: {', '.join(names())}")
     return importlib.import_module(f"{__name__}.{name}").BACKEND

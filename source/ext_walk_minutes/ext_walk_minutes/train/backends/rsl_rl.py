@@ -29,5 +29,11 @@ class RslRl(Backend):
     def default_iterations(self, agent_cfg):
         return agent_cfg.max_iterations
 
+    def steps_per_iteration(self, agent_cfg):
+        return agent_cfg.num_steps_per_env
+
+    def log_to_wandb(self, agent_cfg, project):
+        agent_cfg.logger, agent_cfg.wandb_project = "wandb", project  # rsl-rl's W&B writer also writes TensorBoard
+
 
 BACKEND = RslRl()

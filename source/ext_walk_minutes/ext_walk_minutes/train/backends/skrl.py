@@ -26,7 +26,15 @@ class Skrl(Backend):
         return agent_cfg["seed"] + rank  # skrl adds the rank to its own seed itself (skrl.utils.set_seed)
 
     def default_iterations(self, agent_cfg):
-        return agent_cfg["trainer"]["timesteps"] // agent_cfg["agent"]["rollouts"]
+        return agent_cfg["trainer"]["timesteps"] // self.steps_per_iteration(agent_cfg)
+
+    def steps_per_iteration(self, agent_cfg):
+        return agent_cfg["agent"]["rollouts"]
+
+    def log_to_wandb(self, agent_cfg, project):
+        experiment = agent_cfg["agent"]["experiment"]
+        experiment["wandb"] = True  # skrl syncs its TensorBoard events to W&B
+        experiment["wandb_kwargs"] = {**experiment.get("wandb_kwargs", {}), "project": project}
 
     def logged_steps_per_iteration(self, run):
         import yaml

@@ -1,0 +1,91 @@
+"""Watching a policy live (``play.py --viz``) through Isaac Lab's visualizers: viser and rerun serve the scene to a
+browser (on a remote machine through ``ssh -L``), newton opens an OpenGL window on this machine's display.
+
+Each can also record what it shows to a file to replay later (``--viz-record``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..common.errors import UsageError, require_extra
+from .video import add_visualizer
+
+VIEWERS = {
+    # name: (module it needs, the package's extra that installs it, default port, recording suffix)
+    "viser": ("viser", "viser", 8080, ".viser"),
+    "rerun": ("rerun", "rerun", 9090, ".rrd"),
+    "newton": ("pyglet", None, None, None),  # Newton's own dependency
+}
+
+
+@dataclass(frozen=True)
+class ViewRequest:
+    """Which visualizer to serve the scene with, on which port, recording to which file (None: none)."""
+
+    viewer: str
+    port: int | None = None
+    record: Path | None = None
+
+
+def check_request(request: ViewRequest) -> None:
+    """One error line, before the simulator starts, for a viewer that cannot run here."""
+    if request.viewer not in VIEWERS:
+        raise UsageError(f"unknown --viz '{request.viewer}'; choose one of {', '.join(VIEWERS)}")
+    module, extra, _, suffix = VIEWERS[request.viewer]
+    if extra is not None:
+        require_extra(module, extra, f"--viz {request.viewer}")
+    if request.viewer == "newton" and not os.environ.get("DISPLAY"):
+        raise UsageError("--viz newton opens a window but this machine has no display (DISPLAY is unset); use "
+                         "--viz viser to watch in a browser, or --video to film headless")
+    if request.record is not None and request.record.suffix != suffix:
+        raise UsageError(f"--viz-record: {request.viewer} records to a {suffix or 'no'} file "
+                         f"(got '{request.record.name}')")
+
+
+def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
+    """Add the visualizer of ``request`` to ``env_cfg`` (beside any already configured, e.g. ``--video``'s)."""
+    port = request.port or VIEWERS[request.viewer][2]
+    record = None if request.record is None else str(request.record)
+    if request.viewer == "viser":
+        from isaaclab_visualizers.viser import ViserVisualizerCfg
+
+        cfg = ViserVisualizerCfg(port=port, record_to_viser=record)
+    elif request.viewer == "rerun":
+        from isaaclab_visualizers.rerun import RerunVisualizerCfg
+
+        # without the history a recording holds only the last frame
+        cfg = RerunVisualizerCfg(web_port=port, record_to_rrd=record, keep_historical_data=record is not None)
+    else:
+        from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
+
+        cfg = NewtonGLVisualizerCfg(headless=False)
+    add_visualizer(env_cfg, cfg)
+
+
+def address(request: ViewRequest) -> str:
+    """Where to watch ``request``'s view: a browser address (with the ``ssh -L`` that brings it from a remote
+    machine) or the window."""
+    _, _, default_port, _ = VIEWERS[request.viewer]
+    if default_port is None:
+        return "the Newton window on this display"
+    port = request.port or default_port
+    return f"http://localhost:{port} (from another machine: ssh -L {port}:localhost:{port} THIS_HOST, then the same)"
+
+
+class RealTime:
+    """Paces a loop to the simulated time: each :meth:`wait` returns ``period`` [s] after the previous one."""
+
+    def __init__(self, period: float) -> None:
+        self.period = period
+        self._next = time.monotonic() + period
+
+    def wait(self) -> None:
+        delay = self._next - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self._next = max(self._next, time.monotonic() - self.period) + self.period

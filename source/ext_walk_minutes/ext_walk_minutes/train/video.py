@@ -1,0 +1,157 @@
+"""Filming a run headless: Newton's OpenGL viewer draws off-screen through EGL (Mesa's software OpenGL on a
+machine without GPU) and Isaac Lab's video recorder writes its frames to MP4, with the camera following one robot.
+
+Frames are drawn only when the recorder asks for one, so a run without ``--video`` pays nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+
+from ..common.errors import UsageError, require_extra
+
+VIDEO_SUFFIXES = (".mp4", ".gif")
+FRAME_STRIDE = 2
+"""Env steps per frame: 25 frames/s at the 50 Hz control rate (half the frames to draw on a CPU)."""
+CAMERA_OFFSET = (-1.6, -2.2, 0.9)
+"""The camera's position from the followed robot's base [m]: behind it on the left and above, so that the terrain
+around it and its neighbours are in view."""
+GL_LIBRARIES = {"EGL": "libegl1", "GL": "libgl1"}
+"""The shared libraries Newton's viewer draws with headless, and the Debian/Ubuntu package of each."""
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    """What to film: clips of ``seconds`` following robot ``follow``, written to ``folder``."""
+
+    folder: Path
+    seconds: float
+    follow: int = 0
+    every_steps: int = 0
+    """A new clip every so many env steps; 0: one clip, from the first step."""
+    size: tuple[int, int] = (960, 540)
+    """Frame width and height [px]."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` (e.g. ``640x360``) as two ints, each at least 16."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--video-size must be WIDTHxHEIGHT in pixels, e.g. 640x360 (got '{text}')") from None
+    if min(width, height) < 16:
+        raise UsageError(f"--video-size must be at least 16x16 pixels (got '{text}')")
+    return width, height
+
+
+def check_request(request: VideoRequest, num_envs: int) -> None:
+    """One error line, before the simulator starts, for a request that cannot be filmed here."""
+    if request.seconds <= 0:
+        raise UsageError(f"--video-length must be positive seconds (got {request.seconds})")
+    check_follow(request.follow, num_envs)
+    require_extra("moviepy", "video", "--video")
+    missing = [f"lib{lib} ({package})" for lib, package in GL_LIBRARIES.items() if not ctypes.util.find_library(lib)]
+    if missing:
+        raise UsageError(f"--video draws with OpenGL through EGL, but {' and '.join(missing)} is not installed; "
+                         "install it (Mesa's software OpenGL needs no GPU: apt install libegl1 libgl1 libgl1-mesa-dri; "
+                         "on an NVIDIA machine the driver's libraries with NVIDIA_DRIVER_CAPABILITIES=graphics)")
+
+
+def check_follow(robot_index: int, num_envs: int) -> None:
+    if not 0 <= robot_index < num_envs:
+        raise UsageError(f"--follow {robot_index}: there are {num_envs} robots, numbered 0 to {num_envs - 1}")
+
+
+def add_recorder(env_cfg: Any, request: VideoRequest, step_dt: float) -> None:
+    """Give ``env_cfg`` a headless Newton viewer and Isaac Lab's video recorder drawing from it."""
+    from isaaclab.envs.utils.video_recorder_cfg import VideoRecorderCfg
+    from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
+
+    width, height = request.size
+    add_visualizer(env_cfg, NewtonGLVisualizerCfg(
+        headless=True, window_width=width, window_height=height, enable_shadows=False, enable_picking=False))
+    env_cfg.video_recorders = [VideoRecorderCfg(
+        source="visualizer:newton", output_dir=str(request.folder), video_length=clip_steps(request, step_dt),
+        video_interval=request.every_steps, frame_stride=FRAME_STRIDE)]
+
+
+def add_visualizer(env_cfg: Any, visualizer_cfg: Any) -> None:
+    """Add ``visualizer_cfg`` to the env's visualizers (a config may hold one or a list)."""
+    existing = env_cfg.sim.visualizer_cfgs
+    env_cfg.sim.visualizer_cfgs = [*(existing if isinstance(existing, list) else [existing]), visualizer_cfg]
+
+
+def clip_steps(request: VideoRequest, step_dt: float) -> int:
+    """Env steps per clip: ``request.seconds`` at the control period ``step_dt`` [s], whole frames."""
+    return max(FRAME_STRIDE, round(request.seconds / step_dt / FRAME_STRIDE) * FRAME_STRIDE)
+
+
+class FollowCamera(gym.Wrapper):
+    """Points the viewer's camera at one robot before each step (the recorder draws its frame within the step)."""
+
+    def __init__(self, env: gym.Env, robot_index: int) -> None:
+        super().__init__(env)
+        self.robot_index = robot_index
+
+    def reset(self, **kwargs):
+        out = self.env.reset(**kwargs)
+        self._aim()
+        return out
+
+    def step(self, action):
+        self._aim()
+        return self.env.step(action)
+
+    def _aim(self) -> None:
+        aim_camera(self.env, self.robot_index)
+
+
+def aim_camera(env: gym.Env, robot_index: int, distance: float = 1.0) -> None:
+    """Point every visualizer's camera at robot ``robot_index`` from :data:`CAMERA_OFFSET` times ``distance``."""
+    base = env.unwrapped
+    x, y, z = base.scene["robot"].data.root_pos_w[robot_index].tolist()  # one small read
+    dx, dy, dz = (distance * offset for offset in CAMERA_OFFSET)
+    base.sim.set_camera_view((x + dx, y + dy, z + dz), (x, y, z))
+
+
+def recorded_clips(folder: Path) -> list[Path]:
+    """The clips Isaac Lab's recorder wrote to ``folder``, in order."""
+    return sorted(folder.glob("clip_*.mp4"))
+
+
+def save_clip(clip: Path, path: Path) -> None:
+    """Move the MP4 ``clip`` to ``path``, or write it there as an animated GIF when ``path`` ends in ``.gif``."""
+    if path.suffix == ".gif":
+        write_gif(*read_clip(clip), path)
+        clip.unlink()
+    else:
+        os.replace(clip, path)
+
+
+def read_clip(clip: Path) -> tuple[list, float]:
+    """The frames of an MP4 file as ``(H, W, 3)`` uint8 arrays and its frame rate [1/s] (decoded by
+    imageio-ffmpeg's bundled ffmpeg)."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    reader = imageio_ffmpeg.read_frames(str(clip))
+    meta = next(reader)
+    width, height = meta["size"]
+    return [np.frombuffer(raw, np.uint8).reshape(height, width, 3) for raw in reader], meta["fps"]
+
+
+def write_gif(frames: list, fps: float, path: Path) -> None:
+    """An animated GIF of ``frames`` ((H, W, 3) uint8) at ``fps``, looping, one palette per frame."""
+    from PIL import Image
+
+    images = [Image.fromarray(frame).quantize(colors=128, method=Image.Quantize.MEDIANCUT) for frame in frames]
+    partial = path.with_name(f".{path.name}.tmp")
+    images[0].save(partial, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps),
+                   loop=0, optimize=True)
+    os.replace(partial, path)

@@ -27,10 +27,12 @@ SLOW = (
     "tests/train/test_bootstrap_ablation.py",
     "tests/train/test_checkpoint_restore.py",
     "tests/train/test_distributed.py::test_two_cpu_processes",
+    "tests/train/test_isaaclab_user.py",
     "tests/train/test_live_view.py",
     "tests/train/test_sync_free.py",
     "tests/train/test_train_play.py",
     "tests/train/test_video.py",
+    "tests/train/test_wandb.py",
     "tests/train/test_warmup.py",
 )
 

@@ -43,11 +43,17 @@ def _isaaclab_env(tmp_path: Path) -> Path:
     return venv
 
 
+def _installed(venv: Path, name: str) -> tuple[str, ...]:
+    """The version and location of package ``name`` in ``venv`` (as ``pip show`` gives them)."""
+    shown = _run([str(venv / "bin" / "pip"), "show", name], cwd=venv).stdout.splitlines()
+    return tuple(line for line in shown if line.startswith(("Version:", "Location:", "Editable")))
+
+
 def test_pip_install_into_an_isaaclab_environment_then_train_both_ways(tmp_path):
     venv = _isaaclab_env(tmp_path)
-    isaaclab_before = _run([str(venv / "bin" / "pip"), "show", "isaaclab"], cwd=tmp_path).stdout
+    isaaclab_before = _installed(venv, "isaaclab")
     _run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "-e", str(PACKAGE)], cwd=tmp_path)
-    assert _run([str(venv / "bin" / "pip"), "show", "isaaclab"], cwd=tmp_path).stdout == isaaclab_before
+    assert _installed(venv, "isaaclab") == isaaclab_before, "installing our package changed Isaac Lab"
 
     ours = _run([str(venv / "bin" / "isaaclab"), "-p", str(REPO / "scripts" / "train.py"), "--task",
                  "Walk-Flat-AnymalC", "--rl_library", "skrl", "--num_envs", "2", "--max_iterations", "1", "--device",

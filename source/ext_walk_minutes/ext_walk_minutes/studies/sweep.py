@@ -1,8 +1,13 @@
 """``scripts/sweep.py``: number of robots x batch size (the paper's Fig. 4).
 
-Each configuration trains the task without the terrain curriculum (random tiles of every difficulty,
-robots on random levels that never change) for a fixed number of PPO updates with
-``steps per robot = batch size / robots``; one ``train.py`` process per configuration and seed.
+Each configuration trains the task without the terrain curriculum (random tiles, robots on random levels
+that never change) for a fixed number of PPO updates with ``steps per robot = batch size / robots``; one
+``train.py`` process per configuration and seed. By default the tiles follow the paper's protocol
+(``--protocol paper``): the paper ran this study "reducing the maximum step size", and legged_gym's
+non-curriculum mode draws each tile's difficulty from {0.5, 0.75, 0.9}; so do the tiles here, with stairs
+of at most ``--max-step-height`` (0.05 + (max - 0.05) d m). ``--protocol uniform`` is the earlier
+behaviour: difficulty ~ U(0, 1) (up to 1.0, beyond the curriculum's 0.9) and the task's full step heights.
+Tasks on flat ground (no stairs in their terrain) have no protocol to choose (``flat``).
 With ``--ray`` the processes are Ray tasks (one GPU each when the cluster has GPUs, else one CPU),
 spread over all GPUs and nodes of the cluster at ``--ray-address`` or of a local Ray instance.
 Writes ``sweep.csv`` (one row per run), ``sweep.png`` (final reward and training time vs robots, one
@@ -23,7 +28,7 @@ from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..train import backends
 from ..train.child_run import train_in_child
-from ..train.session import check_task, parse, resolve_device
+from ..train.session import RunSpec, check_task, parse, resolve_configs, resolve_device
 from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 
 PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
@@ -34,12 +39,46 @@ NO_CURRICULUM = [  # random tiles, robots spread over all levels, no promotion o
     "env.scene.terrain.max_init_terrain_level=null",
     "env.curriculum.terrain_levels=null",
 ]
+PAPER_RANDOM_DIFFICULTIES = (0.5, 0.75, 0.9)  # legged_gym's Terrain.randomized_terrain
+MIN_STEP_HEIGHT = 0.05  # m, the stairs' step at difficulty 0 (legged_gym: 0.05 + 0.18 d)
+DEFAULT_MAX_STEP_HEIGHT = 0.15  # m at d = 1: the paper reduces the step height without a number recovered here
+STAIRS = ("stairs_up", "stairs_down")
+PROTOCOLS = ("paper", "uniform")
+FLAT = "flat"  # the protocol of a task whose ground has no difficulty (the flat tasks)
 FINAL_FRACTION = 0.1  # final reward = mean over the last 10 % of the iterations (at least one)
 
 
 def grid(robots: tuple[int, ...], batch_sizes: tuple[int, ...]) -> list[tuple[int, int, int]]:
     """``(robots, batch size, steps per robot)`` for every pair whose batch is a whole number of steps per robot."""
     return [(n, b, b // n) for b in batch_sizes for n in robots if b % n == 0 and b >= n]
+
+
+def protocol_overrides(protocol: str, max_step_height: float) -> list[str]:
+    """The terrain overrides of ``protocol`` (besides :data:`NO_CURRICULUM`): for ``"paper"``, random tiles with
+    legged_gym's difficulty set and the stairs' step-height range ``(0.05, max_step_height)`` m; none for
+    ``"uniform"`` (Isaac Lab's U(0, 1) difficulty, the task's step heights)."""
+    if protocol in ("uniform", FLAT):
+        return []
+    generator = "env.scene.terrain.terrain_generator"
+    difficulties = ",".join(map(str, PAPER_RANDOM_DIFFICULTIES))
+    return [f"{generator}.random_difficulties=[{difficulties}]",
+            *(f"{generator}.sub_terrains.{name}.step_height_range=[{MIN_STEP_HEIGHT},{max_step_height}]"
+              for name in STAIRS)]
+
+
+def protocol_text(protocol: str, max_step_height: float) -> str:
+    """One sentence for the report: which tiles the runs trained on, and why."""
+    if protocol == FLAT:
+        return "Flat ground (the task's terrain has no difficulty; the paper's study ran on rough terrain)."
+    if protocol == "uniform":
+        return ("Protocol uniform (not the paper's): random tiles with difficulty ~ U(0, 1), the task's step heights "
+                "(up to 0.23 m at d = 1).")
+    steps = [MIN_STEP_HEIGHT + (max_step_height - MIN_STEP_HEIGHT) * d for d in PAPER_RANDOM_DIFFICULTIES]
+    return ("Protocol paper: random tiles with legged_gym's non-curriculum difficulties d in "
+            f"{{{', '.join(map(str, PAPER_RANDOM_DIFFICULTIES))}}} and the maximum step height reduced as in the "
+            f"paper's study: stairs 0.05 + {max_step_height - MIN_STEP_HEIGHT:.2f} d m "
+            f"({' / '.join(f'{s:.3f}' for s in steps)} m; the paper's value is not known here, "
+            f"--max-step-height sets it).")
 
 
 def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, seed: int, device: str,
@@ -166,6 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Ray cluster to join ('auto' or ray://host:10001); default: start a local instance")
     parser.add_argument("--ray-num-cpus", "--ray_num_cpus", dest="ray_num_cpus", type=int, default=None,
                         help="CPUs of the local Ray instance, i.e. runs at a time without GPUs (default: all)")
+    parser.add_argument("--protocol", choices=PROTOCOLS, default=None,
+                        help="terrain of the runs on a rough task: paper (legged_gym's random difficulties "
+                        "{0.5, 0.75, 0.9}, reduced step height; default) or uniform (difficulty ~ U(0, 1), the task's "
+                        "step heights)")
+    parser.add_argument("--max-step-height", "--max_step_height", dest="max_step_height", type=float,
+                        default=None, help=f"stairs' step height at difficulty 1 in m with --protocol paper "
+                        f"(default: {DEFAULT_MAX_STEP_HEIGHT}; the task's: 0.23)")
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/sweep/<timestamp>/)")
     return parser
 
@@ -187,11 +233,38 @@ def sweep_grid(args: argparse.Namespace) -> tuple[list[tuple[int, int, int]], tu
     return configs, seeds, len(robots) * len(batch_sizes) - len(configs)
 
 
-def report_lines(rows: list[dict], table: list[dict], title: str, total_s: float, ray: bool) -> list[str]:
-    """The report's text and table: final reward and training time per configuration."""
+def terrain_protocol(task: str, agent: str, asked: str | None) -> str:
+    """The protocol the runs follow: ``asked`` (``--protocol``; default ``paper``) on a task whose terrain grid
+    has stairs and random-tile difficulties, :data:`FLAT` on a flat task (a :class:`UsageError` if one was asked)."""
+    grid = resolve_configs(RunSpec(task, agent, "cpu", 1)).env_cfg.scene.terrain.terrain_generator
+    rough = grid is not None and hasattr(grid, "random_difficulties") and set(STAIRS) <= set(grid.sub_terrains)
+    if rough:
+        return asked or "paper"
+    if asked is not None:
+        raise UsageError(f"--protocol {asked} needs a task on rough terrain (stairs and random tiles); {task} "
+                         "walks on flat ground: leave --protocol out")
+    return FLAT
+
+
+def max_step_height(args: argparse.Namespace, protocol: str = "paper") -> float:
+    """The ``--max-step-height`` asked for (m), checked against the protocol and the stairs' 0.05 m minimum."""
+    if args.max_step_height is None:
+        return DEFAULT_MAX_STEP_HEIGHT
+    if protocol != "paper":
+        raise UsageError("--max-step-height applies to --protocol paper only; --protocol uniform keeps the task's "
+                         "step heights")
+    if not MIN_STEP_HEIGHT <= args.max_step_height <= 1.0:
+        raise UsageError(f"--max-step-height must be between {MIN_STEP_HEIGHT} and 1.0 m (got {args.max_step_height})")
+    return args.max_step_height
+
+
+def report_lines(rows: list[dict], table: list[dict], title: str, total_s: float, ray: bool,
+                 protocol: str = "") -> list[str]:
+    """The report's text and table: the protocol sentence, final reward and training time per configuration."""
     failed = sum(bool(r["error"]) for r in rows)
     lines = [
-        f"{title}. Final reward: mean episode return over the last {FINAL_FRACTION:.0%} of the updates; training "
+        f"{title}. {protocol + ' ' if protocol else ''}Final reward: mean episode return over the last "
+        f"{FINAL_FRACTION:.0%} of the updates; training "
         f"time: first rollout to last update, start-up excluded. All {len(rows)} runs took {total_s:.0f} s"
         f"{' (Ray)' if ray else ''}; {failed} failed.",
         "",
@@ -212,9 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.ray:
         require_extra("ray", "sweep", "--ray")
     configs, seeds, skipped = sweep_grid(args)
+    protocol = terrain_protocol(args.task, args.agent, args.protocol)
+    step_height = max_step_height(args, protocol)
+    terrain = protocol_overrides(protocol, step_height)
     out = output_dir("sweep", args.out)
     jobs = [{"task": args.task, "agent": args.agent, "robots": n, "steps": steps, "iterations": args.iterations,
-             "seed": seed, "device": args.device, "overrides": overrides,
+             "seed": seed, "device": args.device, "overrides": [*terrain, *overrides],
              "workdir": str((out / "runs").resolve() / f"robots{n}_steps{steps}_seed{seed}")}
             for n, _, steps in configs for seed in seeds]
     print(f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
@@ -231,10 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     table = summary(rows)
     csv_path, png_path, md_path = (out / f"sweep.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, [{k: v for k, v in r.items() if k != "error"} | {"failed": bool(r["error"])} for r in rows])
-    title = f"{args.task}, {args.agent}, no curriculum, {args.iterations} updates, seeds {args.seeds}"
+    title = (f"{args.task}, {args.agent}, no curriculum ({protocol} protocol), {args.iterations} updates, "
+             f"seeds {args.seeds}")
     plot(table, png_path, title)
     header = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
-    write_report(md_path, header, report_lines(rows, table, title, total, args.ray), png_path)
+    write_report(md_path, header, report_lines(rows, table, title, total, args.ray,
+                                                      protocol_text(protocol, step_height)), png_path)
     print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 1 if any(r["error"] for r in rows) else 0
 

@@ -1,6 +1,6 @@
 """Terrain generator configs (the paper's curriculum grid, flat ground) and what a robot's tile means."""
 
-from .generator import RowDifficultyTerrainGenerator
+from .generator import RowDifficultyTerrainGenerator, RowDifficultyTerrainGeneratorCfg
 from .layout import (
     TerrainParameter,
     column_types,
@@ -18,6 +18,7 @@ __all__ = [
     "TERRAIN_TYPES",
     "HfRoughPyramidSlopedTerrainCfg",
     "RowDifficultyTerrainGenerator",
+    "RowDifficultyTerrainGeneratorCfg",
     "TerrainParameter",
     "column_types",
     "level_difficulty",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import isaaclab.terrains as terrain_gen
 from isaaclab.terrains import TerrainGeneratorCfg
 
-from .generator import RowDifficultyTerrainGenerator
+from .generator import RowDifficultyTerrainGeneratorCfg
 from .sub_terrains import HfRoughPyramidSlopedTerrainCfg
 
 _PLATFORM = 3.0  # m, flat square at the tile centre where robots spawn
@@ -22,8 +22,7 @@ _PLATFORM = 3.0  # m, flat square at the tile centre where robots spawn
 # Newton's height-field collider would turn the vertical step sides back into one-cell ramps.
 _TILE = dict(border_width=0.0, convert_to_heightfield=False)
 
-ROUGH_TERRAIN_CFG = TerrainGeneratorCfg(
-    class_type=RowDifficultyTerrainGenerator,
+ROUGH_TERRAIN_CFG = RowDifficultyTerrainGeneratorCfg(
     size=(8.0, 8.0),
     border_width=25.0,
     num_rows=10,

@@ -1,8 +1,9 @@
-"""The sweep's terrain protocol (#19): the paper's by default (legged_gym's random difficulties {0.5, 0.75, 0.9},
-reduced step height), the earlier U(0, 1) tiles with --protocol uniform.
+"""The studies' terrain protocols (#19). Sweep (Fig. 4): the paper's by default (legged_gym's random difficulties
+{0.5, 0.75, 0.9}, reduced step height), the earlier U(0, 1) tiles with --protocol uniform. Evaluate (Fig. 5): rows
+past the training grid's difficulties on request, the trained range marked in the figure and the table.
 
-Config level: the env config a sweep run resolves to, and the difficulties the terrain generator builds its tiles
-with (a small grid, no simulation): seconds.
+Config level: the env config a study resolves to, and the difficulties the terrain generator builds its tiles
+with (small grids, no simulation): seconds.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ext_walk_minutes.studies import sweep
-from ext_walk_minutes.terrains import terrain_parameter
+from ext_walk_minutes.studies import evaluate, sweep
+from ext_walk_minutes.terrains import level_difficulty, terrain_parameter
 from ext_walk_minutes.train.session import RunSpec, resolve_configs
 
 TASK = "Walk-Rough-AnymalC"
@@ -95,3 +96,79 @@ def test_bad_protocol_flags(capsys, argv, expected):
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "error: " in err and expected in err
+
+
+# -- evaluate.py (Fig. 5): rows past the training grid's difficulties, the trained range marked
+
+
+def _evaluation_grid(terrains: list[str], levels: int, max_difficulty: float | None):
+    """The evaluation's terrain generator config and the training grid it came from (the task's play config)."""
+    spec = RunSpec(TASK, "rsl_rl", "cpu", 1, 1, (), play_mode=True)
+    env_cfg = resolve_configs(spec).env_cfg
+    training_grid = evaluate.training_grid(spec)
+    assert env_cfg.scene.terrain.terrain_generator.num_rows < training_grid.num_rows == 10  # play mode shrinks it
+    evaluate.configure_evaluation(env_cfg, terrains, levels, 1, 8.0, max_difficulty)
+    return env_cfg.scene.terrain.terrain_generator, training_grid
+
+
+def test_evaluation_beyond_training(monkeypatch):
+    grid, training_grid = _evaluation_grid(["slope_up", "stairs_up", "obstacles"], 10, 1.75)
+    assert [level_difficulty(i, grid) for i in range(10)] == pytest.approx([1.75 * i / 9 for i in range(10)])
+    assert terrain_parameter("slope_up", 1.75, grid).value == pytest.approx(35.0, abs=0.01)
+    assert terrain_parameter("stairs_up", 1.75, grid).value >= 0.30
+    trained = evaluate.trained_values(training_grid, ["slope_up", "stairs_up", "obstacles"])
+    assert trained == pytest.approx({"slope_up": 19.8, "stairs_up": 0.21, "obstacles": 0.23}, abs=0.05)
+    # built: 4 rows of stairs and slope, the rows' difficulties reach Isaac Lab's tile functions unchanged
+    small, _ = _evaluation_grid(["stairs_up", "slope_up"], 4, 1.75)
+    from isaaclab.terrains import TerrainGenerator
+
+    seen: list[float] = []
+    mesh_tile = TerrainGenerator._get_terrain_mesh
+
+    def record(self, difficulty, cfg):
+        seen.append(difficulty)
+        return mesh_tile(self, difficulty, cfg)
+
+    monkeypatch.setattr(TerrainGenerator, "_get_terrain_mesh", record)
+    np.random.seed(0)
+    generator = small.class_type(small.replace(seed=0), device="cpu")
+    assert seen == pytest.approx([0.0, 1.75 / 3, 3.5 / 3, 1.75] * 2)
+    # stairs up: the robot starts 9 steps below the edge; on the last row each step is 0.365 m
+    assert generator.terrain_origins[3, 0, 2] == pytest.approx(-9 * 0.365, abs=1e-6)
+
+
+def test_evaluation_rows_within_training_by_default():
+    grid, _ = _evaluation_grid(["stairs_down"], 10, None)
+    assert tuple(grid.difficulty_range) == (0.0, 1.0)
+    assert [level_difficulty(i, grid) for i in range(10)] == pytest.approx([i / 10 for i in range(10)])
+
+
+def test_evaluation_figure_and_table_mark_the_trained_range():
+    trained = {"slope_up": 19.8, "stairs_up": 0.21}
+    rows = [{"terrain": name, "level": i, "parameter": param, "unit": unit, "value": value * i,
+             "success_rate": 1.0 - i / 4} for name, param, unit, value in
+            (("slope_up", "slope", "deg", 10.0), ("stairs_up", "step height", "m", 0.1)) for i in range(4)]
+    fig = evaluate.figure(rows, "t", trained)
+    slope_ax, step_ax = fig.axes
+    for ax, name in ((slope_ax, "slope_up"), (step_ax, "stairs_up")):
+        (curve,) = [line for line in ax.get_lines() if line.get_label() == name]
+        (marker,) = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+        assert marker.get_xdata()[0] == trained[name] and marker.get_color() == curve.get_color()
+        (span,) = [patch for patch in ax.patches if patch.get_label() == "trained range"]
+        assert span.get_x() + span.get_width() == pytest.approx(trained[name])
+    assert not [line for line in evaluate.figure(rows, "t").axes[0].get_lines() if line.get_linestyle() == ":"]
+    table = evaluate.success_table(rows, ["slope_up", "stairs_up"], 4, trained)
+    assert table[2].count("*") == 2 and "@ 20*" in table[2] and "@ 10 " in table[2]  # 20 and 30 deg > 19.8
+    assert table[3].count("*") == 1 and "@ 0.3*" in table[3]  # of 0.2 m and 0.3 m only 0.3 is beyond 0.21
+    assert "*" not in "".join(evaluate.success_table(rows, ["slope_up", "stairs_up"], 4))
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--beyond-training", "--max-difficulty", "2"], "--beyond-training is --max-difficulty 1.75"),
+    (["--max-difficulty", "3"], "--max-difficulty must be in (0, 2.5]"),
+    (["--beyond-training", "--levels", "1"], "with --levels 2 or more (got 1.75, --levels 1)"),
+])
+def test_bad_evaluation_difficulty_flags(capsys, argv, expected):
+    assert evaluate.main([*argv, "--device", "cpu"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("error: ") and expected in err

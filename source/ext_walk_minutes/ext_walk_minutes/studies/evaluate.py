@@ -1,7 +1,11 @@
 """``scripts/evaluate.py``: success rate per terrain type and difficulty (the paper's Fig. 5).
 
 A dedicated terrain has one column per requested type and ``--levels`` rows of increasing difficulty
-(row ``i``: difficulty ``i / levels``, the training grid's row difficulty when ``levels`` is 10).
+(row ``i``: difficulty ``i / levels``, the training grid's row difficulty when ``levels`` is 10). With
+``--max-difficulty D`` (or ``--beyond-training``, D = 1.75) the rows run evenly from 0 to D: past the
+training grid's top row (d = 0.9) the tiles extrapolate its parameters linearly, so the paper's finding
+that robots stop climbing slopes past 25 deg can show (d = 1.75: 35 deg slopes, 0.365 m steps, 0.40 m
+obstacles). The figure marks the range of each parameter the policy trained on.
 ``--robots`` robots start at the centre of every tile, facing +x, with a forward command of 0.75 m/s,
 a lateral command uniform in [-0.1, 0.1] m/s and heading 0. A robot **succeeds** when its base gets
 beyond the tile's far edge (more than half a tile, 4 m, ahead of the centre along x) without a base
@@ -12,6 +16,7 @@ contact before; a robot that touches the ground with its base, or has not crosse
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from collections.abc import Callable
@@ -29,9 +34,20 @@ DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_
 FORWARD_SPEED = 0.75  # m/s
 LATERAL_SPEED = 0.1  # m/s, the lateral command is uniform in [-LATERAL_SPEED, LATERAL_SPEED]
 TIME_MARGIN = 1.5  # default duration = TIME_MARGIN x (half a tile / FORWARD_SPEED)
+BEYOND_TRAINING_DIFFICULTY = 1.75  # slope 0.4 d = 0.7 (35.0 deg), step 0.05 + 0.18 d = 0.365 m
+MAX_DIFFICULTY_LIMIT = 2.5  # slope 1.0 (45 deg), steps 0.5 m: beyond, the tiles are walls
 
 
-def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int, duration_s: float) -> None:
+def row_difficulty_range(levels: int, max_difficulty: float | None) -> tuple[float, float]:
+    """The generator's ``difficulty_range`` whose rows ``lower + (upper - lower) i / levels`` run from 0 to
+    ``max_difficulty`` on the last row (``levels`` >= 2); ``(0, 1)`` (the training grid's) when it is None."""
+    if max_difficulty is None:
+        return 0.0, 1.0
+    return 0.0, max_difficulty * levels / (levels - 1)
+
+
+def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int, duration_s: float,
+                         max_difficulty: float | None = None) -> None:
     """Turn a rough task's env config into the evaluation set-up (see the module docstring).
 
     Args:
@@ -40,10 +56,12 @@ def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int,
         levels: rows of increasing difficulty.
         robots: robots per tile; the env gets ``len(terrains) * levels * robots`` robots.
         duration_s: evaluation time; the episode is made longer so that no robot times out.
+        max_difficulty: difficulty of the last row (rows evenly from 0); None: row ``i`` has ``i / levels``.
     """
     grid = env_cfg.scene.terrain.terrain_generator
     env_cfg.scene.terrain.terrain_generator = grid.replace(
         num_rows=levels, num_cols=len(terrains), curriculum=True,
+        difficulty_range=row_difficulty_range(levels, max_difficulty),
         sub_terrains={name: grid.sub_terrains[name].replace(proportion=1.0) for name in terrains},
     )
     env_cfg.scene.num_envs = len(terrains) * levels * robots
@@ -134,22 +152,49 @@ def result_rows(env, crossing: TileCrossing, terrains: list[str]) -> list[dict]:
     return rows
 
 
-def plot(rows: list[dict], path: Path, title: str) -> None:
-    """Success rate vs the terrain parameter, one curve per type; one panel per unit (heights in m, slopes in deg)."""
+def training_grid(spec: RunSpec):
+    """The terrain generator config the task trains on (``spec`` without play mode: the play config shrinks the
+    grid to fewer rows)."""
+    return resolve_configs(dataclasses.replace(spec, play_mode=False)).env_cfg.scene.terrain.terrain_generator
+
+
+def trained_values(training_grid, terrains: list[str]) -> dict[str, float]:
+    """Per terrain type, its parameter on the training grid's top row (the largest the policy trained on; slopes
+    in deg, heights in m)."""
+    top = level_difficulty(training_grid.num_rows - 1, training_grid)
+    return {name: terrain_parameter(name, top, training_grid).value for name in terrains}
+
+
+def figure(rows: list[dict], title: str, trained: dict[str, float] | None = None):
+    """Success rate vs the terrain parameter, one curve per type; one panel per unit (heights in m, slopes in deg).
+
+    ``trained`` (:func:`trained_values`) marks what the policy trained on: the panel is shaded up to the largest
+    trained value and a dotted line in each curve's colour stands at its type's trained maximum.
+    """
     plt = pyplot()
     units = list(dict.fromkeys(r["unit"] for r in rows))
     fig, axes = plt.subplots(1, len(units), figsize=(5.5 * len(units), 4), squeeze=False)
     for ax, unit in zip(axes[0], units):
-        for name in dict.fromkeys(r["terrain"] for r in rows if r["unit"] == unit):
+        names = list(dict.fromkeys(r["terrain"] for r in rows if r["unit"] == unit))
+        for name in names:
             mine = [r for r in rows if r["terrain"] == name]
-            ax.plot([r["value"] for r in mine], [r["success_rate"] for r in mine], "o-", label=name)
+            line, = ax.plot([r["value"] for r in mine], [r["success_rate"] for r in mine], "o-", label=name)
+            if trained is not None:
+                ax.axvline(trained[name], color=line.get_color(), linestyle=":", linewidth=1.2)
+        if trained is not None:
+            ax.axvspan(0.0, max(trained[name] for name in names), color="0.5", alpha=0.12, label="trained range")
         params = " / ".join(dict.fromkeys(r["parameter"] for r in rows if r["unit"] == unit))
         ax.set_xlabel(f"{params} [{unit}]")
         ax.set_ylabel("success rate")
         ax.set_ylim(-0.03, 1.03)
         ax.grid(alpha=0.3)
         ax.legend()
-    save_figure(fig, path, title)
+    return fig
+
+
+def plot(rows: list[dict], path: Path, title: str, trained: dict[str, float] | None = None) -> None:
+    """:func:`figure`, saved as the PNG ``path``."""
+    save_figure(figure(rows, title, trained), path, title)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--terrain", default=",".join(DEFAULT_TERRAINS),
                         help="comma-separated terrain types (default: %(default)s; rough_slope also exists)")
     parser.add_argument("--levels", type=int, default=10, help="difficulty rows, d = i / levels (default: 10)")
+    parser.add_argument("--max-difficulty", "--max_difficulty", dest="max_difficulty", type=float, default=None,
+                        help="difficulty of the last row, rows evenly from 0; above the training grid's 0.9 the "
+                        f"tiles extrapolate (at most {MAX_DIFFICULTY_LIMIT})")
+    parser.add_argument("--beyond-training", "--beyond_training", dest="beyond_training", action="store_true",
+                        help=f"--max-difficulty {BEYOND_TRAINING_DIFFICULTY}: slopes to 35 deg, steps to 0.365 m, "
+                        "obstacles to 0.40 m")
     parser.add_argument("--robots", type=int, default=None, help="robots per tile (default: 50 on CUDA, 4 on CPU)")
     parser.add_argument("--duration", type=float, default=None,
                         help=f"seconds per robot to cross (default: {TIME_MARGIN} x half a tile / {FORWARD_SPEED} m/s)")
@@ -171,14 +222,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def success_table(rows: list[dict], terrains: list[str], levels: int) -> list[str]:
-    """Markdown table: success rate and the terrain's parameter value per type (rows) and level (columns)."""
+def success_table(rows: list[dict], terrains: list[str], levels: int,
+                  trained: dict[str, float] | None = None) -> list[str]:
+    """Markdown table: success rate and the terrain's parameter value per type (rows) and level (columns); with
+    ``trained`` (:func:`trained_values`) a ``*`` marks values beyond what the policy trained on."""
     lines = ["| terrain | " + " | ".join(f"level {i}" for i in range(levels)) + " |", "|---|" + "---|" * levels]
     for name in terrains:
         mine = [r for r in rows if r["terrain"] == name]
+        beyond = ["*" if trained is not None and r["value"] > trained[name] + 1e-9 else "" for r in mine]
         lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
-                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}" for r in mine) + " |")
+                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}{b}" for r, b in zip(mine, beyond))
+                     + " |")
     return lines
+
+
+def max_difficulty(args: argparse.Namespace) -> float | None:
+    """The last row's difficulty asked for (``--max-difficulty``, ``--beyond-training``), checked; None: the
+    training grid's rows."""
+    if args.beyond_training and args.max_difficulty is not None:
+        raise UsageError("--beyond-training is --max-difficulty 1.75; give one of them")
+    value = BEYOND_TRAINING_DIFFICULTY if args.beyond_training else args.max_difficulty
+    if value is None:
+        return None
+    if not 0 < value <= MAX_DIFFICULTY_LIMIT or args.levels < 2:
+        raise UsageError(f"--max-difficulty must be in (0, {MAX_DIFFICULTY_LIMIT}] with --levels 2 or more (got "
+                         f"{value}, --levels {args.levels})")
+    return value
+
+
+def difficulty_text(rows: list[dict], training_grid, last_difficulty: float | None) -> str:
+    """The report's sentence on the rows' difficulties and the trained range."""
+    top = level_difficulty(training_grid.num_rows - 1, training_grid)
+    if last_difficulty is None:
+        return f"Rows d = i / {len(dict.fromkeys(r['level'] for r in rows))}, within training (d <= {top:g})."
+    return (f"Rows d = 0 ... {last_difficulty:g} evenly; beyond the training grid's top row (d = {top:g}, marked * "
+            "and outside the shaded range of the figure) the tile parameters extrapolate its linear mapping.")
 
 
 def check_terrains(task: str, env_cfg, terrains: list[str]):
@@ -211,15 +289,18 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"--levels and --robots must be at least 1 (got {args.levels}, {robots})")
     if not terrains or len(set(terrains)) != len(terrains):
         raise UsageError(f"--terrain needs distinct comma-separated terrain types (got '{args.terrain}')")
+    last_difficulty = max_difficulty(args)
     checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
     spec = RunSpec(args.task, agent, device, 1, args.seed, tuple(overrides), play_mode=True)
     configs = resolve_configs(spec)
     grid = check_terrains(args.task, configs.env_cfg, terrains)
+    trained_grid = training_grid(spec)
+    trained = trained_values(trained_grid, terrains)
     half_tile = grid.size[0] / 2
     duration = args.duration if args.duration is not None else TIME_MARGIN * half_tile / FORWARD_SPEED
     if duration <= 0:
         raise UsageError(f"--duration must be positive (got {args.duration})")
-    configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration)
+    configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration, last_difficulty)
     out = output_dir("evaluate", args.out)
     print(f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
           f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}", flush=True)
@@ -231,11 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     csv_path, png_path, md_path = (out / f"evaluate.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
     title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
-    plot(rows, png_path, title)
+    plot(rows, png_path, title, trained)
     header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
     intro = (f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the "
-             f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact.")
-    write_report(md_path, header, [intro, "", *success_table(rows, terrains, args.levels)], png_path)
+             f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact. "
+             f"{difficulty_text(rows, trained_grid, last_difficulty)}")
+    write_report(md_path, header, [intro, "", *success_table(rows, terrains, args.levels, trained)], png_path)
     print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0
 

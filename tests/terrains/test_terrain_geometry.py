@@ -59,11 +59,8 @@ def test_columns_follow_legged_gym_layout():
     assert types[11] == "stairs_down" and types[16] == "obstacles"
 
 
-@pytest.mark.parametrize("num_cols", [20, 7, 3])
-def test_column_types_are_the_generators_columns(num_cols):
-    """``column_types`` names, for every column, the sub-terrain the generator really built there (recorded as it
-    adds each tile), on the task's 20 columns and on grids whose column count rounds the proportions differently."""
-    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, column_types
+def _built_columns(cfg) -> tuple[str, ...]:
+    """The sub-terrain the generator really builds in each column of ``cfg`` (recorded as it adds each tile)."""
     from ext_walk_minutes.terrains.generator import RowDifficultyTerrainGenerator
 
     built: dict[int, set[str]] = {}
@@ -75,11 +72,83 @@ def test_column_types_are_the_generators_columns(num_cols):
             super()._add_sub_terrain(mesh, origin, row, col, sub_terrain_cfg)
 
     np.random.seed(0)
-    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=2, num_cols=num_cols, class_type=Recording)
-    Recording(cfg, device="cpu")
-    assert sorted(built) == list(range(num_cols))
+    Recording(cfg.replace(class_type=Recording), device="cpu")
+    assert sorted(built) == list(range(cfg.num_cols))
     assert all(len(names) == 1 for names in built.values())  # one type per column, every row
-    assert column_types(cfg) == tuple(built[col].pop() for col in range(num_cols))
+    return tuple(built[col].pop() for col in range(cfg.num_cols))
+
+
+@pytest.mark.parametrize("num_cols", [20, 7, 3])
+def test_column_types_are_the_generators_columns(num_cols):
+    """``column_types`` names, for every column, the sub-terrain the generator really built there, on the task's 20
+    columns and on grids whose column count rounds the proportions differently."""
+    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, column_types
+
+    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=2, num_cols=num_cols)
+    assert column_types(cfg) == _built_columns(cfg)
+
+
+@pytest.mark.parametrize(("proportions", "expected"), [
+    ((1, 999), ("b", "b")),  # a's cumulative share 0.001 equals 0 / 2 + 0.001: strict '<' gives a no column
+    ((5005, 4995), ("a", "b")),  # 0.5005 lies within the 0.001 offset above 1 / 2: column 1 is b, not a
+    ((1, 3), ("a", "b")),  # shares that do not sum to 1 are normalised first (as 0.25, 0.75)
+])
+def test_column_types_on_the_rules_edges(proportions, expected):
+    """Two-column grids whose proportions put a column exactly on the rule's edges (the strict comparison, the 0.001
+    offset, normalisation): ``column_types`` still names the generator's columns. (Mutation check: each case kills
+    a changed rule that the task's own proportions cannot tell apart.)"""
+    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, column_types
+
+    tiles = ROUGH_TERRAIN_CFG.sub_terrains
+    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=1, num_cols=2, sub_terrains={
+        "a": tiles["slope_up"].replace(proportion=proportions[0]),
+        "b": tiles["stairs_up"].replace(proportion=proportions[1])})
+    assert column_types(cfg) == expected
+    assert _built_columns(cfg) == expected
+
+
+def test_level_difficulty_with_a_lower_bound():
+    """Row ``i`` of ``N`` has difficulty ``lower + (upper - lower) * i / N`` also when ``lower`` is not 0 (the task's
+    range starts at 0, which hides a sign error in either term)."""
+    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, level_difficulty
+
+    cfg = ROUGH_TERRAIN_CFG.replace(difficulty_range=(0.2, 0.8), num_rows=4)
+    assert [level_difficulty(i, cfg) for i in range(4)] == pytest.approx([0.2, 0.35, 0.5, 0.65])
+
+
+def test_curriculum_rows_snap_to_their_difficulty_with_a_lower_bound(monkeypatch):
+    """With ``difficulty_range = (0.2, 0.8)`` every tile of row ``i`` of 4 is meshed with exactly
+    ``0.2 + 0.6 * i / 4`` (Isaac Lab's per-tile draw dropped), in every column: the row recovery and the snapped
+    value both use the range's lower bound (the task's range starts at 0, which hides sign errors there)."""
+    from isaaclab.terrains import TerrainGenerator
+
+    from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG
+
+    seen: list[float] = []
+    mesh_tile = TerrainGenerator._get_terrain_mesh
+
+    def record(self, difficulty, cfg):
+        seen.append(difficulty)
+        return mesh_tile(self, difficulty, cfg)
+
+    monkeypatch.setattr(TerrainGenerator, "_get_terrain_mesh", record)
+    np.random.seed(0)
+    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=4, num_cols=2, difficulty_range=(0.2, 0.8))
+    cfg.class_type(cfg, device="cpu")
+    assert seen == pytest.approx([0.2, 0.35, 0.5, 0.65] * 2, abs=1e-12)  # column by column, rows in order
+
+
+def test_random_tile_difficulty_picks_by_the_uniform_draw():
+    """Non-curriculum tiles: the uniform draw in the range picks one of the choices in equal parts, the range's
+    lower bound counts, a draw at the upper bound takes the last choice, a zero-width range the first."""
+    from ext_walk_minutes.terrains.generator import random_tile_difficulty
+
+    choices = (0.5, 0.75, 0.9)
+    picks = [random_tile_difficulty(u, (0.0, 1.0), choices) for u in (0.0, 0.33, 0.34, 0.66, 0.67, 0.999, 1.0)]
+    assert picks == [0.5, 0.5, 0.75, 0.75, 0.9, 0.9, 0.9]
+    picks = [random_tile_difficulty(u, (0.4, 1.0), choices) for u in (0.4, 0.59, 0.61, 0.79, 0.81, 1.0)]
+    assert picks == [0.5, 0.5, 0.75, 0.75, 0.9, 0.9]
+    assert random_tile_difficulty(0.5, (0.5, 0.5), choices) == 0.5
 
 
 def test_difficulty_to_parameter_matches_legged_gym():

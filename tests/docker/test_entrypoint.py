@@ -29,7 +29,7 @@ def test_entrypoint_trains_one_iteration_into_logs(tmp_path):
     assert resolved["preset"] == "cpu-debug" and resolved["device"] == "cpu" and resolved["task"] == "Walk-Flat-AnymalC"
     assert resolved["num_envs"] == 2 and resolved["max_iterations"] == 1  # not the preset's 8 and 3
     assert resolved["overrides"] == {"env.scene.terrain.terrain_generator.num_rows": 2,
-                                     "env.scene.terrain.terrain_generator.num_cols": 5, "env.episode_length_s": 10}
+                                     "env.scene.terrain.terrain_generator.num_cols": 11, "env.episode_length_s": 10}
     assert "preset: cpu-debug" in proc.stdout
     env = yaml.unsafe_load(  # Isaac Lab writes python tuples and slices; our own file
         (run_dir / "params" / "env.yaml").read_text())

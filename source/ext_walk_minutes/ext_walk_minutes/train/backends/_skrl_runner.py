@@ -12,7 +12,6 @@ from pathlib import Path
 
 import torch
 from isaaclab_rl.skrl import SkrlVecEnvWrapper
-from skrl.utils.runner.torch import Runner
 
 from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from ..checkpoints import atomic_torch_save
@@ -22,13 +21,15 @@ from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..session import Configs, RunSpec
+from ._skrl_ppo import RslRlPPORunner
 from .skrl import BACKEND
 
 
 def make_runner(env, agent_cfg, device: str, log_dir: str | Path | None, timeout_bootstrap: str = DEFAULT_MODE,
-                iterations: int = 1) -> tuple[Runner, EpisodeStats]:
+                iterations: int = 1) -> tuple[RslRlPPORunner, EpisodeStats]:
     """skrl's runner on ``env`` (wrapped in :class:`EpisodeStats`) for ``iterations`` PPO updates, logging to
-    ``log_dir`` (None: no logs). skrl takes the device from the env; the bootstrap is applied in :func:`train`."""
+    ``log_dir`` (None: no logs). skrl takes the device from the env; the bootstrap is applied in :func:`train`.
+    Its agent is :class:`~._skrl_ppo.RslRlPPO`: skrl's PPO with rsl-rl's update rule."""
     log_dir = None if log_dir is None else Path(log_dir)
     cfg = copy.deepcopy(agent_cfg)  # run-time settings below stay out of the run's config
     rollouts = cfg["agent"]["rollouts"]
@@ -41,7 +42,7 @@ def make_runner(env, agent_cfg, device: str, log_dir: str | Path | None, timeout
     if log_dir is not None:
         experiment["directory"], experiment["experiment_name"] = str(log_dir.parent), log_dir.name
     stats = EpisodeStats(env)
-    return Runner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
+    return RslRlPPORunner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
 
 
 def _checkpoint(agent) -> dict:

@@ -1,7 +1,10 @@
 """PPO configs with legged_gym's hyper-parameters.
 
 The rsl-rl config (:mod:`.rsl_rl_ppo_cfg`) is the single source of truth; the skrl config is derived
-from it (:func:`.skrl_ppo_cfg.skrl_cfg_from_rsl_rl`), so the two backends cannot drift apart.
+from it (:func:`.skrl_ppo_cfg.skrl_cfg_from_rsl_rl`), so the two backends' numbers cannot drift apart. The
+algorithm is the same too: the skrl backend's agent runs rsl-rl's update rule (value-loss clipping, per
+mini-batch KL-adaptive learning rate; ``train/backends/_skrl_ppo.py``). One difference remains: skrl's policy
+learns log(std), rsl-rl's the std itself.
 """
 
 from .rsl_rl_ppo_cfg import WalkFlatPPORunnerCfg, WalkRoughPPORunnerCfg

@@ -27,7 +27,7 @@ def _batch(seed: int = 0) -> dict[str, torch.Tensor]:
             "advantages": (advantages - advantages.mean()) / (advantages.std() + 1e-8)}
 
 
-def _rsl_rl_ppo(desired_kl: float, std_type: str = "log"):
+def _rsl_rl_ppo(desired_kl: float, std_type: str = "scalar"):
     from rsl_rl.algorithms import PPO
     from rsl_rl.models import MLPModel
     from rsl_rl.storage import RolloutStorage
@@ -48,7 +48,7 @@ def _skrl_ppo(desired_kl: float):
     from skrl.resources.schedulers.torch import KLAdaptiveLR
     from skrl.utils.model_instantiators.torch import deterministic_model, gaussian_model
 
-    from ext_walk_minutes.train.backends._skrl_ppo import RslRlPPO
+    from ext_walk_minutes.train.backends._skrl_ppo import RslRlPPO, learn_std_directly
 
     obs_space = gymnasium.spaces.Box(-1.0, 1.0, (OBS,))
     act_space = gymnasium.spaces.Box(-1.0, 1.0, (ACT,))
@@ -56,6 +56,7 @@ def _skrl_ppo(desired_kl: float):
     policy = gaussian_model(observation_space=obs_space, action_space=act_space, device="cpu", clip_actions=False,
                             clip_log_std=True, min_log_std=-20.0, max_log_std=2.0, initial_log_std=0.0,
                             network=net, output="ACTIONS")
+    learn_std_directly(policy)  # as RslRlPPORunner does
     value = deterministic_model(observation_space=obs_space, action_space=act_space, device="cpu",
                                 clip_actions=False, network=net, output="ONE")
     cfg = PPO_CFG(rollouts=ROLLOUTS, learning_epochs=2, mini_batches=2, learning_rate=1e-3,
@@ -79,7 +80,7 @@ def _copy_weights(rsl, skrl_agent) -> None:
             for a, b in pairs:
                 b.weight.copy_(a.weight)
                 b.bias.copy_(a.bias)
-        skrl_agent.policy.log_std_parameter.copy_(rsl.actor.distribution.log_std_param)
+        skrl_agent.policy.std_parameter.copy_(rsl.actor.distribution.std_param)
 
 
 def _run_both(desired_kl: float):
@@ -119,6 +120,9 @@ def test_same_losses_and_learning_rate(desired_kl, lr_changes):
     assert rsl_lr == pytest.approx(expected) and skrl_lr == pytest.approx(expected)
     for a, b in zip(_linears(rsl.actor) + _linears(rsl.critic), _linears(agent.policy) + _linears(agent.value)):
         torch.testing.assert_close(b.weight, a.weight, rtol=1e-4, atol=1e-6)
+    # the std moved, alike: rsl-rl's std parameter and ours (learning log(std) instead: 2e-6 and 2e-5 apart)
+    assert not torch.equal(rsl.actor.distribution.std_param, torch.ones(ACT))
+    torch.testing.assert_close(agent.policy.std_parameter, rsl.actor.distribution.std_param, rtol=0.0, atol=5e-7)
 
 
 def test_rules_differ_from_skrls_stock_ones():
@@ -143,3 +147,18 @@ def test_rules_differ_from_skrls_stock_ones():
     mean, std = torch.zeros(4, ACT), torch.ones(4, ACT)
     assert torch.equal(gaussian_kl(mean, std, mean, std), torch.zeros(4))
     torch.testing.assert_close(gaussian_kl(mean, std, mean + 1.0, std), torch.full((4,), 0.5 * ACT))
+
+
+def test_older_checkpoints_load_with_std():
+    """A policy saved while skrl learnt log(std) loads into the std-learning policy with the same std."""
+    from ext_walk_minutes.train.backends._skrl_ppo import policy_state_with_std
+
+    agent = _skrl_ppo(0.01)
+    agent.policy.act({"observations": torch.zeros(1, OBS), "states": None}, role="policy")
+    state = {k: v.clone() for k, v in agent.policy.state_dict().items()}
+    old = {k: v for k, v in state.items() if k != "std_parameter"} | {"log_std_parameter": torch.log(
+        torch.tensor([0.5, 1.0, 2.0]))}
+    agent.policy.load_state_dict(policy_state_with_std(old))
+    torch.testing.assert_close(agent.policy.std_parameter.detach(), torch.tensor([0.5, 1.0, 2.0]))
+    torch.testing.assert_close(agent.policy.log_std_parameter.detach(), torch.log(torch.tensor([0.5, 1.0, 2.0])))
+    assert policy_state_with_std(state) is state  # a current one passes unchanged

@@ -10,8 +10,11 @@ skrl's stock update differs from rsl-rl's (legged_gym's) in three places that ch
 * gradients: skrl clips the norm of the actor's and the critic's gradients together, rsl-rl each on its own;
   mini-batches: skrl draws a new split every epoch, rsl-rl one permutation per update for all epochs.
 
+* std: skrl's Gaussian policy learns log(std), rsl-rl's (legged_gym's) the std itself (Adam's steps differ).
+
 :class:`RslRlPPO` replaces :meth:`update` with rsl-rl's rule; the rollout, GAE and advantage normalisation
-are skrl's (they already agree). Still different: skrl's policy learns log(std), rsl-rl's the std itself.
+are skrl's (they already agree). :func:`learn_std_directly` gives skrl's policy rsl-rl's std parameter;
+:class:`RslRlPPORunner` builds both.
 """
 
 from __future__ import annotations
@@ -25,6 +28,32 @@ from skrl import config as skrl_config
 from skrl.utils.runner.torch import Runner
 
 LR_MIN, LR_MAX, LR_FACTOR = 1e-5, 1e-2, 1.5  # rsl-rl's adaptive schedule
+STD_MIN = 1e-6  # rsl-rl's lower clamp of the std
+
+
+def _log_std(model) -> torch.Tensor:
+    """log of the learnt std (A,), for skrl's Gaussian model code that reads ``log_std_parameter``."""
+    return torch.log(model.std_parameter.clamp_min(STD_MIN))
+
+
+def learn_std_directly(policy) -> None:
+    """Make an skrl Gaussian policy (made by skrl's model instantiator) learn its std, as rsl-rl, not log(std).
+
+    Its ``log_std_parameter`` becomes a read-only view ``log(std_parameter)`` of a new parameter
+    ``std_parameter`` (A,) holding exp of the old value; call before an optimizer is made over the policy.
+    """
+    log_std = policy._parameters.pop("log_std_parameter")
+    policy.__class__ = type(f"Std{type(policy).__name__}", (type(policy),), {"log_std_parameter": property(_log_std)})
+    policy.std_parameter = torch.nn.Parameter(log_std.detach().exp(), requires_grad=log_std.requires_grad)
+
+
+def policy_state_with_std(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A policy state dict of an older checkpoint (``log_std_parameter``) in :func:`learn_std_directly`'s form."""
+    if "log_std_parameter" not in state:
+        return state
+    state = dict(state)
+    state["std_parameter"] = state.pop("log_std_parameter").exp()
+    return state
 
 
 def gaussian_kl(old_mean: torch.Tensor, old_std: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -142,7 +171,15 @@ class RslRlPPO(PPO):
 
 
 class RslRlPPORunner(Runner):
-    """skrl's ``Runner`` building :class:`RslRlPPO` for the config's ``class: PPO``."""
+    """skrl's ``Runner`` building :class:`RslRlPPO` for the config's ``class: PPO``, its policy learning the std
+    (:func:`learn_std_directly`)."""
 
     def _component(self, name: str):
         return RslRlPPO if name.lower() == "ppo" else super()._component(name)
+
+    def _generate_models(self, env, cfg):
+        models = super()._generate_models(env, cfg)
+        for roles in models.values():  # before the agent makes its optimizer over the parameters
+            if "log_std_parameter" in dict(roles["policy"].named_parameters()):
+                learn_std_directly(roles["policy"])
+        return models

@@ -21,7 +21,7 @@ from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..session import Configs, RunSpec
-from ._skrl_ppo import RslRlPPORunner
+from ._skrl_ppo import RslRlPPORunner, policy_state_with_std
 from .skrl import BACKEND
 
 
@@ -59,8 +59,9 @@ def _load(agent, path: Path, inference: bool = False) -> int:
         raise UsageError(f"checkpoint '{path}' lacks {', '.join(missing)} (it holds {', '.join(map(str, data))}); "
                          "is it an skrl checkpoint of this project?")
     try:
-        for name in names:
-            agent.checkpoint_modules[name].load_state_dict(data[name])
+        for name in names:  # checkpoints from before the policy learnt std hold log(std): converted
+            state = policy_state_with_std(data[name]) if name == "policy" else data[name]
+            agent.checkpoint_modules[name].load_state_dict(state)
     except (RuntimeError, KeyError) as exc:
         raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
                          "was it trained on another task?") from None

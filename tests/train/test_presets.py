@@ -125,7 +125,8 @@ def test_installed_presets(tmp_path):
     from pathlib import Path
 
     uv = os.environ.get("UV") or shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-    build = subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist"), str(REPO)],
+    build = subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist"),
+                            str(REPO / "source" / "ext_walk_minutes")],
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = (tmp_path / "dist").glob("*.whl")

@@ -16,7 +16,7 @@ FIXTURE_POLICY = REPO / "tests" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
 seed 1, trained with 44 collision shapes per ANYmal, before the legged_gym set became the default); it walks
 (tests/fixtures/README.md)."""
 
-# a 2 x 5 tile grid instead of 10 x 20: same terrain types, a fraction of the build time
+# a 2 x 5 tile grid instead of 10 x 20: a fraction of the build time (its 5 columns lack slope_down and rough_slope)
 SMALL_TERRAIN = [
     "env.scene.terrain.terrain_generator.num_rows=2",
     "env.scene.terrain.terrain_generator.num_cols=5",

@@ -141,21 +141,22 @@ def _variants(node: ast.AST) -> list[tuple[str, int]]:
 
 def _apply(node: ast.AST, kind: str, arg: int) -> tuple[ast.AST, str]:
     """Mutate ``node`` in place (or return its replacement) and describe the change."""
+    where = f" in `{ast.unparse(node)[:60]}`"
     if kind == "compare":
         i, k = divmod(arg, 10)
         old = type(node.ops[i])
         new = COMPARE_SWAPS[old][k]
         node.ops[i] = new()
-        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[new]}`"
+        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[new]}`{where}"
     if kind == "binop":
         old = type(node.op)
         new = BINOP_SWAPS[old][arg]
         node.op = new()
-        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[new]}`"
+        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[new]}`{where}"
     if kind == "boolop":
         old = type(node.op)
         node.op = ast.Or() if old is ast.And else ast.And()
-        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[type(node.op)]}`"
+        return node, f"`{SYMBOL[old]}` -> `{SYMBOL[type(node.op)]}`{where}"
     if kind == "bool":
         node.value = not node.value
         return node, f"`{not node.value}` -> `{node.value}`"

@@ -119,7 +119,8 @@ def test_level_difficulty_with_a_lower_bound():
 def test_curriculum_rows_snap_to_their_difficulty_with_a_lower_bound(monkeypatch):
     """With ``difficulty_range = (0.2, 0.8)`` every tile of row ``i`` of 4 is meshed with exactly
     ``0.2 + 0.6 * i / 4`` (Isaac Lab's per-tile draw dropped), in every column: the row recovery and the snapped
-    value both use the range's lower bound (the task's range starts at 0, which hides sign errors there)."""
+    value both use the range's lower bound (the task's range starts at 0, which hides sign errors there); a zero-width
+    range builds every row at its one difficulty."""
     from isaaclab.terrains import TerrainGenerator
 
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG
@@ -136,6 +137,9 @@ def test_curriculum_rows_snap_to_their_difficulty_with_a_lower_bound(monkeypatch
     cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=4, num_cols=2, difficulty_range=(0.2, 0.8))
     cfg.class_type(cfg, device="cpu")
     assert seen == pytest.approx([0.2, 0.35, 0.5, 0.65] * 2, abs=1e-12)  # column by column, rows in order
+    seen.clear()  # a zero-width range is one difficulty for every row (no row to recover, no division by zero)
+    cfg.class_type(cfg.replace(num_rows=2, difficulty_range=(0.5, 0.5)), device="cpu")
+    assert seen == [0.5] * 4
 
 
 def test_random_tile_difficulty_picks_by_the_uniform_draw():

@@ -63,3 +63,26 @@ def walk_run(task: str, num_envs: int, overrides=(), agent: str = "rsl_rl", **sp
 
     spec = RunSpec(task, agent, "cpu", num_envs, 0, tuple(overrides), **spec_fields)
     return spec, resolve_configs(spec)
+
+
+def build_terrain_recording_difficulties(grid_cfg):
+    """Build ``grid_cfg``'s terrain generator on the CPU (numpy seeded 0), recording the difficulty each tile is
+    meshed with, as Isaac Lab's tile meshing receives it (after our generator's snapping); ``(generator,
+    difficulties)`` with the difficulties column by column, rows in order."""
+    import numpy as np
+    from isaaclab.terrains import TerrainGenerator
+
+    seen: list[float] = []
+    mesh_tile = TerrainGenerator._get_terrain_mesh
+
+    def record(self, difficulty, cfg):
+        seen.append(difficulty)
+        return mesh_tile(self, difficulty, cfg)
+
+    TerrainGenerator._get_terrain_mesh = record
+    try:
+        np.random.seed(0)
+        generator = grid_cfg.class_type(grid_cfg, device="cpu")
+    finally:
+        TerrainGenerator._get_terrain_mesh = mesh_tile
+    return generator, seen

@@ -8,12 +8,12 @@ with (small grids, no simulation): seconds.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from ext_walk_minutes.studies import evaluate, sweep
 from ext_walk_minutes.terrains import level_difficulty, terrain_parameter
 from ext_walk_minutes.train.session import RunSpec, resolve_configs
+from helpers import build_terrain_recording_difficulties
 
 TASK = "Walk-Rough-AnymalC"
 
@@ -27,26 +27,13 @@ def _sweep_grid_cfg(argv: list[str]):
     return resolve_configs(spec).env_cfg.scene.terrain.terrain_generator
 
 
-def _built_difficulties(grid_cfg, monkeypatch) -> list[float]:
+def _built_difficulties(grid_cfg) -> list[float]:
     """Difficulty of every tile of a 3 x 6 grid built from ``grid_cfg``, as Isaac Lab's tile meshing receives it
     (after our generator's snapping)."""
-    from isaaclab.terrains import TerrainGenerator
-
-    seen: list[float] = []
-    mesh_tile = TerrainGenerator._get_terrain_mesh
-
-    def record(self, difficulty, cfg):
-        seen.append(difficulty)
-        return mesh_tile(self, difficulty, cfg)
-
-    monkeypatch.setattr(TerrainGenerator, "_get_terrain_mesh", record)
-    np.random.seed(0)
-    cfg = grid_cfg.replace(num_rows=3, num_cols=6, seed=0)
-    cfg.class_type(cfg, device="cpu")
-    return seen
+    return build_terrain_recording_difficulties(grid_cfg.replace(num_rows=3, num_cols=6, seed=0))[1]
 
 
-def test_paper_protocol_is_the_default(monkeypatch):
+def test_paper_protocol_is_the_default():
     grid = _sweep_grid_cfg([])
     assert grid.curriculum is False
     assert tuple(grid.random_difficulties) == (0.5, 0.75, 0.9)
@@ -55,7 +42,7 @@ def test_paper_protocol_is_the_default(monkeypatch):
     steps = [terrain_parameter("stairs_up", d, grid).value for d in grid.random_difficulties]
     assert steps == pytest.approx([0.10, 0.125, 0.14], abs=0.0051)  # whole 5 mm units
     assert max(steps) < 0.21  # the task's hardest curriculum step (d = 0.9)
-    built = _built_difficulties(grid, monkeypatch)
+    built = _built_difficulties(grid)
     assert len(built) == 18 and set(built) == {0.5, 0.75, 0.9}
     text = sweep.protocol_text("paper", 0.15)
     assert "Protocol paper" in text and "{0.5, 0.75, 0.9}" in text and "0.140 m" in text
@@ -67,11 +54,11 @@ def test_max_step_height_flag():
     assert terrain_parameter("stairs_down", 0.9, grid).value == pytest.approx(0.1, abs=0.0051)
 
 
-def test_uniform_protocol_is_the_earlier_behaviour(monkeypatch):
+def test_uniform_protocol_is_the_earlier_behaviour():
     grid = _sweep_grid_cfg(["--protocol", "uniform"])
     assert grid.curriculum is False and tuple(grid.random_difficulties) == ()
     assert tuple(grid.sub_terrains["stairs_up"].step_height_range) == pytest.approx((0.05, 0.23))
-    built = _built_difficulties(grid, monkeypatch)
+    built = _built_difficulties(grid)
     assert len(set(built)) == 18 and max(built) > 0.9  # U(0, 1): every tile its own, beyond the curriculum's 0.9
     assert "not the paper's" in sweep.protocol_text("uniform", 0.15)
 
@@ -111,7 +98,7 @@ def _evaluation_grid(terrains: list[str], levels: int, max_difficulty: float | N
     return env_cfg.scene.terrain.terrain_generator, training_grid
 
 
-def test_evaluation_beyond_training(monkeypatch):
+def test_evaluation_beyond_training():
     grid, training_grid = _evaluation_grid(["slope_up", "stairs_up", "obstacles"], 10, 1.75)
     assert [level_difficulty(i, grid) for i in range(10)] == pytest.approx([1.75 * i / 9 for i in range(10)])
     assert terrain_parameter("slope_up", 1.75, grid).value == pytest.approx(35.0, abs=0.01)
@@ -120,18 +107,7 @@ def test_evaluation_beyond_training(monkeypatch):
     assert trained == pytest.approx({"slope_up": 19.8, "stairs_up": 0.21, "obstacles": 0.23}, abs=0.05)
     # built: 4 rows of stairs and slope, the rows' difficulties reach Isaac Lab's tile functions unchanged
     small, _ = _evaluation_grid(["stairs_up", "slope_up"], 4, 1.75)
-    from isaaclab.terrains import TerrainGenerator
-
-    seen: list[float] = []
-    mesh_tile = TerrainGenerator._get_terrain_mesh
-
-    def record(self, difficulty, cfg):
-        seen.append(difficulty)
-        return mesh_tile(self, difficulty, cfg)
-
-    monkeypatch.setattr(TerrainGenerator, "_get_terrain_mesh", record)
-    np.random.seed(0)
-    generator = small.class_type(small.replace(seed=0), device="cpu")
+    generator, seen = build_terrain_recording_difficulties(small.replace(seed=0))
     assert seen == pytest.approx([0.0, 1.75 / 3, 3.5 / 3, 1.75] * 2)
     # stairs up: the robot starts 9 steps below the edge; on the last row each step is 0.365 m
     assert generator.terrain_origins[3, 0, 2] == pytest.approx(-9 * 0.365, abs=1e-6)

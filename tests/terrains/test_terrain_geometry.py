@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pytest
 
+from helpers import build_terrain_recording_difficulties
+
 # legged_gym's per-row values (facts sheet, section 10.3): d = row / 10
 STEP_HEIGHT = [0.05, 0.065, 0.085, 0.10, 0.12, 0.14, 0.155, 0.175, 0.19, 0.21]  # m
 OBSTACLE_HEIGHT = [0.05, 0.07, 0.09, 0.11, 0.13, 0.15, 0.165, 0.19, 0.21, 0.23]  # m
@@ -116,29 +118,18 @@ def test_level_difficulty_with_a_lower_bound():
     assert [level_difficulty(i, cfg) for i in range(4)] == pytest.approx([0.2, 0.35, 0.5, 0.65])
 
 
-def test_curriculum_rows_snap_to_their_difficulty_with_a_lower_bound(monkeypatch):
+def test_curriculum_rows_snap_to_their_difficulty_with_a_lower_bound():
     """With ``difficulty_range = (0.2, 0.8)`` every tile of row ``i`` of 4 is meshed with exactly
     ``0.2 + 0.6 * i / 4`` (Isaac Lab's per-tile draw dropped), in every column: the row recovery and the snapped
     value both use the range's lower bound (the task's range starts at 0, which hides sign errors there); a zero-width
     range builds every row at its one difficulty."""
-    from isaaclab.terrains import TerrainGenerator
-
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG
 
-    seen: list[float] = []
-    mesh_tile = TerrainGenerator._get_terrain_mesh
-
-    def record(self, difficulty, cfg):
-        seen.append(difficulty)
-        return mesh_tile(self, difficulty, cfg)
-
-    monkeypatch.setattr(TerrainGenerator, "_get_terrain_mesh", record)
-    np.random.seed(0)
     cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=4, num_cols=2, difficulty_range=(0.2, 0.8))
-    cfg.class_type(cfg, device="cpu")
+    _, seen = build_terrain_recording_difficulties(cfg)
     assert seen == pytest.approx([0.2, 0.35, 0.5, 0.65] * 2, abs=1e-12)  # column by column, rows in order
-    seen.clear()  # a zero-width range is one difficulty for every row (no row to recover, no division by zero)
-    cfg.class_type(cfg.replace(num_rows=2, difficulty_range=(0.5, 0.5)), device="cpu")
+    # a zero-width range is one difficulty for every row (no row to recover, no division by zero)
+    _, seen = build_terrain_recording_difficulties(cfg.replace(num_rows=2, difficulty_range=(0.5, 0.5)))
     assert seen == [0.5] * 4
 
 

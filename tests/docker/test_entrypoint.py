@@ -34,7 +34,7 @@ def test_entrypoint_trains_one_iteration_into_logs(tmp_path):
     env = yaml.unsafe_load(  # Isaac Lab writes python tuples and slices; our own file
         (run_dir / "params" / "env.yaml").read_text())
     grid = env["scene"]["terrain"]["terrain_generator"]
-    assert (env["scene"]["num_envs"], grid["num_rows"], grid["num_cols"], env["episode_length_s"]) == (2, 2, 5, 10.0)
+    assert (env["scene"]["num_envs"], grid["num_rows"], grid["num_cols"], env["episode_length_s"]) == (2, 2, 11, 10.0)
 
 
 def test_entrypoint_interpreter_and_leading_arguments(tmp_path):

@@ -40,12 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--video", nargs="?", const=DEFAULT_VIDEO, default=None, metavar="PATH.mp4|PATH.gif",
                         help="film the robots headless (no display or GPU needed) to PATH; without PATH: "
                         "<checkpoint's run>/videos/play/<checkpoint>.mp4")
-    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=6.0,
-                        metavar="S", help="seconds of video from the start (default: %(default)s; more steps run if "
-                        "--steps is shorter)")
-    parser.add_argument("--video-size", "--video_size", dest="video_size", default="960x540", metavar="WxH",
-                        help="frame size in pixels (default: %(default)s)")
-    parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
+    video.add_clip_args(parser, seconds=6.0, size="960x540",
+                        seconds_help="seconds of video from the start (more steps run if --steps is shorter)")
     parser.add_argument("--viz", default=None, choices=tuple(live_view.VIEWERS),
                         help="watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
                         "(remote machine: ssh -L PORT:localhost:PORT), newton opens a window on this display")
@@ -126,9 +122,7 @@ def video_request(args: argparse.Namespace, checkpoint: Path, num_envs: int) -> 
         path = Path(args.video).expanduser().resolve()
     if path.suffix not in video.VIDEO_SUFFIXES:
         raise UsageError(f"--video {args.video}: write a {' or a '.join(video.VIDEO_SUFFIXES)} file")
-    request = video.VideoRequest(path.parent / f".{path.name}.clips", args.video_length, args.follow,
-                                 size=video.parse_size(args.video_size))
-    video.check_request(request, num_envs)
+    request = video.request_from_args(args, path.parent / f".{path.name}.clips", num_envs)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

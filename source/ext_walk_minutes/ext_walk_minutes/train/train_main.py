@@ -52,11 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "logger uploads them)")
     parser.add_argument("--video-interval", "--video_interval", dest="video_interval", type=int, default=100,
                         metavar="IT", help="a clip every IT iterations, from the first (default: %(default)s)")
-    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=4.0,
-                        metavar="S", help="seconds per clip (default: %(default)s)")
-    parser.add_argument("--video-size", "--video_size", dest="video_size", default="640x360", metavar="WxH",
-                        help="frame size in pixels (default: %(default)s)")
-    parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
+    video.add_clip_args(parser, seconds=4.0, size="640x360", seconds_help="seconds per clip")
     return parser
 
 
@@ -66,10 +62,7 @@ def video_request(args: argparse.Namespace, num_envs: int) -> video.VideoRequest
         return None
     if args.video_interval < 1:
         raise UsageError(f"--video-interval must be at least 1 iteration (got {args.video_interval})")
-    request = video.VideoRequest(Path("videos") / "train", args.video_length, args.follow,
-                                 size=video.parse_size(args.video_size))
-    video.check_request(request, num_envs)
-    return request
+    return video.request_from_args(args, Path("videos") / "train", num_envs)
 
 
 def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.Rank | None) -> RunSpec:

@@ -6,6 +6,7 @@ Frames are drawn only when the recorder asks for one, so a run without ``--video
 
 from __future__ import annotations
 
+import argparse
 import ctypes.util
 import os
 from dataclasses import dataclass
@@ -37,6 +38,22 @@ class VideoRequest:
     """A new clip every so many env steps; 0: one clip, from the first step."""
     size: tuple[int, int] = (960, 540)
     """Frame width and height [px]."""
+
+
+def add_clip_args(parser: argparse.ArgumentParser, *, seconds: float, size: str, seconds_help: str) -> None:
+    """``--video-length``, ``--video-size`` and ``--follow``, shared by train.py and play.py (their defaults differ)."""
+    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=seconds,
+                        metavar="S", help=f"{seconds_help} (default: %(default)s)")
+    parser.add_argument("--video-size", "--video_size", dest="video_size", default=size, metavar="WxH",
+                        help="frame size in pixels (default: %(default)s)")
+    parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
+
+
+def request_from_args(args: argparse.Namespace, folder: Path, num_envs: int) -> VideoRequest:
+    """The :class:`VideoRequest` of :func:`add_clip_args`' flags, clips to ``folder``; checked (one error line)."""
+    request = VideoRequest(folder, args.video_length, args.follow, size=parse_size(args.video_size))
+    check_request(request, num_envs)
+    return request
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -45,18 +45,46 @@ PACKAGE_ROOT = Path("source/ext_walk_minutes")  # the folder that holds the impo
 COPIED = ("source", "tests", "scripts", "pyproject.toml")
 
 COMPARE_SWAPS = {
-    ast.Lt: (ast.LtE, ast.GtE), ast.LtE: (ast.Lt, ast.Gt), ast.Gt: (ast.GtE, ast.LtE), ast.GtE: (ast.Gt, ast.Lt),
-    ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,), ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,),
-    ast.In: (ast.NotIn,), ast.NotIn: (ast.In,),
+    ast.Lt: (ast.LtE, ast.GtE),
+    ast.LtE: (ast.Lt, ast.Gt),
+    ast.Gt: (ast.GtE, ast.LtE),
+    ast.GtE: (ast.Gt, ast.Lt),
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
 }
 BINOP_SWAPS = {
-    ast.Add: (ast.Sub,), ast.Sub: (ast.Add,), ast.Mult: (ast.Div,), ast.Div: (ast.Mult,),
-    ast.FloorDiv: (ast.Div,), ast.Mod: (ast.FloorDiv,), ast.Pow: (ast.Mult,),
+    ast.Add: (ast.Sub,),
+    ast.Sub: (ast.Add,),
+    ast.Mult: (ast.Div,),
+    ast.Div: (ast.Mult,),
+    ast.FloorDiv: (ast.Div,),
+    ast.Mod: (ast.FloorDiv,),
+    ast.Pow: (ast.Mult,),
 }
 SYMBOL = {
-    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is",
-    ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.Add: "+", ast.Sub: "-", ast.Mult: "*",
-    ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**", ast.And: "and", ast.Or: "or",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.And: "and",
+    ast.Or: "or",
 }
 
 
@@ -133,8 +161,11 @@ def _variants(node: ast.AST) -> list[tuple[str, int]]:
         out.append(("negate", 0))
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
         out.append(("unary", 0))
-    elif isinstance(node, ast.Return) and node.value is not None and not (
-            isinstance(node.value, ast.Constant) and node.value.value is None):
+    elif (
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+    ):
         out.append(("return", 0))
     return out
 
@@ -234,8 +265,12 @@ def make_copy() -> Path:
 
 def run_tests(root: Path, tests: list[str], timeout: float) -> tuple[str, float, str]:
     """Run pytest in the copy: ('passed' | 'failed' | 'timeout', seconds, output tail)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / PACKAGE_ROOT), str(root / "tests")]),
-               PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(root / PACKAGE_ROOT), str(root / "tests")]),
+        PYTHONDONTWRITEBYTECODE="1",
+        OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),
+    )
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", *tests]
     start = time.monotonic()
     try:
@@ -249,8 +284,14 @@ def run_tests(root: Path, tests: list[str], timeout: float) -> tuple[str, float,
 def check_import_target(root: Path) -> str:
     """Where the tests' interpreter imports the package from; must be the copy."""
     env = dict(os.environ, PYTHONPATH=str(root / PACKAGE_ROOT))
-    out = subprocess.run([sys.executable, "-c", "import ext_walk_minutes; print(ext_walk_minutes.__file__)"],
-                         cwd=root, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", "import ext_walk_minutes; print(ext_walk_minutes.__file__)"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if not Path(out).resolve().is_relative_to(root.resolve()):
         raise SystemExit(f"the tests would import {out}, not the copy in {root}: mutants would not be tested")
     return out
@@ -265,9 +306,15 @@ def report(mutants: list[Mutant], tests: list[str], out: Path, baseline_s: float
         timeout = sum(m.status == "timeout" for m in done)
         survived = [m for m in done if m.status == "survived"]
         score = (killed + timeout) / len(done) if done else float("nan")
-        lines += [f"## `{module}`", "",
-                  f"{len(done)} mutants run: {killed} killed, {timeout} timeout, {len(survived)} survived; "
-                  f"score {100 * score:.1f}%", "", "| status | line | scope | mutation | s |", "|---|---|---|---|---|"]
+        lines += [
+            f"## `{module}`",
+            "",
+            f"{len(done)} mutants run: {killed} killed, {timeout} timeout, {len(survived)} survived; "
+            f"score {100 * score:.1f}%",
+            "",
+            "| status | line | scope | mutation | s |",
+            "|---|---|---|---|---|",
+        ]
         order = {"survived": 0, "timeout": 1, "killed": 2, "pending": 3}
         for m in sorted(mine, key=lambda m: (order[m.status], m.line)):
             lines.append(f"| {m.status} | {m.line} | {m.scope} | {m.description} | {m.seconds:.1f} |")
@@ -288,8 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=0.0, help="per mutant, s (0: 3 x baseline + 30 s)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/mutation_check"))
-    parser.add_argument("--survivors-of", type=Path, help="rerun only the survivors of this earlier mutation.json "
-                        "(its other results are kept): the 'after' score once tests were added")
+    parser.add_argument(
+        "--survivors-of",
+        type=Path,
+        help="rerun only the survivors of this earlier mutation.json "
+        "(its other results are kept): the 'after' score once tests were added",
+    )
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
     args = parser.parse_args(argv)
@@ -320,8 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("the selected tests fail on the unmutated code: fix that first")
         timeout = args.timeout or 3 * baseline_s + 30
         todo = sum(m.status == "pending" for m in mutants)
-        print(f"baseline passes in {baseline_s:.1f} s; {todo} mutants to run, timeout {timeout:.0f} s each",
-              flush=True)
+        print(f"baseline passes in {baseline_s:.1f} s; {todo} mutants to run, timeout {timeout:.0f} s each", flush=True)
         for n, m in enumerate(mutants, 1):
             if m.status != "pending":
                 continue

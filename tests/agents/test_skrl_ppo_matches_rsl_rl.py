@@ -20,11 +20,13 @@ def _batch(seed: int = 0) -> dict[str, torch.Tensor]:
     """A fixed batch: (ROLLOUTS, ENVS, ...) observations, actions, values and returns, normalised advantages."""
     g = torch.Generator().manual_seed(seed)
     advantages = torch.randn(ROLLOUTS, ENVS, 1, generator=g)
-    return {"observations": torch.randn(ROLLOUTS, ENVS, OBS, generator=g),
-            "actions": torch.randn(ROLLOUTS, ENVS, ACT, generator=g),
-            "values": torch.randn(ROLLOUTS, ENVS, 1, generator=g),
-            "returns": torch.randn(ROLLOUTS, ENVS, 1, generator=g) * 2.0,
-            "advantages": (advantages - advantages.mean()) / (advantages.std() + 1e-8)}
+    return {
+        "observations": torch.randn(ROLLOUTS, ENVS, OBS, generator=g),
+        "actions": torch.randn(ROLLOUTS, ENVS, ACT, generator=g),
+        "values": torch.randn(ROLLOUTS, ENVS, 1, generator=g),
+        "returns": torch.randn(ROLLOUTS, ENVS, 1, generator=g) * 2.0,
+        "advantages": (advantages - advantages.mean()) / (advantages.std() + 1e-8),
+    }
 
 
 def _rsl_rl_ppo(desired_kl: float, std_type: str = "scalar"):
@@ -34,13 +36,33 @@ def _rsl_rl_ppo(desired_kl: float, std_type: str = "scalar"):
 
     obs = TensorDict({"policy": torch.zeros(ENVS, OBS)}, batch_size=[ENVS])
     groups = {"actor": ["policy"], "critic": ["policy"]}
-    actor = MLPModel(obs, groups, "actor", ACT, HIDDEN, "elu",
-                     distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0, "std_type": std_type})
+    actor = MLPModel(
+        obs,
+        groups,
+        "actor",
+        ACT,
+        HIDDEN,
+        "elu",
+        distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0, "std_type": std_type},
+    )
     critic = MLPModel(obs, groups, "critic", 1, HIDDEN, "elu")
     storage = RolloutStorage("rl", ENVS, ROLLOUTS, obs, (ACT,), "cpu")
-    return PPO(actor, critic, storage, num_learning_epochs=2, num_mini_batches=2, clip_param=0.2,
-               value_loss_coef=1.0, entropy_coef=0.01, learning_rate=1e-3, max_grad_norm=1.0,
-               use_clipped_value_loss=True, schedule="adaptive", desired_kl=desired_kl, device="cpu")
+    return PPO(
+        actor,
+        critic,
+        storage,
+        num_learning_epochs=2,
+        num_mini_batches=2,
+        clip_param=0.2,
+        value_loss_coef=1.0,
+        entropy_coef=0.01,
+        learning_rate=1e-3,
+        max_grad_norm=1.0,
+        use_clipped_value_loss=True,
+        schedule="adaptive",
+        desired_kl=desired_kl,
+        device="cpu",
+    )
 
 
 def _skrl_ppo(desired_kl: float):
@@ -53,17 +75,43 @@ def _skrl_ppo(desired_kl: float):
     obs_space = gymnasium.spaces.Box(-1.0, 1.0, (OBS,))
     act_space = gymnasium.spaces.Box(-1.0, 1.0, (ACT,))
     net = [{"name": "net", "input": "OBSERVATIONS", "layers": HIDDEN, "activations": "elu"}]
-    policy = gaussian_model(observation_space=obs_space, action_space=act_space, device="cpu", clip_actions=False,
-                            clip_log_std=True, min_log_std=-20.0, max_log_std=2.0, initial_log_std=0.0,
-                            network=net, output="ACTIONS")
+    policy = gaussian_model(
+        observation_space=obs_space,
+        action_space=act_space,
+        device="cpu",
+        clip_actions=False,
+        clip_log_std=True,
+        min_log_std=-20.0,
+        max_log_std=2.0,
+        initial_log_std=0.0,
+        network=net,
+        output="ACTIONS",
+    )
     learn_std_directly(policy)  # as RslRlPPORunner does
-    value = deterministic_model(observation_space=obs_space, action_space=act_space, device="cpu",
-                                clip_actions=False, network=net, output="ONE")
-    cfg = PPO_CFG(rollouts=ROLLOUTS, learning_epochs=2, mini_batches=2, learning_rate=1e-3,
-                  learning_rate_scheduler=KLAdaptiveLR, learning_rate_scheduler_kwargs={"kl_threshold": desired_kl},
-                  grad_norm_clip=1.0, ratio_clip=0.2, value_clip=0.2, entropy_loss_scale=0.01, value_loss_scale=1.0)
-    return RslRlPPO(models={"policy": policy, "value": value}, memory=None, observation_space=obs_space,
-                    action_space=act_space, device="cpu", cfg=cfg)
+    value = deterministic_model(
+        observation_space=obs_space, action_space=act_space, device="cpu", clip_actions=False, network=net, output="ONE"
+    )
+    cfg = PPO_CFG(
+        rollouts=ROLLOUTS,
+        learning_epochs=2,
+        mini_batches=2,
+        learning_rate=1e-3,
+        learning_rate_scheduler=KLAdaptiveLR,
+        learning_rate_scheduler_kwargs={"kl_threshold": desired_kl},
+        grad_norm_clip=1.0,
+        ratio_clip=0.2,
+        value_clip=0.2,
+        entropy_loss_scale=0.01,
+        value_loss_scale=1.0,
+    )
+    return RslRlPPO(
+        models={"policy": policy, "value": value},
+        memory=None,
+        observation_space=obs_space,
+        action_space=act_space,
+        device="cpu",
+        cfg=cfg,
+    )
 
 
 def _linears(module: torch.nn.Module) -> list[torch.nn.Linear]:
@@ -98,8 +146,9 @@ def _run_both(desired_kl: float):
         rsl.actor(storage.observations.flatten(0, 1), stochastic_output=True)
         log_prob = rsl.actor.get_output_log_prob(batch["actions"].flatten(0, 1))
         storage.actions_log_prob.copy_(log_prob.view(ROLLOUTS, ENVS, 1))
-        storage.distribution_params = tuple(p.view(ROLLOUTS, ENVS, -1).clone()
-                                            for p in rsl.actor.output_distribution_params)
+        storage.distribution_params = tuple(
+            p.view(ROLLOUTS, ENVS, -1).clone() for p in rsl.actor.output_distribution_params
+        )
     flat = {name: value.flatten(0, 1) for name, value in batch.items()}
     flat["log_prob"], flat["states"] = log_prob.view(-1, 1), None
     torch.manual_seed(1)  # the same mini-batch permutation in both (each draws it first)
@@ -116,7 +165,7 @@ def test_same_losses_and_learning_rate(desired_kl, lr_changes):
     assert skrl_losses["value"] == pytest.approx(rsl_losses["value"], rel=1e-4)
     assert skrl_losses["entropy"] == pytest.approx(-0.01 * rsl_losses["entropy"], rel=1e-4)
     # 4 mini-batch steps; the first sees KL 0 (no change), the other 3 each move the rate by 1.5
-    expected = 1e-3 / 1.5 ** 3 if lr_changes == "down" else 1e-3 * 1.5 ** 3
+    expected = 1e-3 / 1.5**3 if lr_changes == "down" else 1e-3 * 1.5**3
     assert rsl_lr == pytest.approx(expected) and skrl_lr == pytest.approx(expected)
     for a, b in zip(_linears(rsl.actor) + _linears(rsl.critic), _linears(agent.policy) + _linears(agent.value)):
         torch.testing.assert_close(b.weight, a.weight, rtol=1e-4, atol=1e-6)
@@ -135,8 +184,9 @@ def test_rules_differ_from_skrls_stock_ones():
     batch = {name: value.flatten(0, 1) for name, value in _batch().items()}
     predicted = batch["values"] + torch.linspace(-1.0, 1.0, batch["values"].shape[0]).unsqueeze(1)
     ours = value_loss(predicted, batch["values"], batch["returns"], 0.2)
-    stock = torch.nn.functional.mse_loss(batch["returns"], batch["values"] + (predicted - batch["values"]).clamp(
-        -0.2, 0.2))
+    stock = torch.nn.functional.mse_loss(
+        batch["returns"], batch["values"] + (predicted - batch["values"]).clamp(-0.2, 0.2)
+    )
     assert ours > stock * 1.01  # the max of clipped and unclipped errors is larger
     assert adapted_learning_rate(1e-5, 1.0, 0.01) == 1e-5  # rsl-rl's floor
     assert adapted_learning_rate(1e-2, 0.0001, 0.01) == 1e-2  # and ceiling
@@ -156,8 +206,9 @@ def test_older_checkpoints_load_with_std():
     agent = _skrl_ppo(0.01)
     agent.policy.act({"observations": torch.zeros(1, OBS), "states": None}, role="policy")
     state = {k: v.clone() for k, v in agent.policy.state_dict().items()}
-    old = {k: v for k, v in state.items() if k != "std_parameter"} | {"log_std_parameter": torch.log(
-        torch.tensor([0.5, 1.0, 2.0]))}
+    old = {k: v for k, v in state.items() if k != "std_parameter"} | {
+        "log_std_parameter": torch.log(torch.tensor([0.5, 1.0, 2.0]))
+    }
     agent.policy.load_state_dict(policy_state_with_std(old))
     torch.testing.assert_close(agent.policy.std_parameter.detach(), torch.tensor([0.5, 1.0, 2.0]))
     torch.testing.assert_close(agent.policy.log_std_parameter.detach(), torch.log(torch.tensor([0.5, 1.0, 2.0])))

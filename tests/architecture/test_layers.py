@@ -13,8 +13,13 @@ from helpers import REPO
 
 PACKAGE = REPO / "source" / "ext_walk_minutes" / "ext_walk_minutes"
 LAYERS = {  # top-level subpackage or module -> layer (higher imports lower)
-    "common": 0, "device": 0,
-    "agents": 1, "envs": 1, "mdp": 1, "robots": 1, "terrains": 1,
+    "common": 0,
+    "device": 0,
+    "agents": 1,
+    "envs": 1,
+    "mdp": 1,
+    "robots": 1,
+    "terrains": 1,
     "tasks": 2,
     "train": 3,
     "studies": 4,
@@ -33,7 +38,7 @@ def _imported_layers(source: str, package_parts: tuple[str, ...]) -> list[tuple[
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package_parts[:len(package_parts) - node.level + 1]
+                base = package_parts[: len(package_parts) - node.level + 1]
                 target = [*base, *(node.module.split(".") if node.module else [])]
                 names = [target] if node.module else [[*base, alias.name] for alias in node.names]
             else:
@@ -62,10 +67,16 @@ def test_every_import_points_down():
 
 def test_the_check_resolves_imports():
     """Relative (``..studies``, ``.backends``) and absolute imports, at the top and inside functions."""
-    source = ("from ..studies import outputs\nfrom . import backends\nfrom .. import tasks\nimport torch\n\n\n"
-              "def f():\n    from ext_walk_minutes.studies import sweep\n")
+    source = (
+        "from ..studies import outputs\nfrom . import backends\nfrom .. import tasks\nimport torch\n\n\n"
+        "def f():\n    from ext_walk_minutes.studies import sweep\n"
+    )
     assert [target for _, target in _imported_layers(source, ("ext_walk_minutes", "train"))] == [
-        "studies", "train", "tasks", "studies"]
+        "studies",
+        "train",
+        "tasks",
+        "studies",
+    ]
 
 
 def test_scripts_import_only_the_package():

@@ -70,16 +70,35 @@ def test_a_stub_backend_needs_one_file(tmp_path):
     assert (added, changed) == (["train/backends/stub.py"], [])
 
     env = dict(os.environ, PYTHONPATH=str(copy.parent), PYTHONUNBUFFERED="1")
-    train = subprocess.run([sys.executable, "-m", "ext_walk_minutes.train.train_main", "--agent", "stub", "--device",
-                            "cpu", "--num_envs", "2", "--max_iterations", "3", *SMALL_TERRAIN],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    train = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ext_walk_minutes.train.train_main",
+            "--agent",
+            "stub",
+            "--device",
+            "cpu",
+            "--num_envs",
+            "2",
+            "--max_iterations",
+            "3",
+            *SMALL_TERRAIN,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert train.returncode == 0, train.stdout[-3000:] + train.stderr[-3000:]
     (run,) = (tmp_path / "logs" / "stub" / "Walk-Flat-AnymalC").iterdir()
     assert (run / "stub_2.pt").is_file()
 
     (tmp_path / "mine.yaml").write_text("stub:\n  agent.num_steps_per_env: 7\n")
-    check = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, env=env, capture_output=True, text=True,
-                           timeout=300)
+    check = subprocess.run(
+        [sys.executable, "-c", CHECK], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert check.returncode == 0, check.stderr[-3000:]
     names, agent, overrides = check.stdout.strip().splitlines()[-3:]
     assert names == "('rsl_rl', 'skrl', 'stub')"

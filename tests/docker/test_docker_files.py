@@ -58,8 +58,11 @@ def test_dockerfile_stages_and_copied_paths():
     stages = _stages()
     assert {"build", "newton", "physx"} <= set(stages)
     assert list(stages)[-1] == "newton"  # `docker build` without --target builds the Newton image
-    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for name, instructions in stages.items():
         for instruction, args in instructions:
             if instruction == "COPY" and not args.startswith("--from"):
@@ -96,9 +99,14 @@ def test_compose_services():
         assert build["target"] in stages
     assert services["train-physx"]["build"]["target"] == "physx" and services["train"]["build"]["target"] == "newton"
     # training writes to /app/logs (the image's working directory + logs/), TensorBoard reads the same host folder
-    mounts = {name: {target.split(":")[0]: (COMPOSE.parent / source).resolve() for source, target in
-                     (volume.split(":", 1) for volume in services[name]["volumes"]) if source.startswith(".")}
-              for name in ("train", "tensorboard", "train-physx")}
+    mounts = {
+        name: {
+            target.split(":")[0]: (COMPOSE.parent / source).resolve()
+            for source, target in (volume.split(":", 1) for volume in services[name]["volumes"])
+            if source.startswith(".")
+        }
+        for name in ("train", "tensorboard", "train-physx")
+    }
     assert all(mount == {"/app/logs": REPO / "logs"} for mount in mounts.values()), mounts
     assert ("WORKDIR", "/app") in stages["newton"]
     entrypoint = services["tensorboard"]["entrypoint"]

@@ -22,8 +22,11 @@ NUM_ENVS = 10
 def env():
     from ext_walk_minutes.train.session import running_env
 
-    spec, configs = walk_run("Walk-Rough-AnymalC", NUM_ENVS, [
-        "env.scene.terrain.terrain_generator.num_rows=3", "env.scene.terrain.terrain_generator.num_cols=5"])
+    spec, configs = walk_run(
+        "Walk-Rough-AnymalC",
+        NUM_ENVS,
+        ["env.scene.terrain.terrain_generator.num_rows=3", "env.scene.terrain.terrain_generator.num_cols=5"],
+    )
     with running_env(spec, configs) as gym_env:
         gym_env.reset()
         yield gym_env.unwrapped
@@ -39,9 +42,15 @@ def isolated(request):
     env = request.getfixturevalue("env")
     friction = env.event_manager.get_term_cfg("physics_material").func
     am = env.action_manager
-    saved = [env.scene.terrain.terrain_levels, env.scene.terrain.env_origins, env.episode_length_buf,
-             env.command_manager.get_term("base_velocity").vel_command_b, am._action, am._prev_action,
-             friction.shape_friction]
+    saved = [
+        env.scene.terrain.terrain_levels,
+        env.scene.terrain.env_origins,
+        env.episode_length_buf,
+        env.command_manager.get_term("base_velocity").vel_command_b,
+        am._action,
+        am._prev_action,
+        friction.shape_friction,
+    ]
     copies = [t.clone() for t in saved]
     yield
     for tensor, copy in zip(saved, copies):
@@ -62,8 +71,9 @@ def _place(env, ids, offset_xy=(0.0, 0.0), lin_vel=(0.0, 0.0, 0.0), ang_vel=(0.0
     robot.write_root_pose_to_sim_index(root_pose=pose, env_ids=ids)
     vel = torch.tensor([*lin_vel, *ang_vel]).repeat(len(ids), 1)
     robot.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=ids)
-    robot.write_joint_state_to_sim_index(position=robot.data.default_joint_pos.torch[ids].clone(),
-                                         velocity=torch.zeros(len(ids), 12), env_ids=ids)
+    robot.write_joint_state_to_sim_index(
+        position=robot.data.default_joint_pos.torch[ids].clone(), velocity=torch.zeros(len(ids), 12), env_ids=ids
+    )
 
 
 def _term(env, manager, name):
@@ -76,9 +86,17 @@ def _term(env, manager, name):
 
 def test_reward_weights_are_legged_gyms(env):
     weights = {name: env.reward_manager.get_term_cfg(name).weight for name in env.reward_manager.active_terms}
-    assert weights == {"track_lin_vel_xy_exp": 1.0, "track_ang_vel_z_exp": 0.5, "lin_vel_z_l2": -2.0,
-                       "ang_vel_xy_l2": -0.05, "dof_torques_l2": -1e-5, "dof_acc_l2": -2.5e-7,
-                       "action_rate_l2": -0.01, "feet_air_time": 1.0, "undesired_contacts": -1.0}
+    assert weights == {
+        "track_lin_vel_xy_exp": 1.0,
+        "track_ang_vel_z_exp": 0.5,
+        "lin_vel_z_l2": -2.0,
+        "ang_vel_xy_l2": -0.05,
+        "dof_torques_l2": -1e-5,
+        "dof_acc_l2": -2.5e-7,
+        "action_rate_l2": -0.01,
+        "feet_air_time": 1.0,
+        "undesired_contacts": -1.0,
+    }
     assert env.step_dt == pytest.approx(0.02)  # Isaac Lab multiplies each weight by it, as legged_gym
 
 
@@ -147,8 +165,11 @@ def test_feet_air_time_collision_and_base_contact_on_set_contacts(env):
     command[:] = torch.tensor([0.5, 0.0, 0.0])
     command[1] = 0.0  # no air-time reward without a walking command (||c_xy|| <= 0.1)
     # LF lands after 0.8 s in the air, RH after 0.3 s, LH landed long ago, RF is in the air
-    _contact_state(env, {"LF_THIGH": 5.0, "RH_SHANK": 0.05, "LH_SHANK": 0.2},
-                   {"LF_FOOT": (0.8, 0.01), "RH_FOOT": (0.3, 0.005), "LH_FOOT": (0.4, 1.0), "RF_FOOT": (0.2, 0.0)})
+    _contact_state(
+        env,
+        {"LF_THIGH": 5.0, "RH_SHANK": 0.05, "LH_SHANK": 0.2},
+        {"LF_FOOT": (0.8, 0.01), "RH_FOOT": (0.3, 0.005), "LH_FOOT": (0.4, 1.0), "RF_FOOT": (0.2, 0.0)},
+    )
     air = _term(env, env.reward_manager, "feet_air_time")()
     assert air[0].item() == pytest.approx((0.8 - 0.5) + (0.3 - 0.5), abs=1e-5)
     assert air[1].item() == 0.0
@@ -174,10 +195,16 @@ def test_single_foot_contact_on_set_forces(env):
     forces = sensor.data.net_forces_w.torch
     saved = forces.clone()
     # robot: {body: (fx, fz)} -> expected reward
-    cases = {0: ({"LF_FOOT": (0.0, 50.0)}, 1.0), 1: ({"LF_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 40.0)}, 0.0),
-             2: ({}, 0.0), 3: ({"LF_FOOT": (0.0, 0.1), "RF_FOOT": (0.0, 30.0)}, 1.0),
-             4: ({"LF_FOOT": (80.0, 0.0)}, 0.0), 5: ({"LF_FOOT": (0.0, 0.05), "RF_FOOT": (0.0, 0.2)}, 1.0),
-             6: ({"LH_FOOT": (0.0, 50.0)}, 0.0), 7: ({"LH_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 9.0)}, 1.0)}
+    cases = {
+        0: ({"LF_FOOT": (0.0, 50.0)}, 1.0),
+        1: ({"LF_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 40.0)}, 0.0),
+        2: ({}, 0.0),
+        3: ({"LF_FOOT": (0.0, 0.1), "RF_FOOT": (0.0, 30.0)}, 1.0),
+        4: ({"LF_FOOT": (80.0, 0.0)}, 0.0),
+        5: ({"LF_FOOT": (0.0, 0.05), "RF_FOOT": (0.0, 0.2)}, 1.0),
+        6: ({"LH_FOOT": (0.0, 50.0)}, 0.0),
+        7: ({"LH_FOOT": (0.0, 50.0), "RF_FOOT": (0.0, 9.0)}, 1.0),
+    }
     try:
         forces.zero_()
         for k, (bodies, _) in cases.items():
@@ -230,13 +257,17 @@ def test_observation_layout_scales_and_noise(env):
     start = 0
     for expected, bound in parts:
         width = expected.shape[1]
-        deviation = (samples[..., start:start + width] - expected).abs()
+        deviation = (samples[..., start : start + width] - expected).abs()
         start += width
         assert deviation.max() <= bound + 1e-4
         if bound:
             assert deviation.max() > 0.9 * bound  # the noise is there, at its level
-    clips = {name: cfg.clip for name, cfg in zip(env.observation_manager.active_terms["policy"],
-                                                env.observation_manager._group_obs_term_cfgs["policy"])}
+    clips = {
+        name: cfg.clip
+        for name, cfg in zip(
+            env.observation_manager.active_terms["policy"], env.observation_manager._group_obs_term_cfgs["policy"]
+        )
+    }
     assert clips["base_lin_vel"] == (-50.0, 50.0) and clips["joint_vel"] == (-2000.0, 2000.0)
     assert clips["height_scan"] == (-1.0, 1.0)
 
@@ -259,8 +290,10 @@ def test_commands_slow_walks_are_zeroed_and_yaw_follows_heading(env):
     assert term.cfg.rel_standing_envs == 0.0
     # heading mode: yaw rate = clip(0.5 * wrap(target - heading), -1, 1)
     term._update_command()
-    error = torch.atan2(torch.sin(term.heading_target - env.scene["robot"].data.heading_w.torch),
-                        torch.cos(term.heading_target - env.scene["robot"].data.heading_w.torch))
+    error = torch.atan2(
+        torch.sin(term.heading_target - env.scene["robot"].data.heading_w.torch),
+        torch.cos(term.heading_target - env.scene["robot"].data.heading_w.torch),
+    )
     torch.testing.assert_close(term.vel_command_b[:, 2], (0.5 * error).clamp(-1.0, 1.0))
 
 
@@ -345,7 +378,8 @@ def test_curriculum_promotes_demotes_and_loops_back_per_type(env):
     for name in set(types):
         mine = [k for k in range(NUM_ENVS) if types[k] == name]
         assert log[f"Curriculum/terrain_levels/{name}"].item() == pytest.approx(
-            terrain.terrain_levels[mine].float().mean().item())
+            terrain.terrain_levels[mine].float().mean().item()
+        )
     assert set(types) == {"slope_up", "stairs_up", "stairs_down", "obstacles"}  # 5 columns of the 6 types
 
 
@@ -388,8 +422,9 @@ def test_curriculum_loops_solved_top_level_robots_back_uniformly(env):
         _place(env, ids, offset_xy=(4.5 * 0.6, 4.5 * 0.8))
         env._reset_idx(ids)
         landed.append(terrain.terrain_levels.clone())
-        torch.testing.assert_close(terrain.env_origins, terrain.terrain_origins[terrain.terrain_levels,
-                                                                                terrain.terrain_types])
+        torch.testing.assert_close(
+            terrain.env_origins, terrain.terrain_origins[terrain.terrain_levels, terrain.terrain_types]
+        )
     counts = torch.bincount(torch.cat(landed), minlength=top + 2)
-    assert counts[top + 1:].sum() == 0  # never past the top
-    assert (counts[:top + 1] > 60).all() and (counts[:top + 1] < 140).all(), counts  # 100 each expected, sd 8
+    assert counts[top + 1 :].sum() == 0  # never past the top
+    assert (counts[: top + 1] > 60).all() and (counts[: top + 1] < 140).all(), counts  # 100 each expected, sd 8

@@ -12,11 +12,25 @@ from ext_walk_minutes.train.play_main import exports_match
 from helpers import SMALL_TERRAIN, run_script
 
 
-@pytest.mark.parametrize(("agent", "learning_rate"), [("rsl_rl", "agent.algorithm.learning_rate"),
-                                                      ("skrl", "agent.agent.learning_rate")])
+@pytest.mark.parametrize(
+    ("agent", "learning_rate"), [("rsl_rl", "agent.algorithm.learning_rate"), ("skrl", "agent.agent.learning_rate")]
+)
 def test_a_diverging_run_stops_with_one_line(tmp_path, agent, learning_rate):
-    proc = run_script("train.py", "--agent", agent, "--device", "cpu", "--num_envs", "4", "--max_iterations", "6",
-                      *SMALL_TERRAIN, f"{learning_rate}=1e6", cwd=tmp_path, check=False)
+    proc = run_script(
+        "train.py",
+        "--agent",
+        agent,
+        "--device",
+        "cpu",
+        "--num_envs",
+        "4",
+        "--max_iterations",
+        "6",
+        *SMALL_TERRAIN,
+        f"{learning_rate}=1e6",
+        cwd=tmp_path,
+        check=False,
+    )
     assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]

@@ -23,6 +23,7 @@ def test_racing_runs_get_distinct_folders(tmp_path):
 
 def test_two_runs_in_the_same_second(tmp_path, monkeypatch):
     """Two real training runs whose clocks read the same second: each writes its own checkpoint and events."""
+
     class SameSecond(datetime):
         @classmethod
         def now(cls, tz=None):
@@ -33,8 +34,12 @@ def test_two_runs_in_the_same_second(tmp_path, monkeypatch):
     parent = tmp_path / "logs" / "rsl_rl" / "Walk-Flat-AnymalC"
     contents = []
     for seed in ("1", "2"):
-        assert train_main.main(["--device", "cpu", "--num_envs", "2", "--max_iterations", "1", "--seed", seed,
-                                *SMALL_TERRAIN]) == 0
+        assert (
+            train_main.main(
+                ["--device", "cpu", "--num_envs", "2", "--max_iterations", "1", "--seed", seed, *SMALL_TERRAIN]
+            )
+            == 0
+        )
         contents.append({run.name: sorted(p.name for p in run.iterdir()) for run in parent.iterdir()})
     first, both = contents
     assert list(first) == ["2026-11-29_23-14-52"]

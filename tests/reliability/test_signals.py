@@ -15,14 +15,26 @@ import torch
 
 from helpers import REPO, SMALL_TERRAIN
 
-TRAIN = [sys.executable, str(REPO / "scripts" / "train.py"), "--task", "Walk-Flat-AnymalC", "--num_envs", "4",
-         "--device", "cpu", "--max_iterations", "1000", *SMALL_TERRAIN]
+TRAIN = [
+    sys.executable,
+    str(REPO / "scripts" / "train.py"),
+    "--task",
+    "Walk-Flat-AnymalC",
+    "--num_envs",
+    "4",
+    "--device",
+    "cpu",
+    "--max_iterations",
+    "1000",
+    *SMALL_TERRAIN,
+]
 
 
 def _run_until(cmd: list[str], cwd: Path, marker: str, sig: int) -> tuple[int, str]:
     """Start ``cmd``, send ``sig`` when a line containing ``marker`` appears; return (exit status, output)."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     lines, deadline = [], time.monotonic() + 400
     for line in proc.stdout:
         lines.append(line)
@@ -37,8 +49,12 @@ def _run_until(cmd: list[str], cwd: Path, marker: str, sig: int) -> tuple[int, s
 @pytest.mark.parametrize("agent", ["rsl_rl", "skrl"])
 def test_sigterm_from_timeout_saves_a_checkpoint(tmp_path, agent):
     """``timeout`` relays the SIGTERM it receives to the run (as when its own time is up)."""
-    status, out = _run_until(["timeout", "--preserve-status", "-s", "TERM", "900", *TRAIN, "--agent", agent],
-                             tmp_path, "] it 2/1000", signal.SIGTERM)
+    status, out = _run_until(
+        ["timeout", "--preserve-status", "-s", "TERM", "900", *TRAIN, "--agent", agent],
+        tmp_path,
+        "] it 2/1000",
+        signal.SIGTERM,
+    )
     assert status == 143, out[-3000:]
     saved = re.search(r"terminated: saved checkpoint (\S+)", out)
     assert saved, out[-3000:]

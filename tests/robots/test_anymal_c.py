@@ -65,7 +65,11 @@ def test_cfg_is_isaaclab_anymal_c_on_our_usd():
     assert (pd.stiffness, pd.damping, pd.armature, pd.actuator_effort_limit) == (80.0, 2.0, legs.armature, 80.0)
     assert ANYMAL_C_CFG.init_state.pos == (0.0, 0.0, 0.6)
     assert ANYMAL_C_CFG.init_state.joint_pos == {
-        ".*HAA": 0.0, ".*F_HFE": 0.4, ".*H_HFE": -0.4, ".*F_KFE": -0.8, ".*H_KFE": 0.8
+        ".*HAA": 0.0,
+        ".*F_HFE": 0.4,
+        ".*H_HFE": -0.4,
+        ".*F_KFE": -0.8,
+        ".*H_KFE": 0.8,
     }
 
 
@@ -114,5 +118,6 @@ def test_usd_cache_reused_and_rebuilt(tmp_path, monkeypatch):
     changed_stage = Usd.Stage.Open(second)  # keep a reference: prims die with their stage
     assert UsdPhysics.MassAPI(changed_stage.GetPrimAtPath("/anymal_c/base")).GetMassAttr().Get() == pytest.approx(30.0)
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temp files left behind
+
 
 # In the simulator (mass, joints, feet, standing height, self-contacts): test_robot_standing.py, all robots.

@@ -78,8 +78,9 @@ def test_spawn_cfg_picks_the_set(tmp_path):
 def test_importing_the_tasks_writes_no_file(tmp_path):
     """USD files are written when a robot is spawned, not when the tasks are registered (isaaclab list_envs)."""
     env = {"EXT_WALK_MINUTES_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    subprocess.run([sys.executable, "-c", "import ext_walk_minutes.tasks"], env=env, check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "import ext_walk_minutes.tasks"], env=env, check=True, timeout=300, capture_output=True
+    )
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.usd*"))
 
 

@@ -73,8 +73,11 @@ def test_cassie_right_leg_mirrors_the_left():
 def test_arm_is_welded_into_the_base():
     """The arm's composite (robots.md 4) from its two solid parts, and ANYmal C + arm = 62.5 kg in 17 bodies."""
     cylinder = Inertial(2.0, ORIGIN, (2.0 * (3 * 0.06**2 + 0.08**2) / 12,) * 2 + (2.0 * 0.06**2 / 2, 0.0, 0.0, 0.0))
-    box = Inertial(8.4, ORIGIN, (8.4 * (0.1**2 + 0.1**2) / 12, 8.4 * (0.45**2 + 0.1**2) / 12,
-                                 8.4 * (0.45**2 + 0.1**2) / 12, 0.0, 0.0, 0.0))
+    box = Inertial(
+        8.4,
+        ORIGIN,
+        (8.4 * (0.1**2 + 0.1**2) / 12, 8.4 * (0.45**2 + 0.1**2) / 12, 8.4 * (0.45**2 + 0.1**2) / 12, 0.0, 0.0, 0.0),
+    )
     composite = merge_inertials([(cylinder, (0.20, 0.0, 0.13)), (box, (0.02, 0.0, 0.22))])
     assert composite.mass == pytest.approx(ARM.inertial.mass)
     np.testing.assert_allclose(composite.com, ARM.inertial.com, atol=1e-4)

@@ -49,7 +49,9 @@ def run_random_targets() -> dict:
 
     scene_cfg = InteractiveSceneCfg(num_envs=1, env_spacing=3.0)
     scene_cfg.terrain = TerrainImporterCfg(
-        prim_path="/World/ground", terrain_type="generator", terrain_generator=terrain_cfg,
+        prim_path="/World/ground",
+        terrain_type="generator",
+        terrain_generator=terrain_cfg,
         physics_material=sim_utils.RigidBodyMaterialCfg(static_friction=1.0, dynamic_friction=1.0),
         visual_material=None,
     )
@@ -59,8 +61,16 @@ def run_random_targets() -> dict:
         actuators = default_actuators(cfg)
         for collision_set in COLLISION_SETS:
             name = f"{robot}_{collision_set}"
-            setattr(scene_cfg, name, replace(cfg, prim_path=f"{{ENV_REGEX_NS}}/{name}", actuators=actuators,
-                                             spawn=replace(cfg.spawn, collision_set=collision_set)))
+            setattr(
+                scene_cfg,
+                name,
+                replace(
+                    cfg,
+                    prim_path=f"{{ENV_REGEX_NS}}/{name}",
+                    actuators=actuators,
+                    spawn=replace(cfg.spawn, collision_set=collision_set),
+                ),
+            )
             desc = robots.DESCRIPTIONS[robot][collision_set]
             feet = {foot: (desc.body(foot).shapes[0].pos, desc.body(foot).shapes[0].radius) for foot in expected.feet}
             copies[name] = (robot, collision_set, tiles[len(copies)], feet)
@@ -106,8 +116,14 @@ def _check(worst: dict, art, feet: dict, surface) -> None:
     import torch
     from isaaclab.utils.math import quat_apply
 
-    state = torch.cat([art.data.root_pos_w.torch[0], art.data.root_lin_vel_w.torch[0], art.data.joint_pos.torch[0],
-                       art.data.joint_vel.torch[0]])
+    state = torch.cat(
+        [
+            art.data.root_pos_w.torch[0],
+            art.data.root_lin_vel_w.torch[0],
+            art.data.joint_pos.torch[0],
+            art.data.joint_vel.torch[0],
+        ]
+    )
     worst["finite"] &= bool(torch.isfinite(state).all())
     worst["speed"] = max(worst["speed"], art.data.root_lin_vel_w.torch[0].norm().item())
     ids = [art.body_names.index(f) for f in feet]
@@ -126,8 +142,9 @@ def _surface_height(surface, points):
 
     origins = points.copy()
     origins[:, 2] += 10.0
-    hits, ray_ids, _ = surface.intersects_location(origins, np.tile([0.0, 0.0, -1.0], (len(points), 1)),
-                                                   multiple_hits=False)
+    hits, ray_ids, _ = surface.intersects_location(
+        origins, np.tile([0.0, 0.0, -1.0], (len(points), 1)), multiple_hits=False
+    )
     height = np.full(len(points), -np.inf)
     height[ray_ids] = hits[:, 2]
     return height

@@ -45,13 +45,25 @@ ROBOTS = {
     "anymal_b": Expected("ANYMAL_B_CFG", 30.62, 0.497, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # 3.2, 3.4
     "anymal_c_arm": Expected("ANYMAL_C_ARM_CFG", 62.5, 0.549, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # 4
     "unitree_a1": Expected(  # 5.2, 5.4 (front feet; the rear stand 8 mm lower)
-        "UNITREE_A1_CFG", 12.454, 0.302, _quadruped_joints(("FL", "FR", "RL", "RR"), ("hip_joint", "thigh_joint",
-                                                                                         "calf_joint")),
-        tuple(f"{leg}_foot" for leg in ("FL", "FR", "RL", "RR")), 17),
+        "UNITREE_A1_CFG",
+        12.454,
+        0.302,
+        _quadruped_joints(("FL", "FR", "RL", "RR"), ("hip_joint", "thigh_joint", "calf_joint")),
+        tuple(f"{leg}_foot" for leg in ("FL", "FR", "RL", "RR")),
+        17,
+    ),
     "cassie": Expected(  # 6.1, 6.5
-        "CASSIE_CFG", 30.47, 0.855, frozenset(f"{j}_{side}" for side in ("left", "right") for j in (
-            "hip_abduction", "hip_rotation", "hip_flexion", "thigh_joint", "ankle_joint", "toe_joint")),
-        ("left_toe", "right_toe"), 13),
+        "CASSIE_CFG",
+        30.47,
+        0.855,
+        frozenset(
+            f"{j}_{side}"
+            for side in ("left", "right")
+            for j in ("hip_abduction", "hip_rotation", "hip_flexion", "thigh_joint", "ankle_joint", "toe_joint")
+        ),
+        ("left_toe", "right_toe"),
+        13,
+    ),
 }
 SETTLE_STEPS = 400  # 2 s at dt = 5 ms
 SETTLE_STEPS_CASSIE = 100  # 0.5 s: held stiffly, the biped then tips forward over its toes (see measure_standing)
@@ -116,13 +128,17 @@ def measure_standing() -> dict[str, dict]:
             for k, (variant, actuators) in enumerate((("train", train_actuators), ("stiff", {"all": stiff_actuator}))):
                 name = f"{robot}_{collision_set}_{variant}"
                 pos = (x, (2 * j + k - 1.5) * 1.6, cfg.init_state.pos[2])
-                setattr(scene_cfg, name, replace(
-                    cfg,
-                    prim_path=f"{{ENV_REGEX_NS}}/{name}",
-                    spawn=spawn,
-                    init_state=replace(cfg.init_state, pos=pos),
-                    actuators=actuators,
-                ))
+                setattr(
+                    scene_cfg,
+                    name,
+                    replace(
+                        cfg,
+                        prim_path=f"{{ENV_REGEX_NS}}/{name}",
+                        spawn=spawn,
+                        init_state=replace(cfg.init_state, pos=pos),
+                        actuators=actuators,
+                    ),
+                )
                 setattr(scene_cfg, f"{name}_contacts", ContactSensorCfg(prim_path=f"{{ENV_REGEX_NS}}/{name}/[^/]*"))
                 copies[name] = (robot, collision_set, variant)
 
@@ -225,9 +241,11 @@ def test_training_gains_keep_robots_upright(standing):
     low (with Isaac Lab's Kp 40 the 62.5 kg armed ANYmal sank 31 cm, onto its shanks)."""
     for robot, collision_set in CASES:
         m = standing[robot][collision_set]
-        print(f"{robot} ({collision_set}): mass {m['train']['mass']:.3f} kg (ref {ROBOTS[robot].mass}); height at the "
-              f"default pose {m['stiff']['height']:.3f} m (ref {ROBOTS[robot].height}), with training gains "
-              f"{m['train']['height']:.3f} m")
+        print(
+            f"{robot} ({collision_set}): mass {m['train']['mass']:.3f} kg (ref {ROBOTS[robot].mass}); height at the "
+            f"default pose {m['stiff']['height']:.3f} m (ref {ROBOTS[robot].height}), with training gains "
+            f"{m['train']['height']:.3f} m"
+        )
     trained = [standing[robot][collision_set]["train"] for robot, collision_set in CASES]
     assert all(m["gravity_z"] < -0.95 for m in trained), standing
     assert all(m["height"] > ROBOTS[robot].height - 0.1 for m, (robot, _) in zip(trained, CASES)), standing

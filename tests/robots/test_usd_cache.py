@@ -14,9 +14,11 @@ from ext_walk_minutes.robots import ANYMAL_C, DESCRIPTIONS
 from ext_walk_minutes.robots.usd_cache import cache_key, usd_path
 
 PACKAGE = Path(ext_walk_minutes.__file__).parent
-KEY_OF_ANYMAL_C = ("import ext_walk_minutes; from ext_walk_minutes.robots import ANYMAL_C; "
-                   "from ext_walk_minutes.robots.usd_cache import cache_key; "
-                   "print(ext_walk_minutes.__file__, cache_key(ANYMAL_C))")
+KEY_OF_ANYMAL_C = (
+    "import ext_walk_minutes; from ext_walk_minutes.robots import ANYMAL_C; "
+    "from ext_walk_minutes.robots.usd_cache import cache_key; "
+    "print(ext_walk_minutes.__file__, cache_key(ANYMAL_C))"
+)
 
 
 def _python(code: str, cache: Path, pythonpath: Path | None = None) -> str:
@@ -24,8 +26,9 @@ def _python(code: str, cache: Path, pythonpath: Path | None = None) -> str:
     env = dict(os.environ, EXT_WALK_MINUTES_CACHE=str(cache), OMP_NUM_THREADS="1")
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, timeout=300, capture_output=True, text=True
+    ).stdout
 
 
 def test_importing_the_tasks_leaves_an_empty_cache_empty(tmp_path, monkeypatch):

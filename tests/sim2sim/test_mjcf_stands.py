@@ -49,8 +49,9 @@ def test_robot_stands_in_mujoco(robot):
     names = [j.name for j in desc.joints if isinstance(j, RevoluteJoint)]
     drives = cfg_drives(robot, names)
     assert set(drives["stiffness"]) == set(names), "every joint is driven"
-    model = mujoco.MjModel.from_xml_string(mjcf_xml(desc, **drives, base_height=0.0,
-                                                    noslip_iterations=NOSLIP_ITERATIONS))
+    model = mujoco.MjModel.from_xml_string(
+        mjcf_xml(desc, **drives, base_height=0.0, noslip_iterations=NOSLIP_ITERATIONS)
+    )
     data = mujoco.MjData(model)
     pose = default_pose(robot, names)
     for name, value in pose.items():

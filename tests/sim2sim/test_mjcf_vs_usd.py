@@ -18,22 +18,37 @@ import numpy as np
 import pytest
 from pxr import Usd, UsdPhysics
 
-from ext_walk_minutes.robots import (ANYMAL_B_CFG, ANYMAL_C_ARM_CFG, ANYMAL_C_CFG, CASSIE_CFG, DESCRIPTIONS,
-                                     UNITREE_A1_CFG)
+from ext_walk_minutes.robots import (
+    ANYMAL_B_CFG,
+    ANYMAL_C_ARM_CFG,
+    ANYMAL_C_CFG,
+    CASSIE_CFG,
+    DESCRIPTIONS,
+    UNITREE_A1_CFG,
+)
 from ext_walk_minutes.robots.mjcf_writer import mjcf_xml
 from ext_walk_minutes.robots.usd_writer import write_usd
 
-CFGS = {"anymal_c": ANYMAL_C_CFG, "anymal_b": ANYMAL_B_CFG, "anymal_c_arm": ANYMAL_C_ARM_CFG,
-        "unitree_a1": UNITREE_A1_CFG, "cassie": CASSIE_CFG}
+CFGS = {
+    "anymal_c": ANYMAL_C_CFG,
+    "anymal_b": ANYMAL_B_CFG,
+    "anymal_c_arm": ANYMAL_C_ARM_CFG,
+    "unitree_a1": UNITREE_A1_CFG,
+    "cassie": CASSIE_CFG,
+}
 CASES = [(robot, cs) for robot, sets in DESCRIPTIONS.items() for cs in sets]
 
 
 def quat_matrix(q) -> np.ndarray:
     """3x3 rotation of a (w, x, y, z) quaternion."""
     w, x, y, z = np.asarray(q, dtype=np.float64) / np.linalg.norm(q)
-    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-                     [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-                     [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)]])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def axis_angle_matrix(axis: np.ndarray, angle: float) -> np.ndarray:
@@ -66,11 +81,15 @@ def usd_model(path: str) -> dict:
         elif prim.IsA(UsdPhysics.Joint):
             joint = UsdPhysics.Joint(prim)
             revolute = prim.IsA(UsdPhysics.RevoluteJoint)
-            j = {"name": prim.GetName(), "parent": joint.GetBody0Rel().GetTargets()[0].name,
-                 "child": joint.GetBody1Rel().GetTargets()[0].name,
-                 "pos0": np.array(joint.GetLocalPos0Attr().Get(), dtype=np.float64),
-                 "rot0": quat_matrix(gf_quat(joint.GetLocalRot0Attr().Get())),
-                 "rot1": quat_matrix(gf_quat(joint.GetLocalRot1Attr().Get())), "revolute": revolute}
+            j = {
+                "name": prim.GetName(),
+                "parent": joint.GetBody0Rel().GetTargets()[0].name,
+                "child": joint.GetBody1Rel().GetTargets()[0].name,
+                "pos0": np.array(joint.GetLocalPos0Attr().Get(), dtype=np.float64),
+                "rot0": quat_matrix(gf_quat(joint.GetLocalRot0Attr().Get())),
+                "rot1": quat_matrix(gf_quat(joint.GetLocalRot1Attr().Get())),
+                "revolute": revolute,
+            }
             if revolute:
                 rev = UsdPhysics.RevoluteJoint(prim)
                 j["axis"] = {"X": np.eye(3)[0], "Y": np.eye(3)[1], "Z": np.eye(3)[2]}[rev.GetAxisAttr().Get()]
@@ -127,8 +146,9 @@ def test_mjcf_matches_the_usd(robot, collision_set, tmp_path):
     for name, position in usd_positions.items():
         np.testing.assert_allclose(data.xpos[model.body(name).id], position, atol=1e-6, err_msg=name)
     for j in hinges:
-        np.testing.assert_allclose(data.xaxis[model.joint(j["name"]).id], usd_axes[j["name"]], atol=1e-6,
-                                   err_msg=j["name"])
+        np.testing.assert_allclose(
+            data.xaxis[model.joint(j["name"]).id], usd_axes[j["name"]], atol=1e-6, err_msg=j["name"]
+        )
         np.testing.assert_allclose(model.joint(j["name"]).range, j["limits"], atol=1e-6, err_msg=j["name"])
     feet = [b for b in usd_positions if re.search("foot|FOOT|toe", b)]
     assert feet, "every robot has feet"

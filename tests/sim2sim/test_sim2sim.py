@@ -27,9 +27,27 @@ def exported(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the fixture checkpoint exported by play.py (policy.onnx + policy.json beside it), and play's output."""
     run = tmp_path_factory.mktemp("fixture_run")
     shutil.copy(FIXTURE_POLICY, run / "model_192.pt")
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "play.py"), "--task", "Walk-Flat-AnymalC",
-                           "--checkpoint", str(run / "model_192.pt"), "--export", "--device", "cpu", "--num_envs", "2",
-                           "--steps", "5"], env=ENV, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "play.py"),
+            "--task",
+            "Walk-Flat-AnymalC",
+            "--checkpoint",
+            str(run / "model_192.pt"),
+            "--export",
+            "--device",
+            "cpu",
+            "--num_envs",
+            "2",
+            "--steps",
+            "5",
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return run, done.stdout
 
@@ -78,9 +96,25 @@ def test_fixture_policy_walks_in_mujoco(exported):
 
 
 def test_script_writes_the_table(exported, tmp_path):
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(exported[0]),
-                           "--robots", "1", "--seconds", "1", "--no-play", "--out", str(tmp_path)], env=ENV,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "sim2sim.py"),
+            "--policy",
+            str(exported[0]),
+            "--robots",
+            "1",
+            "--seconds",
+            "1",
+            "--no-play",
+            "--out",
+            str(tmp_path),
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| MuJoCo" in done.stdout
     result = json.loads((tmp_path / "sim2sim.json").read_text())
@@ -92,8 +126,13 @@ def test_script_writes_the_table(exported, tmp_path):
 def test_bad_policy_folder_is_one_error_line(tmp_path, files):
     for name in files:
         (tmp_path / name).write_bytes(b"")
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path)],
-                          env=ENV, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -102,12 +141,18 @@ def test_bad_policy_folder_is_one_error_line(tmp_path, files):
 def test_unsupported_observation_is_one_error_line(exported, tmp_path):
     """A height_scan term without the ray pattern in the contract is refused before anything runs."""
     contract = json.loads((exported[0] / "policy.json").read_text())
-    contract["observation"]["terms"].append({"name": "height_scan", "slice": [48, 235], "scale": 5.0,
-                                             "clip": [-1.0, 1.0], "noise": None})
+    contract["observation"]["terms"].append(
+        {"name": "height_scan", "slice": [48, 235], "scale": 5.0, "clip": [-1.0, 1.0], "noise": None}
+    )
     (tmp_path / "policy.json").write_text(json.dumps(contract))
     shutil.copy(exported[0] / "policy.onnx", tmp_path / "policy.onnx")
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path),
-                           "--no-play"], env=ENV, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "sim2sim.py"), "--policy", str(tmp_path), "--no-play"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2 and "height_scan" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
@@ -120,8 +165,13 @@ def test_height_scan_sees_the_steps(exported):
 
     pattern = patterns.GridPatternCfg(resolution=0.1, size=[1.6, 1.0])
     starts, directions = pattern.func(pattern, "cpu")
-    scan = {"body": "base", "ray_starts": (starts + starts.new_tensor([0.0, 0.0, 20.0])).tolist(),
-            "ray_direction": directions[0].tolist(), "alignment": "yaw", "offset": 0.5}
+    scan = {
+        "body": "base",
+        "ray_starts": (starts + starts.new_tensor([0.0, 0.0, 20.0])).tolist(),
+        "ray_direction": directions[0].tolist(),
+        "alignment": "yaw",
+        "offset": 0.5,
+    }
     contract = sim2sim.load_contract(exported[0])
     for terrain, x in (("flat", 0.0), ("stairs", 0.95)):  # no ray on a step edge
         model = sim2sim.mujoco_model(contract, terrain)
@@ -146,6 +196,20 @@ def test_several_checkpoints_need_checkpoint(exported, tmp_path):
     shutil.copy(exported[0] / "model_192.pt", tmp_path / "model_100.pt")
     with pytest.raises(sim2sim.UsageError, match="several checkpoints"):
         sim2sim.find_checkpoint(tmp_path)
-    assert sim2sim.main(["--policy", str(tmp_path), "--robots", "1", "--seconds", "0.2", "--no-play", "--out",
-                         str(tmp_path / "out")]) == 0
+    assert (
+        sim2sim.main(
+            [
+                "--policy",
+                str(tmp_path),
+                "--robots",
+                "1",
+                "--seconds",
+                "0.2",
+                "--no-play",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     assert sim2sim.main(["--policy", str(tmp_path), "--robots", "1", "--seconds", "0.2"]) == 2

@@ -11,8 +11,18 @@ from pathlib import Path
 import pytest
 from helpers import SMALL_TERRAIN, run_script
 
-EVAL_COLUMNS = ["terrain", "level", "difficulty", "parameter", "value", "unit", "robots", "successes", "base_contacts",
-                "success_rate"]
+EVAL_COLUMNS = [
+    "terrain",
+    "level",
+    "difficulty",
+    "parameter",
+    "value",
+    "unit",
+    "robots",
+    "successes",
+    "base_contacts",
+    "success_rate",
+]
 
 
 def _rows(path: Path) -> list[dict]:
@@ -47,8 +57,21 @@ def _assert_evaluation(out: Path, terrains: list[str], levels: int, robots: int)
 def rough_run(tmp_path_factory) -> Path:
     """A 2-iteration rsl_rl run of the rough task with curriculum snapshots at both iterations."""
     work = tmp_path_factory.mktemp("rough")
-    run_script("train.py", "--task", "Walk-Rough-AnymalC", "--num_envs", "4", "--max_iterations", "2", "--device",
-               "cpu", "--curriculum-snapshots", "0,1", *SMALL_TERRAIN, cwd=work)
+    run_script(
+        "train.py",
+        "--task",
+        "Walk-Rough-AnymalC",
+        "--num_envs",
+        "4",
+        "--max_iterations",
+        "2",
+        "--device",
+        "cpu",
+        "--curriculum-snapshots",
+        "0,1",
+        *SMALL_TERRAIN,
+        cwd=work,
+    )
     (run,) = (work / "logs" / "rsl_rl" / "Walk-Rough-AnymalC").iterdir()
     return run
 
@@ -71,8 +94,24 @@ def test_curriculum_snapshots_and_plot(rough_run, tmp_path):
 
 def test_evaluate_rsl_rl_checkpoint(rough_run, tmp_path):
     terrains = ["stairs_up", "slope_down"]
-    run_script("evaluate.py", "--checkpoint", str(rough_run), "--terrain", ",".join(terrains), "--levels", "2",
-               "--robots", "2", "--duration", "0.5", "--device", "cpu", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    run_script(
+        "evaluate.py",
+        "--checkpoint",
+        str(rough_run),
+        "--terrain",
+        ",".join(terrains),
+        "--levels",
+        "2",
+        "--robots",
+        "2",
+        "--duration",
+        "0.5",
+        "--device",
+        "cpu",
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
     _assert_evaluation(tmp_path / "out", terrains, levels=2, robots=2)
 
 
@@ -89,12 +128,32 @@ def test_evaluate_rejects_unknown_terrain(rough_run, capsys):
 
 def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
     out = tmp_path / "sweep"
-    run_script("sweep.py", "--agent", "skrl", "--robots", "2", "--batch-sizes", "8,16", "--iterations", "1",
-               "--device", "cpu", "--ray", "--ray-num-cpus", "1", "--out", str(out), *SMALL_TERRAIN,
-               "env.episode_length_s=0.2", cwd=tmp_path)
+    run_script(
+        "sweep.py",
+        "--agent",
+        "skrl",
+        "--robots",
+        "2",
+        "--batch-sizes",
+        "8,16",
+        "--iterations",
+        "1",
+        "--device",
+        "cpu",
+        "--ray",
+        "--ray-num-cpus",
+        "1",
+        "--out",
+        str(out),
+        *SMALL_TERRAIN,
+        "env.episode_length_s=0.2",
+        cwd=tmp_path,
+    )
     rows = _rows(out / "sweep.csv")
-    assert [(int(r["robots"]), int(r["batch_size"]), int(r["steps_per_robot"])) for r in rows] == [(2, 8, 4),
-                                                                                                   (2, 16, 8)]
+    assert [(int(r["robots"]), int(r["batch_size"]), int(r["steps_per_robot"])) for r in rows] == [
+        (2, 8, 4),
+        (2, 16, 8),
+    ]
     for r in rows:
         assert r["failed"] == "False" and r["device"] == "cpu"
         assert 0 < float(r["training_time_s"]) < float(r["wall_s"])
@@ -109,8 +168,24 @@ def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
     assert "| 2 | 16 | 8 |" in (out / "sweep.md").read_text()
 
     # the sweep's runs are skrl checkpoints of the rough task: evaluate takes them as well
-    run_script("evaluate.py", "--checkpoint", rows[0]["run"], "--terrain", "obstacles", "--levels", "2",
-               "--robots", "1", "--duration", "0.3", "--device", "cpu", "--out", str(tmp_path / "eval"), cwd=tmp_path)
+    run_script(
+        "evaluate.py",
+        "--checkpoint",
+        rows[0]["run"],
+        "--terrain",
+        "obstacles",
+        "--levels",
+        "2",
+        "--robots",
+        "1",
+        "--duration",
+        "0.3",
+        "--device",
+        "cpu",
+        "--out",
+        str(tmp_path / "eval"),
+        cwd=tmp_path,
+    )
     _assert_evaluation(tmp_path / "eval", ["obstacles"], levels=2, robots=1)
     assert "Walk-Rough-AnymalC, skrl," in (tmp_path / "eval" / "evaluate.md").read_text()
 
@@ -118,12 +193,30 @@ def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
 def test_benchmark_ours_and_stock(tmp_path):
     """Our task with both collision sets and the stock env, in one run; rows, ratios, report and docs table."""
     docs = tmp_path / "benchmarks.md"
-    run_script("benchmark.py", "--num_envs", "2", "--iterations", "2", "--device", "cpu", "--out",
-               str(tmp_path / "out"), "--docs", str(docs), "--collision-sets", "legged_gym,detailed",
-               "agent.num_steps_per_env=4", *SMALL_TERRAIN, cwd=tmp_path)
+    run_script(
+        "benchmark.py",
+        "--num_envs",
+        "2",
+        "--iterations",
+        "2",
+        "--device",
+        "cpu",
+        "--out",
+        str(tmp_path / "out"),
+        "--docs",
+        str(docs),
+        "--collision-sets",
+        "legged_gym,detailed",
+        "agent.num_steps_per_env=4",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    )
     rows = json.loads((tmp_path / "out" / "benchmark.json").read_text())
-    assert [(r["env"], r["collision_set"]) for r in rows] == [("ours", "legged_gym"), ("ours", "detailed"),
-                                                             ("stock", "")]
+    assert [(r["env"], r["collision_set"]) for r in rows] == [
+        ("ours", "legged_gym"),
+        ("ours", "detailed"),
+        ("stock", ""),
+    ]
     # each row measured the env it names: the stock row Isaac Lab's stock task's config, ours our task's
     import gymnasium as gym
     import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)

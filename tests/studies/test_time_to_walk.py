@@ -14,9 +14,17 @@ from helpers import SMALL_TERRAIN, run_script
 def test_batch_metrics_and_criterion():
     import torch
 
-    logs = [{"Episode_Reward/track_lin_vel_xy_exp": torch.tensor(0.9), "Episode_Termination/base_contact":
-             torch.tensor(0.02)}, {}, {"Episode_Reward/track_lin_vel_xy_exp": torch.tensor(0.7),
-                                       "Episode_Termination/base_contact": torch.tensor(0.04)}]
+    logs = [
+        {
+            "Episode_Reward/track_lin_vel_xy_exp": torch.tensor(0.9),
+            "Episode_Termination/base_contact": torch.tensor(0.02),
+        },
+        {},
+        {
+            "Episode_Reward/track_lin_vel_xy_exp": torch.tensor(0.7),
+            "Episode_Termination/base_contact": torch.tensor(0.04),
+        },
+    ]
     track, base = batch_metrics(logs, track_weight=1.0)
     assert track == pytest.approx(0.8) and base == pytest.approx(0.03)
     assert batch_metrics(logs, track_weight=2.0)[0] == pytest.approx(0.4)  # a fraction of the weight (its maximum)
@@ -29,9 +37,27 @@ def test_batch_metrics_and_criterion():
 def test_time_to_walk_end_to_end(tmp_path):
     """A loose criterion on 10-step episodes holds in the first iteration; outputs and the time split add up."""
     out = tmp_path / "out"
-    proc = run_script("time_to_walk.py", "--num_envs", "4", "--device", "cpu", "--max_iterations", "3",
-                      "--window", "1", "--track-fraction", "0", "--max-base-contact", "1.01", "--out", str(out),
-                      "agent.num_steps_per_env=8", "env.episode_length_s=0.2", *SMALL_TERRAIN, cwd=tmp_path)
+    proc = run_script(
+        "time_to_walk.py",
+        "--num_envs",
+        "4",
+        "--device",
+        "cpu",
+        "--max_iterations",
+        "3",
+        "--window",
+        "1",
+        "--track-fraction",
+        "0",
+        "--max-base-contact",
+        "1.01",
+        "--out",
+        str(out),
+        "agent.num_steps_per_env=8",
+        "env.episode_length_s=0.2",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    )
     summary = json.loads((out / "time_to_walk.json").read_text())
     assert summary["walked"] and summary["iterations"] == 1, proc.stdout[-2000:]
     phases = [summary[k] for k in ("imports_s", "scene_build_s", "first_rollout_s")]

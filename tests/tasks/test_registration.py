@@ -11,8 +11,11 @@ from helpers import SMALL_TERRAIN, walk_run
 
 ROBOTS = ("AnymalC", "AnymalB", "AnymalCArm", "A1", "Cassie")
 # observations: 48 proprioceptive + a 17 x 11 height scan on rough terrain (Cassie: 11 x 11)
-EXPECTED = {f"Walk-{terrain}-{robot}": 48 + {"Flat": 0, "Rough": 121 if robot == "Cassie" else 187}[terrain]
-            for robot in ROBOTS for terrain in ("Flat", "Rough")}
+EXPECTED = {
+    f"Walk-{terrain}-{robot}": 48 + {"Flat": 0, "Rough": 121 if robot == "Cassie" else 187}[terrain]
+    for robot in ROBOTS
+    for terrain in ("Flat", "Rough")
+}
 
 
 def test_entry_point_registers_the_tasks():
@@ -50,6 +53,13 @@ def test_task_builds_and_steps(task):
         # random actions make the robots move: the dense reward terms vary (none is stuck at a constant)
         manager = env.unwrapped.reward_manager
         std = dict(zip(manager.active_terms, torch.stack(term_rewards).flatten(0, 1).std(dim=0).tolist()))
-        dense = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp", "lin_vel_z_l2", "ang_vel_xy_l2", "dof_torques_l2",
-                 "dof_acc_l2", "action_rate_l2")
+        dense = (
+            "track_lin_vel_xy_exp",
+            "track_ang_vel_z_exp",
+            "lin_vel_z_l2",
+            "ang_vel_xy_l2",
+            "dof_torques_l2",
+            "dof_acc_l2",
+            "action_rate_l2",
+        )
         assert all(std[name] > 0 for name in dense if name in std), std

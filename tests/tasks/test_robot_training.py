@@ -15,8 +15,12 @@ from helpers import SMALL_TERRAIN, run_script
 # rough for the robots whose height scan differs (A1: ANYmal's grid on a small robot; Cassie: 11 x 11)
 # observation size: 48 proprioceptive values (3 + 3 + 3 + 3 + 12 joint positions + 12 velocities + 12 actions), plus
 # the height scan on rough: A1 ANYmal's 17 x 11 grid, Cassie its own 11 x 11 (1 m x 1 m at 0.1 m)
-OBS_SIZE = {"Walk-Flat-AnymalB": 48, "Walk-Flat-AnymalCArm": 48, "Walk-Rough-A1": 48 + 187,
-            "Walk-Rough-Cassie": 48 + 121}
+OBS_SIZE = {
+    "Walk-Flat-AnymalB": 48,
+    "Walk-Flat-AnymalCArm": 48,
+    "Walk-Rough-A1": 48 + 187,
+    "Walk-Rough-Cassie": 48 + 121,
+}
 TASKS = list(OBS_SIZE)
 
 
@@ -24,9 +28,23 @@ TASKS = list(OBS_SIZE)
 def test_one_ppo_iteration(task, tmp_path):
     """One iteration trains: the actor and critic take the robot's observation layout and give 12 actions, and the
     PPO update ran (Adam stepped once per epoch x mini-batch with non-zero gradient moments) with finite weights."""
-    out = run_script("train.py", "--task", task, "--agent", "rsl_rl", "--num_envs", "2", "--device", "cpu",
-                     "--max_iterations", "1", "agent.num_steps_per_env=8", "agent.algorithm.num_mini_batches=1",
-                     *SMALL_TERRAIN, cwd=tmp_path).stdout
+    out = run_script(
+        "train.py",
+        "--task",
+        task,
+        "--agent",
+        "rsl_rl",
+        "--num_envs",
+        "2",
+        "--device",
+        "cpu",
+        "--max_iterations",
+        "1",
+        "agent.num_steps_per_env=8",
+        "agent.algorithm.num_mini_batches=1",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    ).stdout
     assert "] it 1/1 |" in out, out[-2000:]
     (run_dir,) = (tmp_path / "logs" / "rsl_rl" / task).iterdir()
     (checkpoint,) = run_dir.glob("model_*.pt")
@@ -47,8 +65,18 @@ def test_one_ppo_iteration(task, tmp_path):
 def test_official_asset_offline_is_one_clear_error(tmp_path):
     # an asset root that never resolves (.invalid, RFC 2606): the same path as a machine without network
     env = dict(os.environ, ISAACSIM_ASSET_ROOT="https://assets.invalid/Assets/Isaac/6.2")
-    proc = run_script("train.py", "--task", "Walk-Flat-A1", "--asset", "official", "--device", "cpu",
-                      cwd=tmp_path, check=False, env=env)
+    proc = run_script(
+        "train.py",
+        "--task",
+        "Walk-Flat-A1",
+        "--asset",
+        "official",
+        "--device",
+        "cpu",
+        cwd=tmp_path,
+        check=False,
+        env=env,
+    )
     assert proc.returncode == 2, proc.stderr[-2000:]
     (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert "asset server" in line and "assets.invalid" in line and "without --asset official" in line

@@ -11,9 +11,17 @@ from isaaclab_tasks.utils import load_cfg_from_registry
 import ext_walk_minutes.tasks  # noqa: F401  (registers the gym ids)
 from ext_walk_minutes import mdp
 
-ROUGH = {"track_lin_vel_xy_exp": 1.0, "track_ang_vel_z_exp": 0.5, "lin_vel_z_l2": -2.0, "ang_vel_xy_l2": -0.05,
-         "dof_torques_l2": -1e-5, "dof_acc_l2": -2.5e-7, "action_rate_l2": -0.01, "feet_air_time": 1.0,
-         "undesired_contacts": -1.0}
+ROUGH = {
+    "track_lin_vel_xy_exp": 1.0,
+    "track_ang_vel_z_exp": 0.5,
+    "lin_vel_z_l2": -2.0,
+    "ang_vel_xy_l2": -0.05,
+    "dof_torques_l2": -1e-5,
+    "dof_acc_l2": -2.5e-7,
+    "action_rate_l2": -0.01,
+    "feet_air_time": 1.0,
+    "undesired_contacts": -1.0,
+}
 # legged_gym's anymal_c_flat: orientation -5, torques -2.5e-5, feet_air_time 2 over the rough scales
 FLAT = {**ROUGH, "flat_orientation_l2": -5.0, "dof_torques_l2": -2.5e-5, "feet_air_time": 2.0}
 
@@ -40,10 +48,19 @@ def test_quadruped_reward_weights(robot):
 def test_cassie_reward_weights_and_single_foot_term(terrain):
     """legged_gym's cassie scales on both terrains (the flat overrides of torques and air time replaced by Cassie's),
     with its no_fly term rewarding single support of the toes and a -200 fall penalty."""
-    expected = {"track_lin_vel_xy_exp": 1.0, "track_ang_vel_z_exp": 1.0, "lin_vel_z_l2": -0.5, "dof_torques_l2": -5e-6,
-                "dof_acc_l2": -2e-7, "action_rate_l2": -0.01, "feet_air_time": 5.0, "dof_pos_limits": -1.0,
-                "termination_penalty": -200.0, "no_fly": 0.25,
-                **({"flat_orientation_l2": -5.0} if terrain == "Flat" else {})}
+    expected = {
+        "track_lin_vel_xy_exp": 1.0,
+        "track_ang_vel_z_exp": 1.0,
+        "lin_vel_z_l2": -0.5,
+        "dof_torques_l2": -5e-6,
+        "dof_acc_l2": -2e-7,
+        "action_rate_l2": -0.01,
+        "feet_air_time": 5.0,
+        "dof_pos_limits": -1.0,
+        "termination_penalty": -200.0,
+        "no_fly": 0.25,
+        **({"flat_orientation_l2": -5.0} if terrain == "Flat" else {}),
+    }
     weights = _weights(f"Walk-{terrain}-Cassie")
     weights.pop("undesired_contacts", None)  # Cassie has no penalised bodies: checked below
     assert weights == expected

@@ -50,9 +50,17 @@ def test_preset_column_counts():
         assert _type_counts(column_types(_preset_grid(name)[0])) == paper
     debug, _ = _preset_grid("cpu-debug")
     assert (debug.num_rows, debug.num_cols) == (2, 11)
-    assert _type_counts(column_types(debug)) == {"slope_up": 1, "slope_down": 1, "rough_slope": 1, "stairs_up": 4,
-                                                 "stairs_down": 2, "obstacles": 2}
-    missing = {cols: {n for n, c in _type_counts(column_types(debug.replace(num_cols=cols))).items() if c == 0}
-               for cols in (5, 10)}
+    assert _type_counts(column_types(debug)) == {
+        "slope_up": 1,
+        "slope_down": 1,
+        "rough_slope": 1,
+        "stairs_up": 4,
+        "stairs_down": 2,
+        "obstacles": 2,
+    }
+    missing = {
+        cols: {n for n, c in _type_counts(column_types(debug.replace(num_cols=cols))).items() if c == 0}
+        for cols in (5, 10)
+    }
     assert missing == {5: {"slope_down", "rough_slope"}, 10: {"slope_down"}}
     assert all(min(_type_counts(column_types(debug.replace(num_cols=cols))).values()) == 0 for cols in range(1, 11))

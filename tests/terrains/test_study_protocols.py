@@ -69,12 +69,15 @@ def test_flat_task_has_no_protocol():
     assert sweep.terrain_protocol(TASK, "skrl", None) == "paper"
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--protocol", "uniform", "--max-step-height", "0.2"], "--max-step-height applies to --protocol paper only"),
-    (["--max-step-height", "0.01"], "--max-step-height must be between 0.05 and 1.0 m"),
-    (["--protocol", "moon"], "invalid choice: 'moon'"),
-    (["--task", "Walk-Flat-AnymalC", "--protocol", "paper"], "Walk-Flat-AnymalC walks on flat ground"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--protocol", "uniform", "--max-step-height", "0.2"], "--max-step-height applies to --protocol paper only"),
+        (["--max-step-height", "0.01"], "--max-step-height must be between 0.05 and 1.0 m"),
+        (["--protocol", "moon"], "invalid choice: 'moon'"),
+        (["--task", "Walk-Flat-AnymalC", "--protocol", "paper"], "Walk-Flat-AnymalC walks on flat ground"),
+    ],
+)
 def test_bad_protocol_flags(capsys, argv, expected):
     try:
         status = sweep.main([*argv, "--device", "cpu", "--iterations", "1"])
@@ -121,9 +124,11 @@ def test_evaluation_rows_within_training_by_default():
 
 def test_evaluation_figure_and_table_mark_the_trained_range():
     trained = {"slope_up": 19.8, "stairs_up": 0.21}
-    rows = [{"terrain": name, "level": i, "parameter": param, "unit": unit, "value": value * i,
-             "success_rate": 1.0 - i / 4} for name, param, unit, value in
-            (("slope_up", "slope", "deg", 10.0), ("stairs_up", "step height", "m", 0.1)) for i in range(4)]
+    rows = [
+        {"terrain": name, "level": i, "parameter": param, "unit": unit, "value": value * i, "success_rate": 1.0 - i / 4}
+        for name, param, unit, value in (("slope_up", "slope", "deg", 10.0), ("stairs_up", "step height", "m", 0.1))
+        for i in range(4)
+    ]
     fig = evaluate.figure(rows, "t", trained)
     slope_ax, step_ax = fig.axes
     for ax, name in ((slope_ax, "slope_up"), (step_ax, "stairs_up")):
@@ -139,11 +144,14 @@ def test_evaluation_figure_and_table_mark_the_trained_range():
     assert "*" not in "".join(evaluate.success_table(rows, ["slope_up", "stairs_up"], 4))
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--beyond-training", "--max-difficulty", "2"], "--beyond-training is --max-difficulty 1.75"),
-    (["--max-difficulty", "3"], "--max-difficulty must be in (0, 2.5]"),
-    (["--beyond-training", "--levels", "1"], "with --levels 2 or more (got 1.75, --levels 1)"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--beyond-training", "--max-difficulty", "2"], "--beyond-training is --max-difficulty 1.75"),
+        (["--max-difficulty", "3"], "--max-difficulty must be in (0, 2.5]"),
+        (["--beyond-training", "--levels", "1"], "with --levels 2 or more (got 1.75, --levels 1)"),
+    ],
+)
 def test_bad_evaluation_difficulty_flags(capsys, argv, expected):
     assert evaluate.main([*argv, "--device", "cpu"]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]

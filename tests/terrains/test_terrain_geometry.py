@@ -38,8 +38,12 @@ def _tile_vertices(cfg, generator, row: int, col: int) -> np.ndarray:
     x0 = row * cfg.size[0] - cfg.num_rows * cfg.size[0] / 2
     y0 = col * cfg.size[1] - cfg.num_cols * cfg.size[1] / 2
     local = v - np.array([x0, y0, 0.0])
-    inside = (local[:, 0] > 0.01) & (local[:, 0] < cfg.size[0] - 0.01) & (local[:, 1] > 0.01) & (
-        local[:, 1] < cfg.size[1] - 0.01)
+    inside = (
+        (local[:, 0] > 0.01)
+        & (local[:, 0] < cfg.size[0] - 0.01)
+        & (local[:, 1] > 0.01)
+        & (local[:, 1] < cfg.size[1] - 0.01)
+    )
     return local[inside]
 
 
@@ -55,8 +59,14 @@ def test_columns_follow_legged_gym_layout():
 
     types = column_types(ROUGH_TERRAIN_CFG)
     counts = {name: types.count(name) for name in dict.fromkeys(types)}
-    assert counts == {"slope_up": 1, "slope_down": 1, "rough_slope": 2, "stairs_up": 7, "stairs_down": 5,
-                      "obstacles": 4}
+    assert counts == {
+        "slope_up": 1,
+        "slope_down": 1,
+        "rough_slope": 2,
+        "stairs_up": 7,
+        "stairs_down": 5,
+        "obstacles": 4,
+    }
     assert types[0] == "slope_up" and types[1] == "slope_down" and types[4] == "stairs_up"
     assert types[11] == "stairs_down" and types[16] == "obstacles"
 
@@ -90,11 +100,14 @@ def test_column_types_are_the_generators_columns(num_cols):
     assert column_types(cfg) == _built_columns(cfg)
 
 
-@pytest.mark.parametrize(("proportions", "expected"), [
-    ((1, 999), ("b", "b")),  # a's cumulative share 0.001 equals 0 / 2 + 0.001: strict '<' gives a no column
-    ((5005, 4995), ("a", "b")),  # 0.5005 lies within the 0.001 offset above 1 / 2: column 1 is b, not a
-    ((1, 3), ("a", "b")),  # shares that do not sum to 1 are normalised first (as 0.25, 0.75)
-])
+@pytest.mark.parametrize(
+    ("proportions", "expected"),
+    [
+        ((1, 999), ("b", "b")),  # a's cumulative share 0.001 equals 0 / 2 + 0.001: strict '<' gives a no column
+        ((5005, 4995), ("a", "b")),  # 0.5005 lies within the 0.001 offset above 1 / 2: column 1 is b, not a
+        ((1, 3), ("a", "b")),  # shares that do not sum to 1 are normalised first (as 0.25, 0.75)
+    ],
+)
 def test_column_types_on_the_rules_edges(proportions, expected):
     """Two-column grids whose proportions put a column exactly on the rule's edges (the strict comparison, the 0.001
     offset, normalisation): ``column_types`` still names the generator's columns. (Mutation check: each case kills
@@ -102,9 +115,15 @@ def test_column_types_on_the_rules_edges(proportions, expected):
     from ext_walk_minutes.terrains import ROUGH_TERRAIN_CFG, column_types
 
     tiles = ROUGH_TERRAIN_CFG.sub_terrains
-    cfg = ROUGH_TERRAIN_CFG.replace(seed=0, num_rows=1, num_cols=2, sub_terrains={
-        "a": tiles["slope_up"].replace(proportion=proportions[0]),
-        "b": tiles["stairs_up"].replace(proportion=proportions[1])})
+    cfg = ROUGH_TERRAIN_CFG.replace(
+        seed=0,
+        num_rows=1,
+        num_cols=2,
+        sub_terrains={
+            "a": tiles["slope_up"].replace(proportion=proportions[0]),
+            "b": tiles["stairs_up"].replace(proportion=proportions[1]),
+        },
+    )
     assert column_types(cfg) == expected
     assert _built_columns(cfg) == expected
 
@@ -191,8 +210,10 @@ def test_stairs_step_heights_and_widths(grid):
             np.testing.assert_allclose(np.diff(levels), STEP_HEIGHT[row], atol=1e-6)
             # tread: x positions of the vertices on each step level between the edge and the platform
             half = line[line[:, 0] < cfg.size[0] / 2]
-            first_steps = [np.ptp(half[np.isclose(half[:, 1], z, atol=1e-4), 0]) for z in
-                           (levels[1:9] if name == "stairs_down" else levels[1:9][::-1])]
+            first_steps = [
+                np.ptp(half[np.isclose(half[:, 1], z, atol=1e-4), 0])
+                for z in (levels[1:9] if name == "stairs_down" else levels[1:9][::-1])
+            ]
             np.testing.assert_allclose(first_steps, 0.3, atol=0.11)  # 3 cells of 0.1 m (vertical walls move one)
 
 

@@ -86,9 +86,18 @@ def test_rsl_rl(run, mode):
                 final_value = alg.critic(TensorDict(base.extras["final_obs"], batch_size=[NUM_ENVS])).squeeze(-1)
                 next_value = alg.critic(obs).squeeze(-1)
             alg.process_env_step(obs, reward, dones, extras)
-            n_to, n_fail = _check_step(mode, alg.gamma, reward, alg.storage.rewards[step].squeeze(-1), time_outs,
-                                       failures, alg.storage.dones[step].squeeze(-1).bool(), value_before, final_value,
-                                       next_value)
+            n_to, n_fail = _check_step(
+                mode,
+                alg.gamma,
+                reward,
+                alg.storage.rewards[step].squeeze(-1),
+                time_outs,
+                failures,
+                alg.storage.dones[step].squeeze(-1).bool(),
+                value_before,
+                final_value,
+                next_value,
+            )
             seen[0] += n_to
             seen[1] += n_fail
     assert seen[0] >= 3 and seen[1] >= 2, seen
@@ -109,18 +118,27 @@ def test_skrl(run, mode):
     gamma = agent.cfg.discount_factor
     seen = [0, 0]
     for step in range(STEPS):
-        next_obs, states, reward, terminated, truncated = collect_step(
-            agent, env, obs, states, step, 10 * STEPS, mode)
+        next_obs, states, reward, terminated, truncated = collect_step(agent, env, obs, states, step, 10 * STEPS, mode)
         reward, time_outs, failures = reward.squeeze(-1), truncated.squeeze(-1), terminated.squeeze(-1)
         final_value = next_value = torch.zeros_like(reward)
         with torch.no_grad():
             if time_outs.any():
-                final_value = agent.value.act({"observations": base.extras["final_obs"]["policy"], "states": None},
-                                              role="value")[0].squeeze(-1)
+                final_value = agent.value.act(
+                    {"observations": base.extras["final_obs"]["policy"], "states": None}, role="value"
+                )[0].squeeze(-1)
                 next_value = agent.value.act({"observations": next_obs, "states": None}, role="value")[0].squeeze(-1)
-        n_to, n_fail = _check_step(mode, gamma, reward, memory.get_tensor_by_name("rewards")[step].squeeze(-1),
-                                   time_outs, failures, memory.get_tensor_by_name("terminated")[step].squeeze(-1),
-                                   memory.get_tensor_by_name("values")[step].squeeze(-1), final_value, next_value)
+        n_to, n_fail = _check_step(
+            mode,
+            gamma,
+            reward,
+            memory.get_tensor_by_name("rewards")[step].squeeze(-1),
+            time_outs,
+            failures,
+            memory.get_tensor_by_name("terminated")[step].squeeze(-1),
+            memory.get_tensor_by_name("values")[step].squeeze(-1),
+            final_value,
+            next_value,
+        )
         seen[0] += n_to
         seen[1] += n_fail
         obs = next_obs
@@ -173,8 +191,10 @@ def test_timeout_bootstrap_flag_reaches_the_run(mode):
     from ext_walk_minutes.train import train_main
     from ext_walk_minutes.train.session import parse, resolve_configs
 
-    args, overrides = parse(train_main.build_parser(),
-        ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", "--timeout-bootstrap", mode])
+    args, overrides = parse(
+        train_main.build_parser(),
+        ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", "--timeout-bootstrap", mode],
+    )
     spec = train_main.run_spec(args, overrides, None)
     assert spec.timeout_bootstrap == mode
     assert resolve_configs(spec).env_cfg.compute_final_obs == (mode == "exact")

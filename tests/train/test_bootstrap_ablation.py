@@ -13,9 +13,24 @@ from helpers import run_script
 
 def test_ablation_outputs(tmp_path):
     out = tmp_path / "out"
-    run_script("bootstrap_ablation.py", "--modes", "exact,off,exact", "--num_envs", "4", "--max_iterations", "1",
-               "--device", "cpu", "--episode_length_s", "0.2", "--out", str(out), "--workdir", str(tmp_path / "w"),
-               cwd=tmp_path)
+    run_script(
+        "bootstrap_ablation.py",
+        "--modes",
+        "exact,off,exact",
+        "--num_envs",
+        "4",
+        "--max_iterations",
+        "1",
+        "--device",
+        "cpu",
+        "--episode_length_s",
+        "0.2",
+        "--out",
+        str(out),
+        "--workdir",
+        str(tmp_path / "w"),
+        cwd=tmp_path,
+    )
     rows = list(csv.DictReader((out / "bootstrap_ablation.csv").open()))
     assert list(rows[0]) == ["mode", "seed", "iteration", "value_loss", "mean_reward", "mean_episode_length"]
     assert [r["mode"] for r in rows] == ["exact", "off", "exact"]
@@ -23,8 +38,11 @@ def test_ablation_outputs(tmp_path):
     assert all(math.isfinite(v) and v >= 0 for v in losses)
     # the runs took the modes asked for, through train.py's --timeout-bootstrap (each run's resolved config)
     runs = sorted((tmp_path / "w" / "logs" / "rsl_rl" / "Walk-Flat-AnymalC").iterdir())
-    assert [yaml.safe_load((run / "resolved_config.yaml").read_text())["timeout_bootstrap"] for run in runs] == \
-        ["exact", "off", "exact"]
+    assert [yaml.safe_load((run / "resolved_config.yaml").read_text())["timeout_bootstrap"] for run in runs] == [
+        "exact",
+        "off",
+        "exact",
+    ]
     # same seed, 0.2 s episodes: the runs differ only in what the time-outs add to the return targets; the repeated
     # exact run is the negative control (CPU runs are deterministic, so a difference is the mode's, not noise)
     assert losses[0] == losses[2]

@@ -28,11 +28,29 @@ WORKER = re.compile(r"\[train\] rank 1/2 on cpu: 2 envs, seed (\d+)")
 
 @pytest.mark.parametrize("agent", ["rsl_rl", "skrl"])
 def test_two_cpu_processes(agent, tmp_path):
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           str(REPO / "scripts" / "train.py"), "--distributed", "--device", "cpu", "--task", TASK, "--agent", agent,
-           "--num_envs", "2", "--max_iterations", "1"]
-    proc = subprocess.run(cmd, cwd=tmp_path, env=dict(os.environ, PYTHONUNBUFFERED="1"), capture_output=True,
-                          text=True, timeout=600)
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        str(REPO / "scripts" / "train.py"),
+        "--distributed",
+        "--device",
+        "cpu",
+        "--task",
+        TASK,
+        "--agent",
+        agent,
+        "--num_envs",
+        "2",
+        "--max_iterations",
+        "1",
+    ]
+    proc = subprocess.run(
+        cmd, cwd=tmp_path, env=dict(os.environ, PYTHONUNBUFFERED="1"), capture_output=True, text=True, timeout=600
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
 
@@ -61,15 +79,22 @@ def test_parameter_digest_tells_parameters_apart():
     """Negative control of the digest the test above compares: it changes with any one value, a key, a tensor's name
     or a key left out, and is the same for equal tensors on another dtype (it hashes the float64 values)."""
     gen = torch.Generator().manual_seed(0)
-    checkpoint = {"policy": {"w": torch.randn(4, 3, generator=gen), "b": torch.randn(3, generator=gen)},
-                  "value": {"w": torch.randn(3, generator=gen)}, "iter": 0}
+    checkpoint = {
+        "policy": {"w": torch.randn(4, 3, generator=gen), "b": torch.randn(3, generator=gen)},
+        "value": {"w": torch.randn(3, generator=gen)},
+        "iter": 0,
+    }
     digest = parameter_digest(checkpoint, ("policy", "value"))
     assert re.fullmatch(r"[0-9a-f]{16}", digest)
     nudged = {**checkpoint, "value": {"w": checkpoint["value"]["w"].clone()}}
     nudged["value"]["w"][2] = torch.nextafter(nudged["value"]["w"][2], torch.tensor(1e9))  # one ulp of one value
     renamed = {**checkpoint, "policy": {"weight": checkpoint["policy"]["w"], "b": checkpoint["policy"]["b"]}}
-    others = [parameter_digest(nudged, ("policy", "value")), parameter_digest(renamed, ("policy", "value")),
-              parameter_digest(checkpoint, ("policy",)), parameter_digest(checkpoint, ("value", "policy"))]
+    others = [
+        parameter_digest(nudged, ("policy", "value")),
+        parameter_digest(renamed, ("policy", "value")),
+        parameter_digest(checkpoint, ("policy",)),
+        parameter_digest(checkpoint, ("value", "policy")),
+    ]
     assert digest not in others and len(set(others)) == len(others)
     as_double = {key: {n: t.double() for n, t in checkpoint[key].items()} for key in ("policy", "value")}
     assert parameter_digest(as_double, ("policy", "value")) == digest

@@ -81,8 +81,9 @@ def test_unknown_timeout_bootstrap(capsys):
 
 @pytest.mark.parametrize("snapshots", ["0,ten", "-5", "1.5"])
 def test_bad_curriculum_snapshots(capsys, snapshots):
-    err = _error(capsys, train_main.main, "--task", "Walk-Rough-AnymalC", "--device", "cpu",
-                 "--curriculum-snapshots", snapshots)
+    err = _error(
+        capsys, train_main.main, "--task", "Walk-Rough-AnymalC", "--device", "cpu", "--curriculum-snapshots", snapshots
+    )
     assert "--curriculum-snapshots takes comma-separated integers >= 0" in err and f"'{snapshots}'" in err
 
 

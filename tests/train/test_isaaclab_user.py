@@ -22,10 +22,17 @@ def _uv() -> str:
 
 
 def _run(cmd: list[str], cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1"))
-    assert proc.returncode == 0, (f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-3000:]}\n"
-                                  f"{proc.stderr[-3000:]}")
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1"),
+    )
+    assert proc.returncode == 0, (
+        f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -35,11 +42,36 @@ def _isaaclab_env(tmp_path: Path) -> Path:
 
     venv = tmp_path / "isaaclab-env"
     constraints = tmp_path / "constraints.txt"
-    _run([_uv(), "export", "--frozen", "--no-hashes", "--no-dev", "--no-emit-workspace", "--all-extras", "-q",
-          "-o", str(constraints)], cwd=REPO)
+    _run(
+        [
+            _uv(),
+            "export",
+            "--frozen",
+            "--no-hashes",
+            "--no-dev",
+            "--no-emit-workspace",
+            "--all-extras",
+            "-q",
+            "-o",
+            str(constraints),
+        ],
+        cwd=REPO,
+    )
     _run([_uv(), "venv", "-q", "--seed", "--python", sys.executable, str(venv)], cwd=tmp_path)
-    _run([_uv(), "pip", "install", "-q", "--python", str(venv / "bin" / "python"), "-c", str(constraints),
-          "isaaclab[skrl]==3.0.0"], cwd=tmp_path)
+    _run(
+        [
+            _uv(),
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            str(venv / "bin" / "python"),
+            "-c",
+            str(constraints),
+            "isaaclab[skrl]==3.0.0",
+        ],
+        cwd=tmp_path,
+    )
     return venv
 
 
@@ -55,14 +87,45 @@ def test_pip_install_into_an_isaaclab_environment_then_train_both_ways(tmp_path)
     _run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "-e", str(PACKAGE)], cwd=tmp_path)
     assert _installed(venv, "isaaclab") == isaaclab_before, "installing our package changed Isaac Lab"
 
-    ours = _run([str(venv / "bin" / "isaaclab"), "-p", str(REPO / "scripts" / "train.py"), "--task",
-                 "Walk-Flat-AnymalC", "--rl_library", "skrl", "--num_envs", "2", "--max_iterations", "1", "--device",
-                 "cpu", *SMALL_TERRAIN], cwd=tmp_path)
+    ours = _run(
+        [
+            str(venv / "bin" / "isaaclab"),
+            "-p",
+            str(REPO / "scripts" / "train.py"),
+            "--task",
+            "Walk-Flat-AnymalC",
+            "--rl_library",
+            "skrl",
+            "--num_envs",
+            "2",
+            "--max_iterations",
+            "1",
+            "--device",
+            "cpu",
+            *SMALL_TERRAIN,
+        ],
+        cwd=tmp_path,
+    )
     assert "[train] done: checkpoint" in ours.stdout
     assert list((tmp_path / "logs" / "skrl" / "Walk-Flat-AnymalC").glob("*/checkpoints/agent_*.pt"))
 
-    theirs = _run([str(venv / "bin" / "isaaclab"), "train", "--rl_library", "rsl_rl", "--task", "Walk-Flat-AnymalC",
-                   "--device", "cpu", "--num_envs", "2", "--max_iterations", "1", *SMALL_TERRAIN],
-                  cwd=tmp_path)
+    theirs = _run(
+        [
+            str(venv / "bin" / "isaaclab"),
+            "train",
+            "--rl_library",
+            "rsl_rl",
+            "--task",
+            "Walk-Flat-AnymalC",
+            "--device",
+            "cpu",
+            "--num_envs",
+            "2",
+            "--max_iterations",
+            "1",
+            *SMALL_TERRAIN,
+        ],
+        cwd=tmp_path,
+    )
     checkpoints = list((tmp_path / "logs" / "rsl_rl").rglob("model_*.pt"))
     assert checkpoints, theirs.stdout[-3000:]

@@ -19,8 +19,14 @@ from PIL import Image
 from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run", "--enable-unsafe-swiftshader"]  # WebGL on the CPU (SwiftShader)
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--enable-unsafe-swiftshader",
+]  # WebGL on the CPU (SwiftShader)
 
 
 def _free_port() -> int:
@@ -71,11 +77,30 @@ def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
     shutil.copy(FIXTURE_POLICY, checkpoint)
     port, recording = _free_port(), tmp_path / "walk.viser"
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "scripts" / "play.py"), "--checkpoint", str(checkpoint), "--device", "cpu",
-         "--num_envs", "2", "--viz", "viser", "--viz-port", str(port), "--viz-record", str(recording),
-         "env.scene.robot.spawn.collision_set=detailed", *SMALL_TERRAIN],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ,
-                                                                                           PYTHONUNBUFFERED="1"))
+        [
+            sys.executable,
+            str(REPO / "scripts" / "play.py"),
+            "--checkpoint",
+            str(checkpoint),
+            "--device",
+            "cpu",
+            "--num_envs",
+            "2",
+            "--viz",
+            "viser",
+            "--viz-port",
+            str(port),
+            "--viz-record",
+            str(recording),
+            "env.scene.robot.spawn.collision_set=detailed",
+            *SMALL_TERRAIN,
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     try:
         lines = _wait_for_line(proc, "[play] live view: http://localhost", 400)
         first, second = _scene_shots(f"http://localhost:{port}", count=2, interval=3.0)

@@ -19,11 +19,27 @@ FREQUENT_RESETS = ["env.episode_length_s=0.1"]  # 5-step episodes: the reset pat
 @pytest.mark.parametrize("task", ["Walk-Flat-AnymalC", "Walk-Rough-AnymalC"])
 def test_env_step_has_no_sync_from_our_code(tmp_path, task):
     out = tmp_path / "cost.json"
-    run_script("step_cost.py", "--task", task, "--num_envs", "4", "--steps", "20", "--warmup", "2", "--json", str(out),
-               *SMALL_TERRAIN, *FREQUENT_RESETS, cwd=tmp_path)
+    run_script(
+        "step_cost.py",
+        "--task",
+        task,
+        "--num_envs",
+        "4",
+        "--steps",
+        "20",
+        "--warmup",
+        "2",
+        "--json",
+        str(out),
+        *SMALL_TERRAIN,
+        *FREQUENT_RESETS,
+        cwd=tmp_path,
+    )
     (result,) = json.loads(out.read_text())
-    print(f"{task}: {result['syncs']:.1f} syncs per step in Isaac Lab and Warp ({result['sync_kinds']}), "
-          f"{result['torch_ops']:.0f} torch ops, {result['warp_launches']:.0f} Warp launches")
+    print(
+        f"{task}: {result['syncs']:.1f} syncs per step in Isaac Lab and Warp ({result['sync_kinds']}), "
+        f"{result['torch_ops']:.0f} torch ops, {result['warp_launches']:.0f} Warp launches"
+    )
     assert result["torch_ops"] > 0 and result["warp_launches"] > 0  # the counters see the step
     assert result["our_syncs"] == 0, result["our_sync_sites"]
 

@@ -20,8 +20,10 @@ from helpers import REPO, SMALL_TERRAIN, run_script
 # rsl_rl trains the rough task, skrl the flat one: both backends and both tasks go through training
 CASES = {"rsl_rl": "Walk-Rough-AnymalC", "skrl": "Walk-Flat-AnymalC"}
 NUM_ENVS = "4"
-PROGRESS = re.compile(r"\] it (\d+)/(\d+) \| ([\d,]+) env-steps/s \| ETA [\d:]+ \| reward \S+ \| ep len \S+ \| "
-                      r"terrain level (\S+)")
+PROGRESS = re.compile(
+    r"\] it (\d+)/(\d+) \| ([\d,]+) env-steps/s \| ETA [\d:]+ \| reward \S+ \| ep len \S+ \| "
+    r"terrain level (\S+)"
+)
 
 
 def _checkpoint_iteration(path: Path) -> int:
@@ -80,12 +82,25 @@ def test_train_play_export_resume(agent, tmp_path):
     assert _checkpoint_iteration(first) == 1
 
     # -- play loads it (no --agent: inferred from the checkpoint) and exports ONNX + TorchScript + contract
-    out = run_script("play.py", "--task", task, "--checkpoint", "latest", "--num_envs", NUM_ENVS, "--steps", "20",
-                     "--export", *SMALL_TERRAIN, cwd=tmp_path).stdout
+    out = run_script(
+        "play.py",
+        "--task",
+        task,
+        "--checkpoint",
+        "latest",
+        "--num_envs",
+        NUM_ENVS,
+        "--steps",
+        "20",
+        "--export",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    ).stdout
     errors = re.search(r"torchscript ([\d.e+-]+), onnx ([\d.e+-]+)", out)
     assert errors and max(float(errors[1]), float(errors[2])) <= 1e-5, out[-2000:]
-    metrics = re.search(r"lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) rad/s \| distance walked ([\d.]+) m",
-                        out)
+    metrics = re.search(
+        r"lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) rad/s \| distance walked ([\d.]+) m", out
+    )
     assert metrics and all(np.isfinite(float(v)) for v in metrics.groups()), out[-2000:]
     export_dir = first.parent
     contract = json.loads((export_dir / "policy.json").read_text())
@@ -98,10 +113,19 @@ def test_train_play_export_resume(agent, tmp_path):
     # ANYmal C's standing pose (legged_gym's), joint by joint, and the observation's scales and clips
     defaults = {"HAA": 0.0, "F_HFE": 0.4, "H_HFE": -0.4, "F_KFE": -0.8, "H_KFE": 0.8}
     assert contract["action"]["default_joint_pos"] == pytest.approx(
-        [next(v for k, v in defaults.items() if name.endswith(k)) for name in contract["action"]["joint_names"]])
+        [next(v for k, v in defaults.items() if name.endswith(k)) for name in contract["action"]["joint_names"]]
+    )
     terms = {t["name"]: t for t in contract["observation"]["terms"]}
-    scales = {"base_lin_vel": 2.0, "base_ang_vel": 0.25, "projected_gravity": 1.0, "velocity_commands": [2, 2, 0.25],
-              "joint_pos": 1.0, "joint_vel": 0.05, "actions": 1.0, **({} if "Flat" in task else {"height_scan": 5.0})}
+    scales = {
+        "base_lin_vel": 2.0,
+        "base_ang_vel": 0.25,
+        "projected_gravity": 1.0,
+        "velocity_commands": [2, 2, 0.25],
+        "joint_pos": 1.0,
+        "joint_vel": 0.05,
+        "actions": 1.0,
+        **({} if "Flat" in task else {"height_scan": 5.0}),
+    }
     assert list(terms) == list(scales)  # legged_gym's order
     assert all(terms[name]["scale"] == pytest.approx(scale) for name, scale in scales.items()), terms
     assert terms["base_lin_vel"]["clip"] == [-50.0, 50.0] and terms["joint_vel"]["clip"] == [-2000.0, 2000.0]
@@ -135,12 +159,30 @@ def test_train_play_export_resume(agent, tmp_path):
 
 def test_ctrl_c_saves_a_checkpoint(tmp_path):
     """SIGINT during training writes a checkpoint of the last finished iteration and exits 130."""
-    cmd = [sys.executable, str(REPO / "scripts" / "train.py"), "--task", "Walk-Flat-AnymalC", "--num_envs", NUM_ENVS,
-           "--device", "cpu", "--max_iterations", "1000", *SMALL_TERRAIN]
+    cmd = [
+        sys.executable,
+        str(REPO / "scripts" / "train.py"),
+        "--task",
+        "Walk-Flat-AnymalC",
+        "--num_envs",
+        NUM_ENVS,
+        "--device",
+        "cpu",
+        "--max_iterations",
+        "1000",
+        *SMALL_TERRAIN,
+    ]
     # a terminal's Ctrl-C: SIGINT handled, also when the test runner itself was started in the background (where
     # the shell ignores SIGINT and Python then installs no KeyboardInterrupt handler)
-    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        cmd,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     lines = []
     deadline = time.monotonic() + 400
     for line in proc.stdout:

@@ -23,10 +23,28 @@ def test_play_films_the_robot_walking(tmp_path):
     checkpoint.parent.mkdir()
     shutil.copy(FIXTURE_POLICY, checkpoint)
     out = tmp_path / "walk.mp4"
-    proc = run_script("play.py", "--task", "Walk-Flat-AnymalC", "--checkpoint", str(checkpoint), "--device", "cpu",
-                      "--num_envs", "4", "--steps", "10", "--video", str(out), "--video-length", "1",
-                      "--video-size", "320x180", "env.scene.robot.spawn.collision_set=detailed", *SMALL_TERRAIN,
-                      cwd=tmp_path)
+    proc = run_script(
+        "play.py",
+        "--task",
+        "Walk-Flat-AnymalC",
+        "--checkpoint",
+        str(checkpoint),
+        "--device",
+        "cpu",
+        "--num_envs",
+        "4",
+        "--steps",
+        "10",
+        "--video",
+        str(out),
+        "--video-length",
+        "1",
+        "--video-size",
+        "320x180",
+        "env.scene.robot.spawn.collision_set=detailed",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    )
     assert f"[play] video: {out}" in proc.stdout
     frames, fps = video.read_clip(out)
     assert fps == 25 and len(frames) == 25, (fps, len(frames))  # 1 s at 25 frames/s (--steps 10 was extended)
@@ -41,17 +59,47 @@ def test_play_films_the_robot_walking(tmp_path):
 def test_play_writes_a_gif_and_rejects_other_formats(tmp_path):
     checkpoint = tmp_path / "model_192.pt"
     shutil.copy(FIXTURE_POLICY, checkpoint)
-    bad = run_script("play.py", "--checkpoint", str(checkpoint), "--device", "cpu", "--video", "walk.avi",
-                     cwd=tmp_path, check=False)
+    bad = run_script(
+        "play.py", "--checkpoint", str(checkpoint), "--device", "cpu", "--video", "walk.avi", cwd=tmp_path, check=False
+    )
     assert bad.returncode == 2 and "error: --video walk.avi: write a .mp4 or a .gif file" in bad.stderr
     assert "Traceback" not in bad.stderr
-    bad = run_script("play.py", "--checkpoint", str(checkpoint), "--device", "cpu", "--num_envs", "2", "--video",
-                     "--follow", "2", cwd=tmp_path, check=False)
+    bad = run_script(
+        "play.py",
+        "--checkpoint",
+        str(checkpoint),
+        "--device",
+        "cpu",
+        "--num_envs",
+        "2",
+        "--video",
+        "--follow",
+        "2",
+        cwd=tmp_path,
+        check=False,
+    )
     assert bad.returncode == 2 and "error: --follow 2: there are 2 robots" in bad.stderr
 
     gif = tmp_path / "walk.gif"
-    run_script("play.py", "--checkpoint", str(checkpoint), "--device", "cpu", "--num_envs", "2", "--steps", "5",
-               "--video", str(gif), "--video-length", "0.2", "--video-size", "64x48", *SMALL_TERRAIN, cwd=tmp_path)
+    run_script(
+        "play.py",
+        "--checkpoint",
+        str(checkpoint),
+        "--device",
+        "cpu",
+        "--num_envs",
+        "2",
+        "--steps",
+        "5",
+        "--video",
+        str(gif),
+        "--video-length",
+        "0.2",
+        "--video-size",
+        "64x48",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    )
     from PIL import Image
 
     with Image.open(gif) as image:
@@ -59,9 +107,28 @@ def test_play_writes_a_gif_and_rejects_other_formats(tmp_path):
 
 
 def test_train_films_a_clip_per_interval_into_the_run_folder(tmp_path):
-    proc = run_script("train.py", "--task", "Walk-Flat-AnymalC", "--agent", "skrl", "--num_envs", "4", "--device",
-                      "cpu", "--max_iterations", "2", "--video", "--video-interval", "1", "--video-length", "0.2",
-                      "--video-size", "64x48", *SMALL_TERRAIN, cwd=tmp_path)
+    proc = run_script(
+        "train.py",
+        "--task",
+        "Walk-Flat-AnymalC",
+        "--agent",
+        "skrl",
+        "--num_envs",
+        "4",
+        "--device",
+        "cpu",
+        "--max_iterations",
+        "2",
+        "--video",
+        "--video-interval",
+        "1",
+        "--video-length",
+        "0.2",
+        "--video-size",
+        "64x48",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+    )
     clips = sorted((tmp_path / "logs" / "skrl" / "Walk-Flat-AnymalC").glob("*/videos/train/clip_*.mp4"))
     assert [clip.name for clip in clips] == ["clip_0000.mp4", "clip_0001.mp4"], proc.stdout[-2000:]
     frames, _ = video.read_clip(clips[-1])

@@ -14,9 +14,26 @@ from helpers import SMALL_TERRAIN, run_script
 def test_wandb_offline_run_in_the_run_folder(tmp_path, agent):
     env = dict(os.environ, WANDB_MODE="offline", WANDB_SILENT="true")
     env.pop("WANDB_DIR", None)
-    run_script("train.py", "--task", "Walk-Flat-AnymalC", "--agent", agent, "--num_envs", "2", "--device", "cpu",
-               "--max_iterations", "1", "--logger", "wandb", "--wandb-project", "walk-test", *SMALL_TERRAIN,
-               cwd=tmp_path, env=env)
+    run_script(
+        "train.py",
+        "--task",
+        "Walk-Flat-AnymalC",
+        "--agent",
+        agent,
+        "--num_envs",
+        "2",
+        "--device",
+        "cpu",
+        "--max_iterations",
+        "1",
+        "--logger",
+        "wandb",
+        "--wandb-project",
+        "walk-test",
+        *SMALL_TERRAIN,
+        cwd=tmp_path,
+        env=env,
+    )
     (run,) = (tmp_path / "logs" / agent / "Walk-Flat-AnymalC").iterdir()
     offline = list((run / "wandb").glob("offline-run-*/run-*.wandb"))
     assert offline and offline[0].stat().st_size > 0, sorted(p.name for p in run.rglob("*"))[:40]

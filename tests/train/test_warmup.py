@@ -8,8 +8,9 @@ from helpers import SMALL_TERRAIN, run_script
 
 
 def test_warmup_runs_each_task_and_reports_the_cache(tmp_path):
-    proc = run_script("warmup.py", "--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2",
-                      *SMALL_TERRAIN, cwd=tmp_path)
+    proc = run_script(
+        "warmup.py", "--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", *SMALL_TERRAIN, cwd=tmp_path
+    )
     assert re.search(r"\[warmup\] Walk-Flat-AnymalC on cpu: \d+\.\d s", proc.stdout), proc.stdout[-2000:]
     cache = re.search(r"\[warmup\] kernel cache (\S+): (\d+) files", proc.stdout)
     assert cache and int(cache.group(2)) > 0

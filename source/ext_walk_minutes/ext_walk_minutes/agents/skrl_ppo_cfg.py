@@ -23,8 +23,14 @@ def skrl_cfg_from_rsl_rl(rsl: RslRlOnPolicyRunnerCfg) -> dict[str, Any]:
     init_std = rsl.actor.distribution_cfg.init_std
 
     def mlp(hidden_dims: list[int], activation: str) -> list[dict[str, Any]]:
-        return [{"name": "net", "input": "OBSERVATIONS", "layers": list(hidden_dims),
-                 "activations": _ACTIVATIONS[activation]}]
+        return [
+            {
+                "name": "net",
+                "input": "OBSERVATIONS",
+                "layers": list(hidden_dims),
+                "activations": _ACTIVATIONS[activation],
+            }
+        ]
 
     return {
         "seed": rsl.seed,

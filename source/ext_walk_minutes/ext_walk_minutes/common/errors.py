@@ -30,5 +30,7 @@ def require_extra(module: str, extra: str, flag: str) -> None:
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        raise UsageError(f"{flag} needs the '{module}' package; install it: pip install 'ext-walk-minutes[{extra}]' "
-                         f"(in this repository ./run installs every extra)")
+        raise UsageError(
+            f"{flag} needs the '{module}' package; install it: pip install 'ext-walk-minutes[{extra}]' "
+            f"(in this repository ./run installs every extra)"
+        )

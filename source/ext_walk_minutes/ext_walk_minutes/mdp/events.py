@@ -34,9 +34,15 @@ class randomize_robot_friction(ManagerTermBase):
         else:
             low, high = cfg.params["friction_range"]
             fallback_cfg = EventTermCfg(
-                func=randomize_rigid_body_material, mode=cfg.mode,
-                params={"asset_cfg": cfg.params["asset_cfg"], "static_friction_range": (low, high),
-                        "dynamic_friction_range": (low, high), "restitution_range": (0.0, 0.0), "num_buckets": 64},
+                func=randomize_rigid_body_material,
+                mode=cfg.mode,
+                params={
+                    "asset_cfg": cfg.params["asset_cfg"],
+                    "static_friction_range": (low, high),
+                    "dynamic_friction_range": (low, high),
+                    "restitution_range": (0.0, 0.0),
+                    "num_buckets": 64,
+                },
             )
             self._fallback = randomize_rigid_body_material(fallback_cfg, env)
             self._fallback_params = fallback_cfg.params
@@ -54,8 +60,9 @@ class randomize_robot_friction(ManagerTermBase):
         self._physics.add_model_change(ModelFlags.SHAPE_PROPERTIES)
 
 
-def push_by_replacing_velocity(env, env_ids, velocity_range: dict[str, tuple[float, float]],
-                               asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> None:
+def push_by_replacing_velocity(
+    env, env_ids, velocity_range: dict[str, tuple[float, float]], asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")
+) -> None:
     """Set the named root (centre of mass) velocity components (world frame) to uniform samples, keep the others.
 
     legged_gym's push sets the base (v_x, v_y) to U(-1, 1) m/s; Isaac Lab's ``push_by_setting_velocity``

@@ -16,6 +16,15 @@ DESCRIPTIONS = {
 """Robot key (``RobotUsdCfg.robot``) -> collision set -> description."""
 
 __all__ = [
-    "ANYMAL_B", "ANYMAL_B_CFG", "ANYMAL_C", "ANYMAL_C_CFG", "ANYMAL_C_ARM", "ANYMAL_C_ARM_CFG", "CASSIE", "CASSIE_CFG",
-    "DESCRIPTIONS", "UNITREE_A1", "UNITREE_A1_CFG",
+    "ANYMAL_B",
+    "ANYMAL_B_CFG",
+    "ANYMAL_C",
+    "ANYMAL_C_CFG",
+    "ANYMAL_C_ARM",
+    "ANYMAL_C_ARM_CFG",
+    "CASSIE",
+    "CASSIE_CFG",
+    "DESCRIPTIONS",
+    "UNITREE_A1",
+    "UNITREE_A1_CFG",
 ]

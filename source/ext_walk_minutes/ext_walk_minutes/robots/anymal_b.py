@@ -63,18 +63,18 @@ _LEG_BODIES = (
 
 _LEG_JOINTS = (
     RevoluteJoint("{leg}_HAA", "base", "{leg}_HIP", (0.277, 0.116, 0.0), "x", -_TURNS, _TURNS, _EFFORT, _VELOCITY),
-    RevoluteJoint("{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0635, 0.041, 0.0), "y", -_TURNS, _TURNS, _EFFORT,
-                  _VELOCITY),
-    RevoluteJoint("{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.109, -0.25), "y", -_TURNS, _TURNS, _EFFORT,
-                  _VELOCITY),
+    RevoluteJoint(
+        "{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0635, 0.041, 0.0), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
+    ),
+    RevoluteJoint(
+        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.109, -0.25), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
+    ),
     FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", (0.10, -0.02, -0.32125)),
 )
 
 _BASE = Body(
     "base",
-    Inertial(
-        16.7935, (-0.00196, -0.00141, 0.05021), (0.217391, 0.639433, 0.624141, -0.001329, -0.002282, -0.001381)
-    ),
+    Inertial(16.7935, (-0.00196, -0.00141, 0.05021), (0.217391, 0.639433, 0.624141, -0.001329, -0.002282, -0.001381)),
 )
 
 _BASE_BOX = Box((0.531, 0.27, 0.24), (0.0, 0.0, 0.08))
@@ -106,8 +106,10 @@ COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
             _KFE_DRIVE,
             Cylinder(0.066, 0.12, "z", (0.0, -0.005, 0.0), _roll(1.716)),  # upper protector
         ),
-        "{leg}_SHANK": (Box((0.13, 0.07, 0.08), (0.065, -0.015, 0.01)), Cylinder(0.015, 0.32125, "z",
-                                                                               (0.10, -0.02, -0.1606))),
+        "{leg}_SHANK": (
+            Box((0.13, 0.07, 0.08), (0.065, -0.015, 0.01)),
+            Cylinder(0.015, 0.32125, "z", (0.10, -0.02, -0.1606)),
+        ),
         "{leg}_FOOT": (_FOOT_SPHERE,),
     },
 }

@@ -69,9 +69,7 @@ _LEG_JOINTS = (
 
 _BASE = Body(  # + 4 HAA drives, shells, battery, faces, cameras, lidar, handle, hatch
     "base",
-    Inertial(
-        26.3732, (-0.01779, -0.00018, 0.00850), (0.216712, 1.785162, 1.833699, 0.009224, 0.058933, -0.000164)
-    ),
+    Inertial(26.3732, (-0.01779, -0.00018, 0.00850), (0.216712, 1.785162, 1.833699, 0.009224, 0.058933, -0.000164)),
 )
 
 FOOT_SPHERE = Sphere(0.03, (0.0, 0.0, 0.0225))
@@ -142,8 +140,9 @@ weights can't be shipped, so the ANYdrive DC-motor model (saturation 120 N m, ef
 gains instead of Isaac Lab's Kp 40 / Kd 5: with Kp 40 the static knee load (~28 N m) needs ~0.7 rad of error and
 the stance sags to 0.40 m (the 62.5 kg armed robot onto its shanks); with Kp 80 ANYmal C holds 0.49 m."""
 
-ANYDRIVE_DC_MOTOR_CFG = replace(isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE,
-                                **ANYDRIVE_PD_GAINS)
+ANYDRIVE_DC_MOTOR_CFG = replace(
+    isaaclab_anymal.ANYDRIVE_3_SIMPLE_ACTUATOR_CFG, armature=JOINT_ARMATURE, **ANYDRIVE_PD_GAINS
+)
 """Isaac Lab's ANYdrive DC motor (saturation 120 N m, effort 80 N m, no-load speed 7.5 rad/s) at legged_gym's PD
 gains."""
 

@@ -74,26 +74,49 @@ _LEG_BODIES = (
 )
 
 _LEG_JOINTS = (
-    RevoluteJoint("hip_abduction_{leg}", "pelvis", "{leg}_pelvis_rotation", (-0.049, 0.135, 0.0), "x", -0.2618,
-                  0.3927, 112.0, 20.1475),
-    RevoluteJoint("hip_rotation_{leg}", "{leg}_pelvis_rotation", "{leg}_hip", (0.0, 0.0, -0.09), "z", -0.3927, 0.3927,
-                  112.0, 20.1475),
+    RevoluteJoint(
+        "hip_abduction_{leg}",
+        "pelvis",
+        "{leg}_pelvis_rotation",
+        (-0.049, 0.135, 0.0),
+        "x",
+        -0.2618,
+        0.3927,
+        112.0,
+        20.1475,
+    ),
+    RevoluteJoint(
+        "hip_rotation_{leg}",
+        "{leg}_pelvis_rotation",
+        "{leg}_hip",
+        (0.0, 0.0, -0.09),
+        "z",
+        -0.3927,
+        0.3927,
+        112.0,
+        20.1475,
+    ),
     RevoluteJoint("hip_flexion_{leg}", "{leg}_hip", "{leg}_thigh", ORIGIN, "-y", -0.8727, 1.3963, 195.0, 20.5085),
-    RevoluteJoint("thigh_joint_{leg}", "{leg}_thigh", "{leg}_shin", (0.0, -0.0045, -0.12), "-y", -2.8623, -0.6458,
-                  195.0, 20.5085),
-    RevoluteJoint("ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", (0.02, 0.0, -0.4348), "-y", 0.6458, 2.8623,
-                  195.0, 20.5085),
-    RevoluteJoint("toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", (-0.04, 0.0, -0.408), "-y", -2.4435, -0.5236,
-                  45.0, 20.5192),
+    RevoluteJoint(
+        "thigh_joint_{leg}", "{leg}_thigh", "{leg}_shin", (0.0, -0.0045, -0.12), "-y", -2.8623, -0.6458, 195.0, 20.5085
+    ),
+    RevoluteJoint(
+        "ankle_joint_{leg}", "{leg}_shin", "{leg}_tarsus", (0.02, 0.0, -0.4348), "-y", 0.6458, 2.8623, 195.0, 20.5085
+    ),
+    RevoluteJoint(
+        "toe_joint_{leg}", "{leg}_tarsus", "{leg}_toe", (-0.04, 0.0, -0.408), "-y", -2.4435, -0.5236, 45.0, 20.5192
+    ),
 )
 
 _PELVIS = Body(
     "pelvis",
     # + legged_gym's 0.1 kg dummy root link at the pelvis origin (its non-physical inertia is not copied)
-    merge_inertials([
-        (Inertial(10.33, (0.0507, 0.0, 0.0284), (0.0942, 0.084, 0.113, 0.000169, 0.015, 0.000516)), ORIGIN),
-        (Inertial(0.1, ORIGIN, (0.0,) * 6), ORIGIN),  # type: ignore[arg-type]
-    ]),
+    merge_inertials(
+        [
+            (Inertial(10.33, (0.0507, 0.0, 0.0284), (0.0942, 0.084, 0.113, 0.000169, 0.015, 0.000516)), ORIGIN),
+            (Inertial(0.1, ORIGIN, (0.0,) * 6), ORIGIN),  # type: ignore[arg-type]
+        ]
+    ),
 )
 
 
@@ -117,8 +140,14 @@ CASSIE = CASSIE_SETS[DEFAULT_COLLISION_SET]
 
 # Reflected rotor inertia [kg m^2] (MuJoCo Menagerie, robots.md 6.1); the ankle, passive on the real robot, gets
 # the knee's. Besides being physical, it keeps the light toe stable under an explicit PD at 5 ms (Kd dt / I < 2).
-_ARMATURE = {"hip_abduction_.*": 0.038125, "hip_rotation_.*": 0.038125, "hip_flexion_.*": 0.09344,
-             "thigh_joint_.*": 0.09344, "ankle_joint_.*": 0.09344, "toe_joint_.*": 0.01225}
+_ARMATURE = {
+    "hip_abduction_.*": 0.038125,
+    "hip_rotation_.*": 0.038125,
+    "hip_flexion_.*": 0.09344,
+    "thigh_joint_.*": 0.09344,
+    "ankle_joint_.*": 0.09344,
+    "toe_joint_.*": 0.01225,
+}
 
 CASSIE_CFG: ArticulationCfg = replace(
     isaaclab_cassie.CASSIE_CFG,
@@ -129,10 +158,22 @@ CASSIE_CFG: ArticulationCfg = replace(
     actuators={
         "legs": IdealPDActuatorCfg(
             joint_names_expr=[".*"],
-            stiffness={"hip_abduction_.*": 100.0, "hip_rotation_.*": 100.0, "hip_flexion_.*": 200.0,
-                       "thigh_joint_.*": 200.0, "ankle_joint_.*": 200.0, "toe_joint_.*": 40.0},
-            damping={"hip_abduction_.*": 3.0, "hip_rotation_.*": 3.0, "hip_flexion_.*": 6.0, "thigh_joint_.*": 6.0,
-                     "ankle_joint_.*": 6.0, "toe_joint_.*": 1.0},
+            stiffness={
+                "hip_abduction_.*": 100.0,
+                "hip_rotation_.*": 100.0,
+                "hip_flexion_.*": 200.0,
+                "thigh_joint_.*": 200.0,
+                "ankle_joint_.*": 200.0,
+                "toe_joint_.*": 40.0,
+            },
+            damping={
+                "hip_abduction_.*": 3.0,
+                "hip_rotation_.*": 3.0,
+                "hip_flexion_.*": 6.0,
+                "thigh_joint_.*": 6.0,
+                "ankle_joint_.*": 6.0,
+                "toe_joint_.*": 1.0,
+            },
             armature=_ARMATURE,
         )
     },

@@ -26,8 +26,9 @@ def merge_inertials(parts: Iterable[tuple[Inertial, Vec3]]) -> Inertial:
     return Inertial(float(mass), tuple(float(x) for x in com), tuple(float(x) for x in inertia))  # type: ignore[arg-type]
 
 
-def attach_rigidly(desc: RobotDescription, body: Body, into: str, pos: Vec3 = ORIGIN, name: str | None = None
-                   ) -> RobotDescription:
+def attach_rigidly(
+    desc: RobotDescription, body: Body, into: str, pos: Vec3 = ORIGIN, name: str | None = None
+) -> RobotDescription:
     """``desc`` with ``body`` welded to body ``into`` and merged with it (mass properties and colliders),
     as Isaac Gym merges links on fixed joints: no extra body or joint, so contact terms that name
     ``into`` (e.g. the base-contact termination) cover the attachment too.

@@ -49,8 +49,12 @@ def _geom(body: ET.Element, shape: Shape, name: str, friction: float) -> None:
     """Append ``shape`` as a collision geom of ``body``; capsules along their axis via ``fromto``."""
     attrs = {"name": name, "friction": _fmt((friction, 0.005, 0.0001)), "contype": "1", "conaffinity": "1"}
     if isinstance(shape, Box):
-        attrs |= {"type": "box", "size": _fmt(np.asarray(shape.size) / 2.0), "pos": _fmt(shape.pos),
-                  "quat": _fmt(shape.rot)}
+        attrs |= {
+            "type": "box",
+            "size": _fmt(np.asarray(shape.size) / 2.0),
+            "pos": _fmt(shape.pos),
+            "quat": _fmt(shape.rot),
+        }
     elif isinstance(shape, Sphere):
         attrs |= {"type": "sphere", "size": _fmt((shape.radius,)), "pos": _fmt(shape.pos)}
     else:
@@ -61,8 +65,11 @@ def _geom(body: ET.Element, shape: Shape, name: str, friction: float) -> None:
         else:
             half = _rotate(shape.rot, _AXES[shape.axis]) * (height / 2.0)
             centre = np.asarray(shape.pos, dtype=np.float64)
-            attrs |= {"type": "capsule", "size": _fmt((shape.radius,)),
-                      "fromto": _fmt(np.concatenate([centre - half, centre + half]))}
+            attrs |= {
+                "type": "capsule",
+                "size": _fmt((shape.radius,)),
+                "fromto": _fmt(np.concatenate([centre - half, centre + half])),
+            }
     ET.SubElement(body, "geom", attrs)
 
 
@@ -118,13 +125,34 @@ def mjcf_xml(
 
     root = ET.Element("mujoco", {"model": desc.name})
     ET.SubElement(root, "compiler", {"angle": "radian", "autolimits": "true", "boundmass": "0", "boundinertia": "0"})
-    ET.SubElement(root, "option", {"timestep": repr(float(physics_dt)), "integrator": "implicitfast",
-                                   "solver": "Newton", "cone": "pyramidal", "impratio": "1", "iterations": "100",
-                                   "ls_iterations": "50", "noslip_iterations": str(int(noslip_iterations))})
+    ET.SubElement(
+        root,
+        "option",
+        {
+            "timestep": repr(float(physics_dt)),
+            "integrator": "implicitfast",
+            "solver": "Newton",
+            "cone": "pyramidal",
+            "impratio": "1",
+            "iterations": "100",
+            "ls_iterations": "50",
+            "noslip_iterations": str(int(noslip_iterations)),
+        },
+    )
     world = ET.SubElement(root, "worldbody")
     if floor:
-        ET.SubElement(world, "geom", {"name": "floor", "type": "plane", "size": "0 0 0.05", "friction": "0 0 0",
-                                      "contype": "1", "conaffinity": "1"})
+        ET.SubElement(
+            world,
+            "geom",
+            {
+                "name": "floor",
+                "type": "plane",
+                "size": "0 0 0.05",
+                "friction": "0 0 0",
+                "contype": "1",
+                "conaffinity": "1",
+            },
+        )
 
     children: dict[str, list] = {}
     for joint in desc.joints:
@@ -135,14 +163,21 @@ def mjcf_xml(
         if joint is None and name == desc.root:
             ET.SubElement(body, "freejoint", {"name": "root"})
         elif isinstance(joint, RevoluteJoint):
-            attrs = {"name": joint.name, "type": "hinge", "axis": _fmt(signed_axis(joint.axis)),
-                     "armature": repr(arm[joint.name])}
+            attrs = {
+                "name": joint.name,
+                "type": "hinge",
+                "axis": _fmt(signed_axis(joint.axis)),
+                "armature": repr(arm[joint.name]),
+            }
             if joint.lower is not None and joint.upper is not None:
                 attrs |= {"limited": "true", "range": _fmt((joint.lower, joint.upper))}
             ET.SubElement(body, "joint", attrs)
         inertial = desc.body(name).inertial
-        ET.SubElement(body, "inertial", {"pos": _fmt(inertial.com), "mass": repr(float(inertial.mass)),
-                                         "fullinertia": _fmt(inertial.inertia)})
+        ET.SubElement(
+            body,
+            "inertial",
+            {"pos": _fmt(inertial.com), "mass": repr(float(inertial.mass)), "fullinertia": _fmt(inertial.inertia)},
+        )
         for k, shape in enumerate(desc.body(name).shapes):
             _geom(body, shape, f"{name}_collision_{k}", friction)
         for child in children.get(name, ()):
@@ -153,12 +188,23 @@ def mjcf_xml(
     actuator = ET.SubElement(root, "actuator")
     for j in hinges:
         if actuators == "position":
-            ET.SubElement(actuator, "position", {"name": j.name, "joint": j.name, "kp": repr(kp[j.name]),
-                                                 "kv": repr(kv[j.name]), "forcerange": _fmt((-effort[j.name],
-                                                                                            effort[j.name]))})
+            ET.SubElement(
+                actuator,
+                "position",
+                {
+                    "name": j.name,
+                    "joint": j.name,
+                    "kp": repr(kp[j.name]),
+                    "kv": repr(kv[j.name]),
+                    "forcerange": _fmt((-effort[j.name], effort[j.name])),
+                },
+            )
         elif actuators == "motor":
-            ET.SubElement(actuator, "motor", {"name": j.name, "joint": j.name,
-                                              "ctrlrange": _fmt((-effort[j.name], effort[j.name]))})
+            ET.SubElement(
+                actuator,
+                "motor",
+                {"name": j.name, "joint": j.name, "ctrlrange": _fmt((-effort[j.name], effort[j.name]))},
+            )
         else:
             raise ValueError(f"unknown actuator kind '{actuators}'; choose 'position' or 'motor'")
     ET.indent(root)

@@ -47,8 +47,10 @@ def robot_description(cfg: RobotUsdCfg) -> RobotDescription:
     if cfg.robot not in DESCRIPTIONS:
         raise ValueError(f"unknown robot '{cfg.robot}'; ours are: {', '.join(DESCRIPTIONS)}")
     if cfg.collision_set not in COLLISION_SETS:
-        raise ValueError(f"unknown collision set '{cfg.collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
-                         "(env.scene.robot.spawn.collision_set=...)")
+        raise ValueError(
+            f"unknown collision set '{cfg.collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
+            "(env.scene.robot.spawn.collision_set=...)"
+        )
     return DESCRIPTIONS[cfg.robot][cfg.collision_set]
 
 

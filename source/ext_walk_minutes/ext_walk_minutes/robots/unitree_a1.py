@@ -37,8 +37,9 @@ A1_LEGS: dict[str, tuple[int, int]] = {"FL": (1, 1), "FR": (1, -1), "RL": (-1, 1
 # Front-left leg (legged_gym's URDF, whose effort and velocity limits legged_gym clips to); colliders come from the
 # collision sets below.
 _LEG_BODIES = (
-    Body("{leg}_hip",
-         Inertial(0.696, (-0.003311, 0.000635, 3.1e-5), (0.000469, 0.000807, 0.000553, -9.4e-6, 0.0, 0.0))),
+    Body(
+        "{leg}_hip", Inertial(0.696, (-0.003311, 0.000635, 3.1e-5), (0.000469, 0.000807, 0.000553, -9.4e-6, 0.0, 0.0))
+    ),
     Body(
         "{leg}_thigh",
         Inertial(1.013, (-0.003237, -0.022327, -0.027326), (0.005529, 0.005139, 0.001368, 4.8e-6, 3.44e-4, 2.24e-5)),
@@ -49,8 +50,9 @@ _LEG_BODIES = (
 
 _LEG_JOINTS = (
     RevoluteJoint("{leg}_hip_joint", "base", "{leg}_hip", (0.183, 0.047, 0.0), "x", -0.8029, 0.8029, 20.0, 52.4),
-    RevoluteJoint("{leg}_thigh_joint", "{leg}_hip", "{leg}_thigh", (0.0, 0.08505, 0.0), "y", -1.0472, 4.1888, 55.0,
-                  28.6),
+    RevoluteJoint(
+        "{leg}_thigh_joint", "{leg}_hip", "{leg}_thigh", (0.0, 0.08505, 0.0), "y", -1.0472, 4.1888, 55.0, 28.6
+    ),
     RevoluteJoint("{leg}_calf_joint", "{leg}_thigh", "{leg}_calf", (0.0, 0.0, -0.2), "y", -2.6965, -0.9163, 55.0, 28.6),
     FixedJoint("{leg}_foot_fixed", "{leg}_calf", "{leg}_foot", (0.0, 0.0, -0.2)),
 )

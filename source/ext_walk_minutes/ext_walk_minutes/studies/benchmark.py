@@ -45,8 +45,22 @@ Rows appended by `scripts/benchmark.py` (one per robot count and run). Times are
 the same robot and terrain, measured in the same run (CPU only).
 
 """
-DOCS_COLUMNS = ("date", "device", "task", "robots", "steps", "env-steps/s (collect)", "env-steps/s (train)",
-                "iteration [s]", "physics", "MDP", "inference", "learning", "other", "vs stock")
+DOCS_COLUMNS = (
+    "date",
+    "device",
+    "task",
+    "robots",
+    "steps",
+    "env-steps/s (collect)",
+    "env-steps/s (train)",
+    "iteration [s]",
+    "physics",
+    "MDP",
+    "inference",
+    "learning",
+    "other",
+    "vs stock",
+)
 DOCS_HEADER += f"| {' | '.join(DOCS_COLUMNS)} |\n|{'---|' * len(DOCS_COLUMNS)}\n"
 
 
@@ -118,8 +132,12 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
             runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
         base = env.unwrapped
         env_cfg = base.cfg  # the config the measured env was built from (the stock task's for "stock")
-        for owner, name in ((base.action_manager, "apply_action"), (base.scene, "write_data_to_sim"),
-                            (base.sim, "step"), (base.scene, "update")):
+        for owner, name in (
+            (base.action_manager, "apply_action"),
+            (base.scene, "write_data_to_sim"),
+            (base.sim, "step"),
+            (base.scene, "update"),
+        ):
             timer.wrap(owner, name, "physics")
         timer.wrap(runner.env, "step", "env_step")
         timer.wrap(runner.alg, "act", "inference")
@@ -141,11 +159,21 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     n = len(marks) - 1 - first
     per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
     iteration = (t1 - t0) / n
-    result = {"env": env_kind, "task": spec.task, "env_cfg": f"{type(env_cfg).__module__}:{type(env_cfg).__name__}",
-              "device": device, "device_name": device_name(device), "num_envs": num_envs, "steps_per_env": steps,
-              "measured_iterations": n, "iteration_s": iteration,
-              "physics_s": per["physics"], "mdp_s": per["env_step"] - per["physics"],
-              "inference_s": per["inference"], "learning_s": per["learning"]}
+    result = {
+        "env": env_kind,
+        "task": spec.task,
+        "env_cfg": f"{type(env_cfg).__module__}:{type(env_cfg).__name__}",
+        "device": device,
+        "device_name": device_name(device),
+        "num_envs": num_envs,
+        "steps_per_env": steps,
+        "measured_iterations": n,
+        "iteration_s": iteration,
+        "physics_s": per["physics"],
+        "mdp_s": per["env_step"] - per["physics"],
+        "inference_s": per["inference"],
+        "learning_s": per["learning"],
+    }
     result["other_s"] = iteration - per["env_step"] - per["inference"] - per["learning"]
     result["collect_steps_per_s"] = num_envs * steps / (iteration - per["learning"])
     result["train_steps_per_s"] = num_envs * steps / iteration
@@ -190,14 +218,22 @@ def collision_set_lines(ours: list[dict], sets: list[str | None], repeats: int) 
     """Report lines comparing the collision sets' throughput at each robot count (none for a single set)."""
     if len(sets) < 2:
         return []
-    lines = ["", f"Collision sets, each measured {repeats}x interleaved (mean): env-steps/s collecting, and the "
-             f"ratio to {sets[0]}:", ""]
+    lines = [
+        "",
+        f"Collision sets, each measured {repeats}x interleaved (mean): env-steps/s collecting, and the "
+        f"ratio to {sets[0]}:",
+        "",
+    ]
     for n in dict.fromkeys(r["num_envs"] for r in ours):
         by_set = {r["collision_set"]: r for r in ours if r["num_envs"] == n}
         first = by_set[sets[0]]["collect_steps_per_s"]
-        lines.append(f"* {n} robots: " + ", ".join(
-            f"{s} {by_set[s]['collect_steps_per_s']:,.0f} ({by_set[s]['collect_steps_per_s'] / first:.2f}x)"
-            for s in sets))
+        lines.append(
+            f"* {n} robots: "
+            + ", ".join(
+                f"{s} {by_set[s]['collect_steps_per_s']:,.0f} ({by_set[s]['collect_steps_per_s'] / first:.2f}x)"
+                for s in sets
+            )
+        )
     return lines
 
 
@@ -206,12 +242,18 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
     for kind, collision_set in dict.fromkeys((r["env"], r["collision_set"]) for r in rows):
         mine = [r for r in rows if (r["env"], r["collision_set"]) == (kind, collision_set)]
-        label = ("ours" if kind == "ours" else f"stock ({STOCK_TASK})") + (f", {collision_set}" if collision_set
-                                                                          else "")
-        left.plot([r["num_envs"] for r in mine], [r["collect_steps_per_s"] for r in mine], "o-",
-                  label=f"{label}, collection")
-        left.plot([r["num_envs"] for r in mine], [r["train_steps_per_s"] for r in mine], "s--",
-                  label=f"{label}, with learning")
+        label = ("ours" if kind == "ours" else f"stock ({STOCK_TASK})") + (
+            f", {collision_set}" if collision_set else ""
+        )
+        left.plot(
+            [r["num_envs"] for r in mine], [r["collect_steps_per_s"] for r in mine], "o-", label=f"{label}, collection"
+        )
+        left.plot(
+            [r["num_envs"] for r in mine],
+            [r["train_steps_per_s"] for r in mine],
+            "s--",
+            label=f"{label}, with learning",
+        )
     left.set_xscale("log", base=2)
     left.set_xlabel("robots")
     left.set_ylabel("env-steps/s")
@@ -232,25 +274,50 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
-                                     epilog="Extra key=value arguments are config overrides of our task, as for "
-                                     "train.py (e.g. agent.num_steps_per_env=8).")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+        epilog="Extra key=value arguments are config overrides of our task, as for "
+        "train.py (e.g. agent.num_steps_per_env=8).",
+    )
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
-    parser.add_argument("--num_envs", default=None,
-                        help=f"comma-separated robot counts (default: {','.join(map(str, CUDA_NUM_ENVS))} on CUDA, "
-                        f"{','.join(map(str, CPU_NUM_ENVS))} on CPU)")
-    parser.add_argument("--iterations", type=int, default=4,
-                        help="PPO iterations per robot count, the first one left out (default: %(default)s)")
+    parser.add_argument(
+        "--num_envs",
+        default=None,
+        help=f"comma-separated robot counts (default: {','.join(map(str, CUDA_NUM_ENVS))} on CUDA, "
+        f"{','.join(map(str, CPU_NUM_ENVS))} on CPU)",
+    )
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=4,
+        help="PPO iterations per robot count, the first one left out (default: %(default)s)",
+    )
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
-    parser.add_argument("--stock", choices=("auto", "on", "off"), default="auto",
-                        help="also measure Isaac Lab's stock velocity env (default auto: on CPU only)")
-    parser.add_argument("--collision-sets", default=None, metavar="SET,SET",
-                        help="measure our task with each of these robot collision sets (e.g. legged_gym,detailed); "
-                        "default: the task's own")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="measurements per robot count and set, interleaved (default: %(default)s)")
-    parser.add_argument("--docs", default=str(DOCS_TABLE),
-                        help="markdown table to append the results to (default: %(default)s; '' for none)")
+    parser.add_argument(
+        "--stock",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="also measure Isaac Lab's stock velocity env (default auto: on CPU only)",
+    )
+    parser.add_argument(
+        "--collision-sets",
+        default=None,
+        metavar="SET,SET",
+        help="measure our task with each of these robot collision sets (e.g. legged_gym,detailed); "
+        "default: the task's own",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="measurements per robot count and set, interleaved (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--docs",
+        default=str(DOCS_TABLE),
+        help="markdown table to append the results to (default: %(default)s; '' for none)",
+    )
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/benchmark/<timestamp>/)")
     return parser
 
@@ -267,9 +334,12 @@ def run_all(args: argparse.Namespace, overrides: list[str], device: str, counts,
             r = measure_in_fresh_process(kind, args.task, n, args.iterations, device, overrides + extra)
             r["collision_set"] = collision_set or ""
             raw.append(r)
-            print(f"[benchmark] {label} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
-                  f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
-                  + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES), flush=True)
+            print(
+                f"[benchmark] {label} {n} robots: {r['collect_steps_per_s']:,.0f} env-steps/s collecting, "
+                f"{r['train_steps_per_s']:,.0f} with learning; per iteration {r['iteration_s']:.3f} s = "
+                + " + ".join(f"{p} {r[f'{p}_s']:.3f}" for p in PHASES),
+                flush=True,
+            )
     return raw
 
 
@@ -277,8 +347,11 @@ def with_stock_ratio(rows: list[dict]) -> list[dict]:
     """``rows`` with ``step_cost_vs_stock``: our env step time (physics + MDP) over the stock env's, same count."""
     for r in rows:
         stock_row = next((s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"]), None)
-        r["step_cost_vs_stock"] = ((r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
-                                   if stock_row and r["env"] == "ours" else None)
+        r["step_cost_vs_stock"] = (
+            (r["physics_s"] + r["mdp_s"]) / (stock_row["physics_s"] + stock_row["mdp_s"])
+            if stock_row and r["env"] == "ours"
+            else None
+        )
     return rows
 
 
@@ -289,21 +362,29 @@ def table_rows(ours: list[dict], task: str, device: str) -> list[str]:
         shares = " | ".join(f"{r[f'{p}_s'] / r['iteration_s']:.0%}" for p in PHASES)
         ratio = f"{r['step_cost_vs_stock']:.2f}" if r["step_cost_vs_stock"] is not None else "-"
         name = task + (f" ({r['collision_set']} collisions)" if r["collision_set"] else "")
-        table.append(f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {name} | {r['num_envs']} | "
-                     f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
-                     f"{r['iteration_s']:.3f} | {shares} | {ratio} |")
+        table.append(
+            f"| {time.strftime('%Y-%m-%d')} | {device_name(device)} | {name} | {r['num_envs']} | "
+            f"{r['steps_per_env']} | {r['collect_steps_per_s']:,.0f} | {r['train_steps_per_s']:,.0f} | "
+            f"{r['iteration_s']:.3f} | {shares} | {ratio} |"
+        )
     return table
 
 
 def stock_lines(rows: list[dict]) -> list[str]:
     """Our env step time against the stock env's, one bullet per robot count."""
-    lines = ["", "Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
-             "terrain and process run:", ""]
+    lines = [
+        "",
+        "Env step time (physics + MDP) per iteration, ours vs Isaac Lab's stock env, same robot, "
+        "terrain and process run:",
+        "",
+    ]
     for r in (r for r in rows if r["env"] == "ours"):
         s = next(s for s in rows if s["env"] == "stock" and s["num_envs"] == r["num_envs"])
-        lines.append(f"* {r['num_envs']} robots: ours {r['physics_s'] + r['mdp_s']:.3f} s (physics "
-                     f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
-                     f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio {r['step_cost_vs_stock']:.2f}")
+        lines.append(
+            f"* {r['num_envs']} robots: ours {r['physics_s'] + r['mdp_s']:.3f} s (physics "
+            f"{r['physics_s']:.3f}, MDP {r['mdp_s']:.3f}), stock {s['physics_s'] + s['mdp_s']:.3f} s "
+            f"(physics {s['physics_s']:.3f}, MDP {s['mdp_s']:.3f}): ratio {r['step_cost_vs_stock']:.2f}"
+        )
     return lines
 
 
@@ -321,8 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     args, overrides = parse(build_parser(), argv)
     check_task(args.task)
     device = resolve_device(args.device)
-    counts = (parse_int_list(args.num_envs, "--num_envs", 1) if args.num_envs
-              else CUDA_NUM_ENVS if device.startswith("cuda") else CPU_NUM_ENVS)
+    counts = (
+        parse_int_list(args.num_envs, "--num_envs", 1)
+        if args.num_envs
+        else CUDA_NUM_ENVS
+        if device.startswith("cuda")
+        else CPU_NUM_ENVS
+    )
     if args.iterations < 1 or not counts:
         raise UsageError(f"--iterations must be at least 1 and --num_envs name a count (got {args.iterations})")
     if args.repeats < 1:
@@ -343,8 +429,10 @@ def main(argv: list[str] | None = None) -> int:
     write_report(out / "benchmark.md", header, lines, out / "benchmark.png")
     if args.docs:
         append_to_docs(Path(args.docs), table)
-    print(f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}"
-          + (f" and a row in {args.docs}" if args.docs else ""), flush=True)
+    print(
+        f"[benchmark] wrote {out}/benchmark.{{json,csv,png,md}}" + (f" and a row in {args.docs}" if args.docs else ""),
+        flush=True,
+    )
     return 0
 
 

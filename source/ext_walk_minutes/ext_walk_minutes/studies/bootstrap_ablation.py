@@ -29,8 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--num_envs", type=int, default=64)
     parser.add_argument("--max_iterations", type=int, default=30)
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--episode_length_s", type=float, default=4.0,
-                        help="shorter than the paper's 20 s so that time-outs happen in a short CPU run (default 4)")
+    parser.add_argument(
+        "--episode_length_s",
+        type=float,
+        default=4.0,
+        help="shorter than the paper's 20 s so that time-outs happen in a short CPU run (default 4)",
+    )
     parser.add_argument("--out", default="docs/ablation", help="folder for the CSV, PNG and markdown report")
     parser.add_argument("--workdir", default="logs/ablation", help="where the training runs write their logs")
     return parser
@@ -44,14 +48,22 @@ def _mean(rows: list[dict], key: str) -> float | None:
 
 def run_rows(run: Path, mode: str, seed: int, iterations: int, value_loss_tag: str) -> list[dict]:
     """One row per iteration of a finished run: its critic loss, mean reward and mean episode length."""
-    scalars = {tag: {step: value for step, (value, _) in points.items()}
-               for tag, points in read_scalars(run).items()}
+    scalars = {tag: {step: value for step, (value, _) in points.items()} for tag, points in read_scalars(run).items()}
     reward = scalars.get("walk/mean_reward", {})
     length = scalars.get("walk/mean_episode_length", {})
     # skrl logs per timestep; map its value-loss points onto iterations in order
     loss_by_it = dict(enumerate(v for _, v in sorted(scalars.get(value_loss_tag, {}).items())))
-    return [{"mode": mode, "seed": seed, "iteration": it, "value_loss": loss_by_it.get(it),
-             "mean_reward": reward.get(it), "mean_episode_length": length.get(it)} for it in range(iterations)]
+    return [
+        {
+            "mode": mode,
+            "seed": seed,
+            "iteration": it,
+            "value_loss": loss_by_it.get(it),
+            "mean_reward": reward.get(it),
+            "mean_episode_length": length.get(it),
+        }
+        for it in range(iterations)
+    ]
 
 
 def plot(rows: list[dict], path: Path, title: str) -> None:
@@ -74,8 +86,12 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
 def summary_lines(rows: list[dict], modes: list[str], iterations: int, title: str) -> list[str]:
     """The report's table: each mode's values averaged over the last fifth of the iterations and the seeds."""
     tail = max(1, iterations // 5)
-    lines = [f"{title}; mean over the last {tail} iterations and the seeds.", "",
-             "| bootstrap | value loss | mean reward | mean episode length |", "|---|---|---|---|"]
+    lines = [
+        f"{title}; mean over the last {tail} iterations and the seeds.",
+        "",
+        "| bootstrap | value loss | mean reward | mean episode length |",
+        "|---|---|---|---|",
+    ]
     for mode in modes:
         last = [r for r in rows if r["mode"] == mode and r["iteration"] >= iterations - tail]
         cells = [_mean(last, key) for key in ("value_loss", "mean_reward", "mean_episode_length")]
@@ -95,9 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for seed in seeds:
         for mode in modes:
-            train_args = ["--num_envs", str(args.num_envs), "--max_iterations", str(args.max_iterations), "--device",
-                          args.device, "--seed", str(seed), "--timeout-bootstrap", mode,
-                          f"env.episode_length_s={args.episode_length_s}"]
+            train_args = [
+                "--num_envs",
+                str(args.num_envs),
+                "--max_iterations",
+                str(args.max_iterations),
+                "--device",
+                args.device,
+                "--seed",
+                str(seed),
+                "--timeout-bootstrap",
+                mode,
+                f"env.episode_length_s={args.episode_length_s}",
+            ]
             print(f"[ablation] {mode} seed {seed}: train.py {' '.join(train_args)}", flush=True)
             status, run = train_in_child(args.task, args.agent, train_args, workdir)
             if status != 0 or run is None:
@@ -105,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += run_rows(run, mode, seed, args.max_iterations, backend.tensorboard_tags["value_loss"])
     csv_path, png_path, md_path = (out / f"bootstrap_ablation.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
-    title = (f"{args.task}, {args.agent}, {args.num_envs} envs, {args.episode_length_s:g} s episodes, "
-             f"seeds {args.seeds}")
+    title = f"{args.task}, {args.agent}, {args.num_envs} envs, {args.episode_length_s:g} s episodes, seeds {args.seeds}"
     plot(rows, png_path, title)
     header = report_header("Time-out bootstrapping ablation", "bootstrap_ablation.py", argv, args.device)
     write_report(md_path, header, summary_lines(rows, modes, args.max_iterations, title), png_path)

@@ -50,8 +50,15 @@ def table_rows() -> list[dict]:
         for name, desc in sets.items():
             shapes, pairs_self = shape_and_pair_counts(desc, self_collisions=True)
             _, pairs_no_self = shape_and_pair_counts(desc, self_collisions=False)
-            rows.append({"robot": robot, "set": name, "shapes": shapes, "pairs_self_collisions": pairs_self,
-                         "pairs_no_self_collisions": pairs_no_self})
+            rows.append(
+                {
+                    "robot": robot,
+                    "set": name,
+                    "shapes": shapes,
+                    "pairs_self_collisions": pairs_self,
+                    "pairs_no_self_collisions": pairs_no_self,
+                }
+            )
     return rows
 
 
@@ -59,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(DOC), help="markdown file to write (default: %(default)s)")
     args = parser.parse_args(argv)
-    lines = [f"| {r['robot']} | {r['set']} | {r['shapes']} | {r['pairs_self_collisions']} | "
-             f"{r['pairs_no_self_collisions']} |" for r in table_rows()]
+    lines = [
+        f"| {r['robot']} | {r['set']} | {r['shapes']} | {r['pairs_self_collisions']} | "
+        f"{r['pairs_no_self_collisions']} |"
+        for r in table_rows()
+    ]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

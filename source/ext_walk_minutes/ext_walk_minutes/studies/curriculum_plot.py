@@ -29,13 +29,17 @@ def find_run(spec: str, task: str, log_root: Path = Path("logs")) -> Path:
     if spec != "latest":
         run = Path(spec)
         if not (run / "curriculum" / COUNTS_CSV).is_file():
-            raise UsageError(f"'{spec}' is not a training run folder with curriculum snapshots "
-                             f"(no curriculum/{COUNTS_CSV}); train with --curriculum-snapshots 0,500,1000")
+            raise UsageError(
+                f"'{spec}' is not a training run folder with curriculum snapshots "
+                f"(no curriculum/{COUNTS_CSV}); train with --curriculum-snapshots 0,500,1000"
+            )
         return run
     runs = [p.parent.parent for p in log_root.glob(f"*/{task}/*/curriculum/{COUNTS_CSV}")]
     if not runs:
-        raise UsageError(f"no run of {task} under {log_root}/ has curriculum snapshots; train one with "
-                         f"scripts/train.py --task {task} --curriculum-snapshots 0,500,1000 or pass --run PATH")
+        raise UsageError(
+            f"no run of {task} under {log_root}/ has curriculum snapshots; train one with "
+            f"scripts/train.py --task {task} --curriculum-snapshots 0,500,1000 or pass --run PATH"
+        )
     return max(runs, key=lambda p: p.stat().st_mtime)
 
 
@@ -102,8 +106,9 @@ def report_lines(run: Path, snapshots: dict, types: list[str], curves: dict) -> 
     lines = [
         f"Run `{run}`, {robots} robots; snapshots at iterations {', '.join(map(str, sorted(snapshots)))}.",
         "",
-        "| terrain | " + " | ".join(f"robots per level, it {it}" for it in sorted(snapshots)) +
-        f" | mean level, it {last} |",
+        "| terrain | "
+        + " | ".join(f"robots per level, it {it}" for it in sorted(snapshots))
+        + f" | mean level, it {last} |",
         "|---|" + "---|" * (len(snapshots) + 1),
     ]
     for i, t in enumerate(types):
@@ -120,10 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     types, snapshots = read_snapshots(run)
     scalars = read_scalars(run)
     per_step = steps_per_iteration(run)
-    curves = {t: {step // per_step: v for step, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())}
-              for t in types}
-    rows = [{"iteration": it, "terrain": t, "mean_level": round(level, 4)}
-            for t in types for it, level in curves[t].items()]
+    curves = {
+        t: {step // per_step: v for step, (v, _) in sorted(scalars.get(LEVEL_TAG + t, {}).items())} for t in types
+    }
+    rows = [
+        {"iteration": it, "terrain": t, "mean_level": round(level, 4)} for t in types for it, level in curves[t].items()
+    ]
     if not rows:
         raise UsageError(f"run '{run}' has no {LEVEL_TAG}<type> scalars in its TensorBoard events")
     out = output_dir("curriculum", args.out)

@@ -46,8 +46,9 @@ def row_difficulty_range(levels: int, max_difficulty: float | None) -> tuple[flo
     return 0.0, max_difficulty * levels / (levels - 1)
 
 
-def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int, duration_s: float,
-                         max_difficulty: float | None = None) -> None:
+def configure_evaluation(
+    env_cfg, terrains: list[str], levels: int, robots: int, duration_s: float, max_difficulty: float | None = None
+) -> None:
     """Turn a rough task's env config into the evaluation set-up (see the module docstring).
 
     Args:
@@ -60,7 +61,9 @@ def configure_evaluation(env_cfg, terrains: list[str], levels: int, robots: int,
     """
     grid = env_cfg.scene.terrain.terrain_generator
     env_cfg.scene.terrain.terrain_generator = grid.replace(
-        num_rows=levels, num_cols=len(terrains), curriculum=True,
+        num_rows=levels,
+        num_cols=len(terrains),
+        curriculum=True,
         difficulty_range=row_difficulty_range(levels, max_difficulty),
         sub_terrains={name: grid.sub_terrains[name].replace(proportion=1.0) for name in terrains},
     )
@@ -146,9 +149,20 @@ def result_rows(env, crossing: TileCrossing, terrains: list[str]) -> list[dict]:
             param = terrain_parameter(name, difficulty, grid)
             n = int(mine.sum())
             successes = int((crossing.succeeded & mine).sum())
-            rows.append({"terrain": name, "level": level, "difficulty": round(difficulty, 4), "parameter": param.name,
-                         "value": round(param.value, 4), "unit": param.unit, "robots": n, "successes": successes,
-                         "base_contacts": int((crossing.failed & mine).sum()), "success_rate": successes / n})
+            rows.append(
+                {
+                    "terrain": name,
+                    "level": level,
+                    "difficulty": round(difficulty, 4),
+                    "parameter": param.name,
+                    "value": round(param.value, 4),
+                    "unit": param.unit,
+                    "robots": n,
+                    "successes": successes,
+                    "base_contacts": int((crossing.failed & mine).sum()),
+                    "success_rate": successes / n,
+                }
+            )
     return rows
 
 
@@ -178,7 +192,7 @@ def figure(rows: list[dict], title: str, trained: dict[str, float] | None = None
         names = list(dict.fromkeys(r["terrain"] for r in rows if r["unit"] == unit))
         for name in names:
             mine = [r for r in rows if r["terrain"] == name]
-            line, = ax.plot([r["value"] for r in mine], [r["success_rate"] for r in mine], "o-", label=name)
+            (line,) = ax.plot([r["value"] for r in mine], [r["success_rate"] for r in mine], "o-", label=name)
             if trained is not None:
                 ax.axvline(trained[name], color=line.get_color(), linestyle=":", linewidth=1.2)
         if trained is not None:
@@ -198,41 +212,67 @@ def plot(rows: list[dict], path: Path, title: str, trained: dict[str, float] | N
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
-                                     epilog="Extra key=value arguments are config overrides, as for train.py.")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+        epilog="Extra key=value arguments are config overrides, as for train.py.",
+    )
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="a rough task (default: %(default)s)")
-    parser.add_argument("--checkpoint", default="latest",
-                        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
+    parser.add_argument(
+        "--checkpoint",
+        default="latest",
+        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file",
+    )
     parser.add_argument("--agent", default=None, help="the PPO backend (default: the one that wrote the checkpoint)")
-    parser.add_argument("--terrain", default=",".join(DEFAULT_TERRAINS),
-                        help="comma-separated terrain types (default: %(default)s; rough_slope also exists)")
+    parser.add_argument(
+        "--terrain",
+        default=",".join(DEFAULT_TERRAINS),
+        help="comma-separated terrain types (default: %(default)s; rough_slope also exists)",
+    )
     parser.add_argument("--levels", type=int, default=10, help="difficulty rows, d = i / levels (default: 10)")
-    parser.add_argument("--max-difficulty", "--max_difficulty", dest="max_difficulty", type=float, default=None,
-                        help="difficulty of the last row, rows evenly from 0; above the training grid's 0.9 the "
-                        f"tiles extrapolate (at most {MAX_DIFFICULTY_LIMIT})")
-    parser.add_argument("--beyond-training", "--beyond_training", dest="beyond_training", action="store_true",
-                        help=f"--max-difficulty {BEYOND_TRAINING_DIFFICULTY}: slopes to 35 deg, steps to 0.365 m, "
-                        "obstacles to 0.40 m")
+    parser.add_argument(
+        "--max-difficulty",
+        "--max_difficulty",
+        dest="max_difficulty",
+        type=float,
+        default=None,
+        help="difficulty of the last row, rows evenly from 0; above the training grid's 0.9 the "
+        f"tiles extrapolate (at most {MAX_DIFFICULTY_LIMIT})",
+    )
+    parser.add_argument(
+        "--beyond-training",
+        "--beyond_training",
+        dest="beyond_training",
+        action="store_true",
+        help=f"--max-difficulty {BEYOND_TRAINING_DIFFICULTY}: slopes to 35 deg, steps to 0.365 m, obstacles to 0.40 m",
+    )
     parser.add_argument("--robots", type=int, default=None, help="robots per tile (default: 50 on CUDA, 4 on CPU)")
-    parser.add_argument("--duration", type=float, default=None,
-                        help=f"seconds per robot to cross (default: {TIME_MARGIN} x half a tile / {FORWARD_SPEED} m/s)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help=f"seconds per robot to cross (default: {TIME_MARGIN} x half a tile / {FORWARD_SPEED} m/s)",
+    )
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=None, help="random seed (lateral commands, friction)")
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/evaluate/<timestamp>/)")
     return parser
 
 
-def success_table(rows: list[dict], terrains: list[str], levels: int,
-                  trained: dict[str, float] | None = None) -> list[str]:
+def success_table(
+    rows: list[dict], terrains: list[str], levels: int, trained: dict[str, float] | None = None
+) -> list[str]:
     """Markdown table: success rate and the terrain's parameter value per type (rows) and level (columns); with
     ``trained`` (:func:`trained_values`) a ``*`` marks values beyond what the policy trained on."""
     lines = ["| terrain | " + " | ".join(f"level {i}" for i in range(levels)) + " |", "|---|" + "---|" * levels]
     for name in terrains:
         mine = [r for r in rows if r["terrain"] == name]
         beyond = ["*" if trained is not None and r["value"] > trained[name] + 1e-9 else "" for r in mine]
-        lines.append(f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
-                     + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}{b}" for r, b in zip(mine, beyond))
-                     + " |")
+        lines.append(
+            f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
+            + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}{b}" for r, b in zip(mine, beyond))
+            + " |"
+        )
     return lines
 
 
@@ -245,8 +285,10 @@ def max_difficulty(args: argparse.Namespace) -> float | None:
     if value is None:
         return None
     if not 0 < value <= MAX_DIFFICULTY_LIMIT or args.levels < 2:
-        raise UsageError(f"--max-difficulty must be in (0, {MAX_DIFFICULTY_LIMIT}] with --levels 2 or more (got "
-                         f"{value}, --levels {args.levels})")
+        raise UsageError(
+            f"--max-difficulty must be in (0, {MAX_DIFFICULTY_LIMIT}] with --levels 2 or more (got "
+            f"{value}, --levels {args.levels})"
+        )
     return value
 
 
@@ -255,8 +297,10 @@ def difficulty_text(rows: list[dict], training_grid, last_difficulty: float | No
     top = level_difficulty(training_grid.num_rows - 1, training_grid)
     if last_difficulty is None:
         return f"Rows d = i / {len(dict.fromkeys(r['level'] for r in rows))}, within training (d <= {top:g})."
-    return (f"Rows d = 0 ... {last_difficulty:g} evenly; beyond the training grid's top row (d = {top:g}, marked * "
-            "and outside the shaded range of the figure) the tile parameters extrapolate its linear mapping.")
+    return (
+        f"Rows d = 0 ... {last_difficulty:g} evenly; beyond the training grid's top row (d = {top:g}, marked * "
+        "and outside the shaded range of the figure) the tile parameters extrapolate its linear mapping."
+    )
 
 
 def check_terrains(task: str, env_cfg, terrains: list[str]):
@@ -264,8 +308,9 @@ def check_terrains(task: str, env_cfg, terrains: list[str]):
     physical parameter for the x axis)."""
     grid = env_cfg.scene.terrain.terrain_generator
     if grid is None or env_cfg.curriculum.terrain_levels is None:
-        raise UsageError(f"task {task} has no terrain curriculum grid; evaluate a rough task "
-                         "(e.g. --task Walk-Rough-AnymalC)")
+        raise UsageError(
+            f"task {task} has no terrain curriculum grid; evaluate a rough task (e.g. --task Walk-Rough-AnymalC)"
+        )
     unknown = [t for t in terrains if t not in grid.sub_terrains]
     if unknown:
         raise UsageError(f"unknown terrain type(s) {', '.join(unknown)}; choose from {', '.join(grid.sub_terrains)}")
@@ -302,8 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"--duration must be positive (got {args.duration})")
     configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration, last_difficulty)
     out = output_dir("evaluate", args.out)
-    print(f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
-          f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}", flush=True)
+    print(
+        f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
+        f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}",
+        flush=True,
+    )
 
     with policy_session(spec, configs, checkpoint) as run:
         crossing = evaluate(run.env, run.act, robots, math.ceil(duration / run.env.unwrapped.step_dt))
@@ -314,9 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
     plot(rows, png_path, title, trained)
     header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
-    intro = (f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the "
-             f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact. "
-             f"{difficulty_text(rows, trained_grid, last_difficulty)}")
+    intro = (
+        f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the "
+        f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact. "
+        f"{difficulty_text(rows, trained_grid, last_difficulty)}"
+    )
     write_report(md_path, header, [intro, "", *success_table(rows, terrains, args.levels, trained)], png_path)
     print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 0

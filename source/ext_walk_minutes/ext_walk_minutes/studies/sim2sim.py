@@ -38,13 +38,23 @@ NOSLIP_ITERATIONS = 10
 """MuJoCo no-slip solver passes of the ``noslip`` contact choice."""
 SPAWN_CLEARANCE = 0.02
 """Height of the lowest collider above the ground when a robot is placed at its default pose [m]."""
-OBSERVED_TERMS = ("base_lin_vel", "base_ang_vel", "projected_gravity", "velocity_commands", "joint_pos", "joint_vel",
-                  "actions", "height_scan")
+OBSERVED_TERMS = (
+    "base_lin_vel",
+    "base_ang_vel",
+    "projected_gravity",
+    "velocity_commands",
+    "joint_pos",
+    "joint_vel",
+    "actions",
+    "height_scan",
+)
 """Observation terms the MuJoCo runner builds (the height scan from the contract's ray pattern)."""
 TERRAIN_GROUP, ROBOT_GROUP = 0, 1
 """MuJoCo geom groups: rays (height scan, ground height) see the terrain's group only."""
-PLAY_LINE = re.compile(r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
-                       r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)")
+PLAY_LINE = re.compile(
+    r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
+    r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)"
+)
 
 
 # ---------------------------------------------------------------- contract and model
@@ -56,19 +66,27 @@ def load_contract(policy_dir: Path) -> dict[str, Any]:
         raise UsageError(f"--policy: no folder {policy_dir} (give the folder play.py --export wrote policy.onnx to)")
     for name in ("policy.onnx", "policy.json"):
         if not (policy_dir / name).is_file():
-            raise UsageError(f"--policy: {policy_dir} has no {name}; export one with "
-                             "`python scripts/play.py --task ... --checkpoint ... --export`")
+            raise UsageError(
+                f"--policy: {policy_dir} has no {name}; export one with "
+                "`python scripts/play.py --task ... --checkpoint ... --export`"
+            )
     contract = json.loads((policy_dir / "policy.json").read_text(encoding="utf-8"))
     missing = [k for k in ("drive", "robot", "commands") if k not in contract]
     if missing or None in contract["stiffness"] or contract["robot"].get("description") is None:
-        raise UsageError(f"--policy: {policy_dir / 'policy.json'} predates the sim-to-sim contract (no "
-                         f"{', '.join(missing) or 'PD gains or robot'}); export it again with play.py --export")
+        raise UsageError(
+            f"--policy: {policy_dir / 'policy.json'} predates the sim-to-sim contract (no "
+            f"{', '.join(missing) or 'PD gains or robot'}); export it again with play.py --export"
+        )
     if unknown := [t["name"] for t in contract["observation"]["terms"] if t["name"] not in OBSERVED_TERMS]:
-        raise UsageError(f"the policy observes {', '.join(unknown)}, which sim2sim does not build yet (it builds "
-                         f"{', '.join(OBSERVED_TERMS)})")
+        raise UsageError(
+            f"the policy observes {', '.join(unknown)}, which sim2sim does not build yet (it builds "
+            f"{', '.join(OBSERVED_TERMS)})"
+        )
     if any(t["name"] == "height_scan" for t in contract["observation"]["terms"]) and not contract.get("height_scan"):
-        raise UsageError(f"--policy: {policy_dir / 'policy.json'} has a height_scan term but no ray pattern; export "
-                         "it again with play.py --export")
+        raise UsageError(
+            f"--policy: {policy_dir / 'policy.json'} has a height_scan term but no ray pattern; export "
+            "it again with play.py --export"
+        )
     return contract
 
 
@@ -79,16 +97,31 @@ def terrain_geoms(terrain: str) -> list[dict[str, str]]:
         return [{"name": "floor", "type": "plane", "size": "0 0 0.05", **ground}]
     if terrain == "slope":
         half = SLOPE_RAD / 2.0
-        return [{"name": "floor", "type": "plane", "size": "0 0 0.05", "quat": f"{math.cos(half)} 0 {math.sin(half)} 0",
-                 **ground}]
-    geoms = [{"name": "floor", "type": "plane", "size": "0 0 0.05", "pos": f"0 0 {-STAIR_HEIGHT * STAIR_COUNT}",
-              **ground}]
+        return [
+            {
+                "name": "floor",
+                "type": "plane",
+                "size": "0 0 0.05",
+                "quat": f"{math.cos(half)} 0 {math.sin(half)} 0",
+                **ground,
+            }
+        ]
+    geoms = [
+        {"name": "floor", "type": "plane", "size": "0 0 0.05", "pos": f"0 0 {-STAIR_HEIGHT * STAIR_COUNT}", **ground}
+    ]
     for k in range(STAIR_COUNT):  # nested boxes: each step one width wider and one height lower than the last
         half = 1.0 + STAIR_WIDTH * k
         top = -STAIR_HEIGHT * k
         depth = STAIR_HEIGHT * STAIR_COUNT + top
-        geoms.append({"name": f"step_{k}", "type": "box", "size": f"{half} {half} {depth / 2}",
-                      "pos": f"0 0 {top - depth / 2}", **ground})
+        geoms.append(
+            {
+                "name": f"step_{k}",
+                "type": "box",
+                "size": f"{half} {half} {depth / 2}",
+                "pos": f"0 0 {top - depth / 2}",
+                **ground,
+            }
+        )
     return geoms
 
 
@@ -112,20 +145,39 @@ def mujoco_model(contract: dict[str, Any], terrain: str = "flat", friction: floa
     desc = DESCRIPTIONS[robot["description"]][robot["collision_set"]]
     names = contract["action"]["joint_names"]
     drive = contract["drive"]
-    per_joint = dict(zip(names, zip(contract["stiffness"], contract["damping"], drive["armature"],
-                                    drive["effort_limit"])))
-    xml = mjcf_xml(desc, stiffness={n: v[0] for n, v in per_joint.items()},
-                   damping={n: v[1] for n, v in per_joint.items()}, armature={n: v[2] for n, v in per_joint.items()},
-                   effort_limit={n: v[3] for n, v in per_joint.items()}, actuators="motor", friction=friction,
-                   physics_dt=contract["physics_dt_s"], floor=False,
-                   noslip_iterations=CONTACTS[contact])
+    per_joint = dict(
+        zip(names, zip(contract["stiffness"], contract["damping"], drive["armature"], drive["effort_limit"]))
+    )
+    xml = mjcf_xml(
+        desc,
+        stiffness={n: v[0] for n, v in per_joint.items()},
+        damping={n: v[1] for n, v in per_joint.items()},
+        armature={n: v[2] for n, v in per_joint.items()},
+        effort_limit={n: v[3] for n, v in per_joint.items()},
+        actuators="motor",
+        friction=friction,
+        physics_dt=contract["physics_dt_s"],
+        floor=False,
+        noslip_iterations=CONTACTS[contact],
+    )
     root = ET.fromstring(xml)
     # looks only (for --video): a lit scene and a checkered ground
     visual = ET.SubElement(root, "visual")
     ET.SubElement(visual, "headlight", {"ambient": "0.4 0.4 0.4", "diffuse": "0.7 0.7 0.7"})
     asset = ET.SubElement(root, "asset")
-    ET.SubElement(asset, "texture", {"name": "grid", "type": "2d", "builtin": "checker", "width": "256",
-                                     "height": "256", "rgb1": "0.25 0.3 0.35", "rgb2": "0.4 0.45 0.5"})
+    ET.SubElement(
+        asset,
+        "texture",
+        {
+            "name": "grid",
+            "type": "2d",
+            "builtin": "checker",
+            "width": "256",
+            "height": "256",
+            "rgb1": "0.25 0.3 0.35",
+            "rgb2": "0.4 0.45 0.5",
+        },
+    )
     ET.SubElement(asset, "material", {"name": "grid", "texture": "grid", "texrepeat": "2 2", "texuniform": "true"})
     world = root.find("worldbody")
     for k, attrs in enumerate(terrain_geoms(terrain)):
@@ -152,9 +204,12 @@ class JointMap:
     @classmethod
     def of(cls, model, contract: dict[str, Any]) -> JointMap:
         names = contract["action"]["joint_names"]
-        return cls(np.array([model.joint(n).qposadr[0] for n in names]),
-                   np.array([model.joint(n).dofadr[0] for n in names]),
-                   np.array([model.actuator(n).id for n in names]), int(model.jnt_bodyid[0]))  # the free joint's
+        return cls(
+            np.array([model.joint(n).qposadr[0] for n in names]),
+            np.array([model.joint(n).dofadr[0] for n in names]),
+            np.array([model.actuator(n).id for n in names]),
+            int(model.jnt_bodyid[0]),
+        )  # the free joint's
 
 
 def base_velocities(model, data, base: int) -> tuple[np.ndarray, np.ndarray]:
@@ -167,8 +222,9 @@ def base_velocities(model, data, base: int) -> tuple[np.ndarray, np.ndarray]:
     return lin_b, ang_b
 
 
-def observation(model, data, joints: JointMap, contract: dict[str, Any], command: np.ndarray,
-                last_action: np.ndarray) -> np.ndarray:
+def observation(
+    model, data, joints: JointMap, contract: dict[str, Any], command: np.ndarray, last_action: np.ndarray
+) -> np.ndarray:
     """The policy input of one robot, shape (observation size,): each term ``clip(quantity, clip) * scale``.
 
     Args:
@@ -219,9 +275,13 @@ class PDLaw:
             return np.array([np.inf if v is None else v for v in values], dtype=np.float64)
 
         dc = np.array([m == "DCMotor" for m in drive["model"]])
-        return cls(array(contract["stiffness"]), array(contract["damping"]), array(drive["effort_limit"]),
-                   np.where(dc, array(drive["saturation_effort"]), np.inf),
-                   np.where(dc, array(drive["velocity_limit"]), np.inf))
+        return cls(
+            array(contract["stiffness"]),
+            array(contract["damping"]),
+            array(drive["effort_limit"]),
+            np.where(dc, array(drive["saturation_effort"]), np.inf),
+            np.where(dc, array(drive["velocity_limit"]), np.inf),
+        )
 
 
 def pd_torque(law: PDLaw, target: np.ndarray, q: np.ndarray, qd: np.ndarray) -> np.ndarray:
@@ -374,8 +434,17 @@ def onnx_policy(policy_dir: Path):
     return lambda obs: session.run(None, {name: obs.astype(np.float32)})[0].astype(np.float64)
 
 
-def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terrain: str = "flat", seed: int = 0,
-            friction: tuple[float, float] = (1.0, 1.0), contact: str = "noslip", frame_hook=None) -> dict[str, float]:
+def rollout(
+    contract: dict[str, Any],
+    policy,
+    robots: int,
+    seconds: float,
+    terrain: str = "flat",
+    seed: int = 0,
+    friction: tuple[float, float] = (1.0, 1.0),
+    contact: str = "noslip",
+    frame_hook=None,
+) -> dict[str, float]:
     """Run ``robots`` independent MuJoCo worlds for ``seconds``; figures as ``play.py`` prints them.
 
     Returns mean linear-velocity error [m/s] and yaw-rate error [rad/s] (per policy step, mean over robots),
@@ -406,8 +475,9 @@ def rollout(contract: dict[str, Any], policy, robots: int, seconds: float, terra
     finite = True
     for step in range(steps):
         commands.step(step_dt if step else 0.0, np.array([yaw_of(d, joints.base) for d in worlds]))
-        obs = np.stack([observation(models[i], d, joints, contract, commands.value[i], actions[i])
-                        for i, d in enumerate(worlds)])
+        obs = np.stack(
+            [observation(models[i], d, joints, contract, commands.value[i], actions[i]) for i, d in enumerate(worlds)]
+        )
         actions = policy(obs)
         finite &= bool(np.all(np.isfinite(obs)) and np.all(np.isfinite(actions)))
         targets = default + scale * actions
@@ -484,18 +554,33 @@ def find_checkpoint(policy_dir: Path) -> Path | None:
     recorded, and the table must compare one policy."""
     found = sorted(p for p in policy_dir.glob("*.pt") if p.name != "policy.pt")
     if len(found) > 1:
-        raise UsageError(f"--policy: {policy_dir} holds several checkpoints ({', '.join(p.name for p in found[:4])}"
-                         f"{', ...' if len(found) > 4 else ''}); name the exported one with --checkpoint")
+        raise UsageError(
+            f"--policy: {policy_dir} holds several checkpoints ({', '.join(p.name for p in found[:4])}"
+            f"{', ...' if len(found) > 4 else ''}); name the exported one with --checkpoint"
+        )
     return found[0] if found else None
 
 
-def play_figures(task: str, checkpoint: Path, robots: int, steps: int, device: str, seed: int | None
-                 ) -> dict[str, float]:
+def play_figures(
+    task: str, checkpoint: Path, robots: int, steps: int, device: str, seed: int | None
+) -> dict[str, float]:
     """Run ``scripts/play.py`` on ``checkpoint`` in a subprocess and read back its summary line."""
     script = Path(__file__).resolve().parents[4] / "scripts" / "play.py"
     runner = [str(script)] if script.is_file() else ["-m", "ext_walk_minutes.train.play_main"]
-    command = [sys.executable, *runner, "--task", task, "--checkpoint", str(checkpoint), "--device", device,
-               "--num_envs", str(robots), "--steps", str(steps)]
+    command = [
+        sys.executable,
+        *runner,
+        "--task",
+        task,
+        "--checkpoint",
+        str(checkpoint),
+        "--device",
+        device,
+        "--num_envs",
+        str(robots),
+        "--steps",
+        str(steps),
+    ]
     if seed is not None:
         command += ["--seed", str(seed)]
     print(f"[sim2sim] running {' '.join(command)}", flush=True)
@@ -504,8 +589,13 @@ def play_figures(task: str, checkpoint: Path, robots: int, steps: int, device: s
     if done.returncode != 0 or match is None:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise UsageError(f"play.py failed (exit {done.returncode}): {tail[0]}")
-    return {"lin_vel_error": float(match[3]), "yaw_rate_error": float(match[4]),
-            "distance_per_robot": float(match[5]), "falls": int(match[6]), "seconds": float(match[2])}
+    return {
+        "lin_vel_error": float(match[3]),
+        "yaw_rate_error": float(match[4]),
+        "distance_per_robot": float(match[5]),
+        "falls": int(match[6]),
+        "seconds": float(match[2]),
+    }
 
 
 # ---------------------------------------------------------------- report
@@ -513,33 +603,57 @@ def play_figures(task: str, checkpoint: Path, robots: int, steps: int, device: s
 
 def table(rows: dict[str, dict[str, float]], robots: int) -> list[str]:
     """Markdown table: one row per simulator."""
-    lines = ["| simulator | robots x s | lin vel error [m/s] | yaw rate error [rad/s] | distance per robot [m] "
-             "| falls |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| simulator | robots x s | lin vel error [m/s] | yaw rate error [rad/s] | distance per robot [m] | falls |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in rows.items():
-        lines.append(f"| {name} | {robots} x {r['seconds']:.1f} | {r['lin_vel_error']:.3f} | "
-                     f"{r['yaw_rate_error']:.3f} | {r['distance_per_robot']:.2f} | {r['falls']} |")
+        lines.append(
+            f"| {name} | {robots} x {r['seconds']:.1f} | {r['lin_vel_error']:.3f} | "
+            f"{r['yaw_rate_error']:.3f} | {r['distance_per_robot']:.2f} | {r['falls']} |"
+        )
     return lines
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description="Run an exported policy in native MuJoCo (CPU) "
-                                     "and in our simulator (play.py); print both velocity tracking figures.")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description="Run an exported policy in native MuJoCo (CPU) "
+        "and in our simulator (play.py); print both velocity tracking figures.",
+    )
     parser.add_argument("--policy", required=True, help="folder with policy.onnx and policy.json (play.py --export)")
     parser.add_argument("--robots", type=int, default=16, help="robots in each simulator (default 16)")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds to run (default 10, play.py's 500 steps)")
-    parser.add_argument("--terrain", choices=TERRAINS, default="flat", help="MuJoCo ground (default flat; play.py "
-                        "runs the task's own terrain)")
-    parser.add_argument("--friction", default=None, help="friction of each MuJoCo robot, drawn from LOW,HIGH or one "
-                        "value (default: training's range, as play.py draws it)")
-    parser.add_argument("--contact", choices=tuple(CONTACTS), default="noslip", help="MuJoCo friction: noslip "
-                        "(default; adds MuJoCo's no-slip pass) or soft (MuJoCo's default, creeps under steady load)")
+    parser.add_argument(
+        "--terrain",
+        choices=TERRAINS,
+        default="flat",
+        help="MuJoCo ground (default flat; play.py runs the task's own terrain)",
+    )
+    parser.add_argument(
+        "--friction",
+        default=None,
+        help="friction of each MuJoCo robot, drawn from LOW,HIGH or one "
+        "value (default: training's range, as play.py draws it)",
+    )
+    parser.add_argument(
+        "--contact",
+        choices=tuple(CONTACTS),
+        default="noslip",
+        help="MuJoCo friction: noslip "
+        "(default; adds MuJoCo's no-slip pass) or soft (MuJoCo's default, creeps under steady load)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the MuJoCo commands and of play.py")
-    parser.add_argument("--checkpoint", default=None, help="checkpoint play.py runs (default: the one *.pt next "
-                        "to policy.json other than policy.pt)")
+    parser.add_argument(
+        "--checkpoint",
+        default=None,
+        help="checkpoint play.py runs (default: the one *.pt next to policy.json other than policy.pt)",
+    )
     parser.add_argument("--no-play", action="store_true", help="skip play.py (MuJoCo figures only)")
     parser.add_argument("--device", default="cpu", help="play.py's device (default cpu)")
-    parser.add_argument("--video", default=None, help="write an MP4 of robot 0 in MuJoCo (needs MUJOCO_GL=egl or "
-                        "osmesa)")
+    parser.add_argument(
+        "--video", default=None, help="write an MP4 of robot 0 in MuJoCo (needs MUJOCO_GL=egl or osmesa)"
+    )
     parser.add_argument("--out", default=None, help="report folder (default logs/studies/sim2sim/<timestamp>)")
     return parser
 
@@ -560,8 +674,10 @@ def video_recorder(path: str, fps: float):
                 state["renderer"] = mujoco.Renderer(model, 480, 640)
             except Exception as exc:  # no GL context: say so in one line (the message of some GL errors fails)
                 reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                raise UsageError(f"--video: MuJoCo cannot render here ({reason}); set MUJOCO_GL=egl or osmesa on a "
-                                 "machine with that GL library, or drop --video") from None
+                raise UsageError(
+                    f"--video: MuJoCo cannot render here ({reason}); set MUJOCO_GL=egl or osmesa on a "
+                    "machine with that GL library, or drop --video"
+                ) from None
             state["camera"] = mujoco.MjvCamera()
             state["writer"] = imageio.get_writer(path, fps=fps)
         camera = state["camera"]
@@ -604,35 +720,49 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_play:
         checkpoint = Path(args.checkpoint) if args.checkpoint else find_checkpoint(policy_dir)
     if not args.no_play and (checkpoint is None or not checkpoint.is_file() or not contract.get("task")):
-        raise UsageError(f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
-                         "--no-play for MuJoCo figures only)")
+        raise UsageError(
+            f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
+            "--no-play for MuJoCo figures only)"
+        )
     friction = parse_friction(args.friction)
     out = output_dir("sim2sim", args.out)
     hook = close = None
     if args.video:
         hook, close = video_recorder(args.video, contract["control_rate_hz"])
-    print(f"[sim2sim] {contract['robot']['description']} ({contract['robot']['collision_set']} colliders) in MuJoCo "
-          f"| {args.robots} robots x {args.seconds} s | terrain {args.terrain}", flush=True)
+    print(
+        f"[sim2sim] {contract['robot']['description']} ({contract['robot']['collision_set']} colliders) in MuJoCo "
+        f"| {args.robots} robots x {args.seconds} s | terrain {args.terrain}",
+        flush=True,
+    )
     try:
-        mujoco_result = rollout(contract, policy, args.robots, args.seconds, args.terrain, args.seed, friction,
-                                args.contact, hook)
+        mujoco_result = rollout(
+            contract, policy, args.robots, args.seconds, args.terrain, args.seed, friction, args.contact, hook
+        )
     finally:
         if close is not None:
             close()
     rows = {f"MuJoCo {mujoco_version()} (C, CPU), {args.contact} contacts": mujoco_result}
     if not args.no_play:
         steps = round(args.seconds * contract["control_rate_hz"])
-        rows["ours: Newton MuJoCo Warp (play.py)"] = play_figures(contract["task"], checkpoint, args.robots, steps,
-                                                                   args.device, args.seed)
+        rows["ours: Newton MuJoCo Warp (play.py)"] = play_figures(
+            contract["task"], checkpoint, args.robots, steps, args.device, args.seed
+        )
     lines = table(rows, args.robots)
-    header = report_header("Sim-to-sim: the exported policy in MuJoCo and in our simulator", "sim2sim.py", argv,
-                           args.device)
-    intro = (f"Policy `{policy_dir}` (task {contract.get('task')}); MuJoCo terrain {args.terrain}, robot friction "
-             f"U({friction[0]}, {friction[1]}), contact {args.contact}, seed {args.seed}.")
+    header = report_header(
+        "Sim-to-sim: the exported policy in MuJoCo and in our simulator", "sim2sim.py", argv, args.device
+    )
+    intro = (
+        f"Policy `{policy_dir}` (task {contract.get('task')}); MuJoCo terrain {args.terrain}, robot friction "
+        f"U({friction[0]}, {friction[1]}), contact {args.contact}, seed {args.seed}."
+    )
     (out / "sim2sim.md").write_text("\n".join([*header, intro, "", *lines, ""]), encoding="utf-8")
-    (out / "sim2sim.json").write_text(json.dumps({"policy": str(policy_dir), "terrain": args.terrain,
-                                                  "robots": args.robots, "results": rows}, indent=2) + "\n",
-                                      encoding="utf-8")
+    (out / "sim2sim.json").write_text(
+        json.dumps(
+            {"policy": str(policy_dir), "terrain": args.terrain, "robots": args.robots, "results": rows}, indent=2
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print("\n".join(lines), flush=True)
     print(f"[sim2sim] wrote {out / 'sim2sim.md'}, {out / 'sim2sim.json'}", flush=True)
     return 0

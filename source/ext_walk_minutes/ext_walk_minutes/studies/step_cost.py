@@ -84,6 +84,7 @@ class StepCounters:
             def counted(tensor, *args, **kwargs):
                 self._count_sync(name, sys._getframe(1))
                 return originals[name](tensor, *args, **kwargs)
+
             return counted
 
         def getitem(tensor, index):
@@ -178,22 +179,35 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
                 env.step(action)
             slots, used = contact_counts()
             in_use = max(in_use, used)
-    return {"task": task, "num_envs": num_envs, "steps": steps, "step_s": seconds,
-            "contact_slots_per_robot": slots / num_envs, "contacts_in_use_per_robot_max": in_use / num_envs,
-            "env_steps_per_s": num_envs / seconds, "torch_ops": counters.torch_ops / steps,
-            "warp_launches": counters.warp_launches / steps,
-            "syncs": sum(counters.syncs.values()) / steps, "our_syncs": sum(counters.our_syncs.values()) / steps,
-            "sync_kinds": dict(counters.syncs), "our_sync_sites": dict(counters.our_sync_sites)}
+    return {
+        "task": task,
+        "num_envs": num_envs,
+        "steps": steps,
+        "step_s": seconds,
+        "contact_slots_per_robot": slots / num_envs,
+        "contacts_in_use_per_robot_max": in_use / num_envs,
+        "env_steps_per_s": num_envs / seconds,
+        "torch_ops": counters.torch_ops / steps,
+        "warp_launches": counters.warp_launches / steps,
+        "syncs": sum(counters.syncs.values()) / steps,
+        "our_syncs": sum(counters.our_syncs.values()) / steps,
+        "sync_kinds": dict(counters.syncs),
+        "our_sync_sites": dict(counters.our_sync_sites),
+    }
 
 
 def measure_revision(revision: str, args: list[str]) -> dict:
     """:func:`measure` in a fresh process importing our package from git revision ``revision`` (a worktree)."""
-    repo = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    repo = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="step_cost_") as tmp:
         tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "-f", str(tree), revision],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", "-f", str(tree), revision],
+            check=True,
+            capture_output=True,
+        )
         try:
             env = dict(os.environ, PYTHONPATH=str(tree / "source" / "ext_walk_minutes"))
             return _run_child(env, args)
@@ -204,8 +218,9 @@ def measure_revision(revision: str, args: list[str]) -> dict:
 def _run_child(env: dict, args: list[str]) -> dict:
     """Run this file as a script in a fresh process (``env``: its environment) and return its JSON result."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run([sys.executable, __file__, "--child", out.name, *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, __file__, "--child", out.name, *args], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         return json.loads(Path(out.name).read_text())
 
 
@@ -233,11 +248,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.against:
             results.append({"revision": args.against, **measure_revision(args.against, child_args)})
     for r in results:
-        print(f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
-              f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
-              f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
-              f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
-              flush=True)
+        print(
+            f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
+            f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
+            f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
+            f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
+            flush=True,
+        )
         for site, count in sorted(r["our_sync_sites"].items()):
             print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
     if args.against:
@@ -247,9 +264,14 @@ def main(argv: list[str] | None = None) -> int:
         def mean(rows, key):
             return sum(r[key] for r in rows) / len(rows)
 
-        print(f"[step_cost] working tree / {args.against}: " + ", ".join(
-            f"{key} x{mean(ours, key) / mean(theirs, key):.2f}" for key in
-            ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")), flush=True)
+        print(
+            f"[step_cost] working tree / {args.against}: "
+            + ", ".join(
+                f"{key} x{mean(ours, key) / mean(theirs, key):.2f}"
+                for key in ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")
+            ),
+            flush=True,
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -61,9 +61,13 @@ def protocol_overrides(protocol: str, max_step_height: float) -> list[str]:
         return []
     generator = "env.scene.terrain.terrain_generator"
     difficulties = ",".join(map(str, PAPER_RANDOM_DIFFICULTIES))
-    return [f"{generator}.random_difficulties=[{difficulties}]",
-            *(f"{generator}.sub_terrains.{name}.step_height_range=[{MIN_STEP_HEIGHT},{max_step_height}]"
-              for name in STAIRS)]
+    return [
+        f"{generator}.random_difficulties=[{difficulties}]",
+        *(
+            f"{generator}.sub_terrains.{name}.step_height_range=[{MIN_STEP_HEIGHT},{max_step_height}]"
+            for name in STAIRS
+        ),
+    ]
 
 
 def protocol_text(protocol: str, max_step_height: float) -> str:
@@ -71,18 +75,31 @@ def protocol_text(protocol: str, max_step_height: float) -> str:
     if protocol == FLAT:
         return "Flat ground (the task's terrain has no difficulty; the paper's study ran on rough terrain)."
     if protocol == "uniform":
-        return ("Protocol uniform (not the paper's): random tiles with difficulty ~ U(0, 1), the task's step heights "
-                "(up to 0.23 m at d = 1).")
+        return (
+            "Protocol uniform (not the paper's): random tiles with difficulty ~ U(0, 1), the task's step heights "
+            "(up to 0.23 m at d = 1)."
+        )
     steps = [MIN_STEP_HEIGHT + (max_step_height - MIN_STEP_HEIGHT) * d for d in PAPER_RANDOM_DIFFICULTIES]
-    return ("Protocol paper: random tiles with legged_gym's non-curriculum difficulties d in "
-            f"{{{', '.join(map(str, PAPER_RANDOM_DIFFICULTIES))}}} and the maximum step height reduced as in the "
-            f"paper's study: stairs 0.05 + {max_step_height - MIN_STEP_HEIGHT:.2f} d m "
-            f"({' / '.join(f'{s:.3f}' for s in steps)} m; the paper's value is not known here, "
-            f"--max-step-height sets it).")
+    return (
+        "Protocol paper: random tiles with legged_gym's non-curriculum difficulties d in "
+        f"{{{', '.join(map(str, PAPER_RANDOM_DIFFICULTIES))}}} and the maximum step height reduced as in the "
+        f"paper's study: stairs 0.05 + {max_step_height - MIN_STEP_HEIGHT:.2f} d m "
+        f"({' / '.join(f'{s:.3f}' for s in steps)} m; the paper's value is not known here, "
+        f"--max-step-height sets it)."
+    )
 
 
-def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, seed: int, device: str,
-              overrides: list[str], workdir: str) -> dict:
+def train_one(
+    task: str,
+    agent: str,
+    robots: int,
+    steps: int,
+    iterations: int,
+    seed: int,
+    device: str,
+    overrides: list[str],
+    workdir: str,
+) -> dict:
     """Train one configuration in its own process (:func:`~ext_walk_minutes.train.child_run.train_in_child`).
 
     Returns the run's final reward, its training time (``walk/training_time_s``: from the first rollout to
@@ -90,13 +107,31 @@ def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, s
     the process wall time, the mean env-steps/s, the device, the run folder and, on failure, the log's tail.
     """
     workdir_path = Path(workdir)
-    args = ["--num_envs", str(robots), "--max_iterations", str(iterations), "--device", device, "--seed", str(seed),
-            f"{backends.get(agent).steps_per_env_key}={steps}", *NO_CURRICULUM, *overrides]
+    args = [
+        "--num_envs",
+        str(robots),
+        "--max_iterations",
+        str(iterations),
+        "--device",
+        device,
+        "--seed",
+        str(seed),
+        f"{backends.get(agent).steps_per_env_key}={steps}",
+        *NO_CURRICULUM,
+        *overrides,
+    ]
     start = time.perf_counter()
     status, run = train_in_child(task, agent, args, workdir_path, workdir_path / "train.log")
     wall = time.perf_counter() - start
-    result = {"device": resolve_device(device), "wall_s": wall, "final_reward": math.nan,
-              "training_time_s": math.nan, "env_steps_per_s": math.nan, "run": "", "error": ""}
+    result = {
+        "device": resolve_device(device),
+        "wall_s": wall,
+        "final_reward": math.nan,
+        "training_time_s": math.nan,
+        "env_steps_per_s": math.nan,
+        "run": "",
+        "error": "",
+    }
     if status != 0 or run is None:
         tail = (workdir_path / "train.log").read_text(errors="replace")[-2000:]
         return {**result, "error": f"exit status {status}: {tail}"}
@@ -105,10 +140,13 @@ def train_one(task: str, agent: str, robots: int, steps: int, iterations: int, s
     tail = max(1, math.ceil(FINAL_FRACTION * iterations))
     times = scalars.get("walk/training_time_s", {})
     sps = [v for it, (v, _) in scalars.get("walk/env_steps_per_s", {}).items() if it > 0]  # iteration 0 warms up
-    return {**result, "run": str(run),
-            "final_reward": statistics.fmean(rewards[-tail:]) if rewards else math.nan,
-            "training_time_s": times[max(times)][0] if times else math.nan,
-            "env_steps_per_s": statistics.fmean(sps) if sps else math.nan}
+    return {
+        **result,
+        "run": str(run),
+        "final_reward": statistics.fmean(rewards[-tail:]) if rewards else math.nan,
+        "training_time_s": times[max(times)][0] if times else math.nan,
+        "env_steps_per_s": statistics.fmean(sps) if sps else math.nan,
+    }
 
 
 def run_grid(jobs: list[dict], use_ray: bool, address: str | None, num_cpus: int | None) -> list[dict]:
@@ -124,14 +162,18 @@ def run_grid(jobs: list[dict], use_ray: bool, address: str | None, num_cpus: int
     os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     import ray
 
-    ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
-             log_to_driver=False)
+    ray.init(
+        address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False, log_to_driver=False
+    )
     try:
         gpus = ray.cluster_resources().get("GPU", 0)
         # one GPU per run where there are GPUs (Ray sets CUDA_VISIBLE_DEVICES, train.py picks cuda:0), else one CPU
         task = ray.remote(num_gpus=1)(train_one) if gpus else ray.remote(num_cpus=1)(train_one)
-        print(f"[sweep] Ray: {len(jobs)} runs on {ray.cluster_resources().get('CPU', 0):g} CPUs, {gpus:g} GPUs, "
-              f"{len(ray.nodes())} node(s)", flush=True)
+        print(
+            f"[sweep] Ray: {len(jobs)} runs on {ray.cluster_resources().get('CPU', 0):g} CPUs, {gpus:g} GPUs, "
+            f"{len(ray.nodes())} node(s)",
+            flush=True,
+        )
         jobs_with_device = [{**job, "device": "auto" if gpus else job["device"]} for job in jobs]
         return ray.get([task.remote(**job) for job in jobs_with_device])
     finally:
@@ -153,9 +195,18 @@ def summary(rows: list[dict]) -> list[dict]:
         mine = [r for r in rows if (r["robots"], r["batch_size"]) == key]
         reward, reward_std = _spread([r["final_reward"] for r in mine])
         train_time, time_std = _spread([r["training_time_s"] for r in mine])
-        out.append({"robots": key[0], "batch_size": key[1], "steps_per_robot": mine[0]["steps_per_robot"],
-                    "seeds": len(mine), "final_reward": reward, "final_reward_std": reward_std,
-                    "training_time_s": train_time, "training_time_std": time_std})
+        out.append(
+            {
+                "robots": key[0],
+                "batch_size": key[1],
+                "steps_per_robot": mine[0]["steps_per_robot"],
+                "seeds": len(mine),
+                "final_reward": reward,
+                "final_reward_std": reward_std,
+                "training_time_s": train_time,
+                "training_time_std": time_std,
+            }
+        )
     return out
 
 
@@ -168,13 +219,20 @@ def plot(table: list[dict], path: Path, title: str) -> None:
         for ax, key in zip(axes[:2], ("final_reward", "training_time")):
             mean = [r[key if key == "final_reward" else "training_time_s"] for r in mine]
             std = [r[f"{key}_std"] for r in mine]
-            line, = ax.plot(robots, mean, "o-", label=f"batch {batch}")
-            ax.fill_between(robots, [m - s for m, s in zip(mean, std)], [m + s for m, s in zip(mean, std)],
-                            color=line.get_color(), alpha=0.2)
-        axes[2].plot([r["training_time_s"] for r in mine], [r["final_reward"] for r in mine], "o-",
-                     label=f"batch {batch}")
-    for ax, (x, y) in zip(axes, (("robots", "final reward"), ("robots", "training time [s]"),
-                                 ("training time [s]", "final reward"))):
+            (line,) = ax.plot(robots, mean, "o-", label=f"batch {batch}")
+            ax.fill_between(
+                robots,
+                [m - s for m, s in zip(mean, std)],
+                [m + s for m, s in zip(mean, std)],
+                color=line.get_color(),
+                alpha=0.2,
+            )
+        axes[2].plot(
+            [r["training_time_s"] for r in mine], [r["final_reward"] for r in mine], "o-", label=f"batch {batch}"
+        )
+    for ax, (x, y) in zip(
+        axes, (("robots", "final reward"), ("robots", "training time [s]"), ("training time [s]", "final reward"))
+    ):
         if x == "robots":
             ax.set_xscale("log", base=2)
         ax.set_xlabel(x)
@@ -185,51 +243,89 @@ def plot(table: list[dict], path: Path, title: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
-                                     epilog="Extra key=value arguments are passed to every train.py run.")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+        epilog="Extra key=value arguments are passed to every train.py run.",
+    )
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
     parser.add_argument("--agent", default="rsl_rl", help="PPO backend (default: %(default)s)")
-    parser.add_argument("--robots", default=None,
-                        help=f"comma-separated robot counts (default: {','.join(map(str, CPU_ROBOTS))}; --paper: "
-                        f"{PAPER_ROBOTS[0]} ... {PAPER_ROBOTS[-1]})")
-    parser.add_argument("--batch-sizes", "--batch_sizes", dest="batch_sizes", default=None,
-                        help=f"comma-separated transitions per update (default: {','.join(map(str, CPU_BATCH_SIZES))};"
-                        f" --paper: {','.join(map(str, PAPER_BATCH_SIZES))})")
+    parser.add_argument(
+        "--robots",
+        default=None,
+        help=f"comma-separated robot counts (default: {','.join(map(str, CPU_ROBOTS))}; --paper: "
+        f"{PAPER_ROBOTS[0]} ... {PAPER_ROBOTS[-1]})",
+    )
+    parser.add_argument(
+        "--batch-sizes",
+        "--batch_sizes",
+        dest="batch_sizes",
+        default=None,
+        help=f"comma-separated transitions per update (default: {','.join(map(str, CPU_BATCH_SIZES))};"
+        f" --paper: {','.join(map(str, PAPER_BATCH_SIZES))})",
+    )
     parser.add_argument("--paper", action="store_true", help="the paper's grid of robots and batch sizes")
-    parser.add_argument("--iterations", type=int, default=CPU_ITERATIONS,
-                        help="PPO updates per run (default: %(default)s)")
+    parser.add_argument(
+        "--iterations", type=int, default=CPU_ITERATIONS, help="PPO updates per run (default: %(default)s)"
+    )
     parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
     parser.add_argument("--device", default="auto", help="device of every run without Ray GPUs (default: auto)")
     parser.add_argument("--ray", action="store_true", help="run the configurations as Ray tasks")
-    parser.add_argument("--ray-address", "--ray_address", dest="ray_address", default=None,
-                        help="Ray cluster to join ('auto' or ray://host:10001); default: start a local instance")
-    parser.add_argument("--ray-num-cpus", "--ray_num_cpus", dest="ray_num_cpus", type=int, default=None,
-                        help="CPUs of the local Ray instance, i.e. runs at a time without GPUs (default: all)")
-    parser.add_argument("--protocol", choices=PROTOCOLS, default=None,
-                        help="terrain of the runs on a rough task: paper (legged_gym's random difficulties "
-                        "{0.5, 0.75, 0.9}, reduced step height; default) or uniform (difficulty ~ U(0, 1), the task's "
-                        "step heights)")
-    parser.add_argument("--max-step-height", "--max_step_height", dest="max_step_height", type=float,
-                        default=None, help=f"stairs' step height at difficulty 1 in m with --protocol paper "
-                        f"(default: {DEFAULT_MAX_STEP_HEIGHT}; the task's: 0.23)")
+    parser.add_argument(
+        "--ray-address",
+        "--ray_address",
+        dest="ray_address",
+        default=None,
+        help="Ray cluster to join ('auto' or ray://host:10001); default: start a local instance",
+    )
+    parser.add_argument(
+        "--ray-num-cpus",
+        "--ray_num_cpus",
+        dest="ray_num_cpus",
+        type=int,
+        default=None,
+        help="CPUs of the local Ray instance, i.e. runs at a time without GPUs (default: all)",
+    )
+    parser.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        default=None,
+        help="terrain of the runs on a rough task: paper (legged_gym's random difficulties "
+        "{0.5, 0.75, 0.9}, reduced step height; default) or uniform (difficulty ~ U(0, 1), the task's "
+        "step heights)",
+    )
+    parser.add_argument(
+        "--max-step-height",
+        "--max_step_height",
+        dest="max_step_height",
+        type=float,
+        default=None,
+        help=f"stairs' step height at difficulty 1 in m with --protocol paper "
+        f"(default: {DEFAULT_MAX_STEP_HEIGHT}; the task's: 0.23)",
+    )
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/sweep/<timestamp>/)")
     return parser
 
 
 def sweep_grid(args: argparse.Namespace) -> tuple[list[tuple[int, int, int]], tuple[int, ...], int]:
     """The ``(robots, batch size, steps per robot)`` configurations and seeds asked for, and the pairs skipped."""
-    robots = parse_int_list(args.robots, "--robots", 1) if args.robots else (
-        PAPER_ROBOTS if args.paper else CPU_ROBOTS)
-    batch_sizes = parse_int_list(args.batch_sizes, "--batch-sizes", 1) if args.batch_sizes else (
-        PAPER_BATCH_SIZES if args.paper else CPU_BATCH_SIZES)
+    robots = parse_int_list(args.robots, "--robots", 1) if args.robots else (PAPER_ROBOTS if args.paper else CPU_ROBOTS)
+    batch_sizes = (
+        parse_int_list(args.batch_sizes, "--batch-sizes", 1)
+        if args.batch_sizes
+        else (PAPER_BATCH_SIZES if args.paper else CPU_BATCH_SIZES)
+    )
     seeds = parse_int_list(args.seeds, "--seeds")
     if args.iterations < 1 or not seeds:
-        raise UsageError(f"--iterations must be at least 1 and --seeds name a seed (got {args.iterations}, "
-                         f"'{args.seeds}')")
+        raise UsageError(
+            f"--iterations must be at least 1 and --seeds name a seed (got {args.iterations}, '{args.seeds}')"
+        )
     configs = grid(robots, batch_sizes)
     if not configs:
-        raise UsageError("no batch size is a whole multiple of a robot count; choose --robots and --batch-sizes "
-                         "with batch size = robots x steps per robot")
+        raise UsageError(
+            "no batch size is a whole multiple of a robot count; choose --robots and --batch-sizes "
+            "with batch size = robots x steps per robot"
+        )
     return configs, seeds, len(robots) * len(batch_sizes) - len(configs)
 
 
@@ -241,8 +337,10 @@ def terrain_protocol(task: str, agent: str, asked: str | None) -> str:
     if rough:
         return asked or "paper"
     if asked is not None:
-        raise UsageError(f"--protocol {asked} needs a task on rough terrain (stairs and random tiles); {task} "
-                         "walks on flat ground: leave --protocol out")
+        raise UsageError(
+            f"--protocol {asked} needs a task on rough terrain (stairs and random tiles); {task} "
+            "walks on flat ground: leave --protocol out"
+        )
     return FLAT
 
 
@@ -251,15 +349,17 @@ def max_step_height(args: argparse.Namespace, protocol: str = "paper") -> float:
     if args.max_step_height is None:
         return DEFAULT_MAX_STEP_HEIGHT
     if protocol != "paper":
-        raise UsageError("--max-step-height applies to --protocol paper only; --protocol uniform keeps the task's "
-                         "step heights")
+        raise UsageError(
+            "--max-step-height applies to --protocol paper only; --protocol uniform keeps the task's step heights"
+        )
     if not MIN_STEP_HEIGHT <= args.max_step_height <= 1.0:
         raise UsageError(f"--max-step-height must be between {MIN_STEP_HEIGHT} and 1.0 m (got {args.max_step_height})")
     return args.max_step_height
 
 
-def report_lines(rows: list[dict], table: list[dict], title: str, total_s: float, ray: bool,
-                 protocol: str = "") -> list[str]:
+def report_lines(
+    rows: list[dict], table: list[dict], title: str, total_s: float, ray: bool, protocol: str = ""
+) -> list[str]:
     """The report's text and table: the protocol sentence, final reward and training time per configuration."""
     failed = sum(bool(r["error"]) for r in rows)
     lines = [
@@ -271,9 +371,11 @@ def report_lines(rows: list[dict], table: list[dict], title: str, total_s: float
         "| robots | batch | steps per robot | final reward (mean +- std) | training time [s] |",
         "|---|---|---|---|---|",
     ]
-    return lines + [f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
-                    f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
-                    for r in table]
+    return lines + [
+        f"| {r['robots']} | {r['batch_size']} | {r['steps_per_robot']} | {r['final_reward']:.3g} +- "
+        f"{r['final_reward_std']:.2g} | {r['training_time_s']:.1f} +- {r['training_time_std']:.1f} |"
+        for r in table
+    ]
 
 
 @exit_on_usage_error
@@ -289,30 +391,59 @@ def main(argv: list[str] | None = None) -> int:
     step_height = max_step_height(args, protocol)
     terrain = protocol_overrides(protocol, step_height)
     out = output_dir("sweep", args.out)
-    jobs = [{"task": args.task, "agent": args.agent, "robots": n, "steps": steps, "iterations": args.iterations,
-             "seed": seed, "device": args.device, "overrides": [*terrain, *overrides],
-             "workdir": str((out / "runs").resolve() / f"robots{n}_steps{steps}_seed{seed}")}
-            for n, _, steps in configs for seed in seeds]
-    print(f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
-          f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
-          flush=True)
+    jobs = [
+        {
+            "task": args.task,
+            "agent": args.agent,
+            "robots": n,
+            "steps": steps,
+            "iterations": args.iterations,
+            "seed": seed,
+            "device": args.device,
+            "overrides": [*terrain, *overrides],
+            "workdir": str((out / "runs").resolve() / f"robots{n}_steps{steps}_seed{seed}"),
+        }
+        for n, _, steps in configs
+        for seed in seeds
+    ]
+    print(
+        f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
+        f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
+        flush=True,
+    )
     start = time.perf_counter()
     results = run_grid(jobs, args.ray, args.ray_address, args.ray_num_cpus)
     total = time.perf_counter() - start
-    rows = [{"robots": job["robots"], "batch_size": job["robots"] * job["steps"], "steps_per_robot": job["steps"],
-             "seed": job["seed"], "iterations": args.iterations, **result} for job, result in zip(jobs, results)]
+    rows = [
+        {
+            "robots": job["robots"],
+            "batch_size": job["robots"] * job["steps"],
+            "steps_per_robot": job["steps"],
+            "seed": job["seed"],
+            "iterations": args.iterations,
+            **result,
+        }
+        for job, result in zip(jobs, results)
+    ]
     for r in (r for r in rows if r["error"]):
-        print(f"[sweep] run {r['robots']} robots x {r['steps_per_robot']} steps seed {r['seed']} failed: {r['error']}",
-              file=sys.stderr)
+        print(
+            f"[sweep] run {r['robots']} robots x {r['steps_per_robot']} steps seed {r['seed']} failed: {r['error']}",
+            file=sys.stderr,
+        )
     table = summary(rows)
     csv_path, png_path, md_path = (out / f"sweep.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, [{k: v for k, v in r.items() if k != "error"} | {"failed": bool(r["error"])} for r in rows])
-    title = (f"{args.task}, {args.agent}, no curriculum ({protocol} protocol), {args.iterations} updates, "
-             f"seeds {args.seeds}")
+    title = (
+        f"{args.task}, {args.agent}, no curriculum ({protocol} protocol), {args.iterations} updates, seeds {args.seeds}"
+    )
     plot(table, png_path, title)
     header = report_header("Robots x batch size sweep", "sweep.py", argv, rows[0]["device"])
-    write_report(md_path, header, report_lines(rows, table, title, total, args.ray,
-                                                      protocol_text(protocol, step_height)), png_path)
+    write_report(
+        md_path,
+        header,
+        report_lines(rows, table, title, total, args.ray, protocol_text(protocol, step_height)),
+        png_path,
+    )
     print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
     return 1 if any(r["error"] for r in rows) else 0
 

@@ -22,8 +22,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
-from ..train.session import (Configs, RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device,
-                             resolve_num_envs, running_env, set_cpu_threads)
+from ..train.session import (
+    Configs,
+    RunSpec,
+    add_common_args,
+    check_task,
+    parse,
+    resolve_configs,
+    resolve_device,
+    resolve_num_envs,
+    running_env,
+    set_cpu_threads,
+)
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 TRACK_TERM = "track_lin_vel_xy_exp"
@@ -92,8 +102,15 @@ class Reached(Exception):
     """Raised from the training loop once the criterion holds or the cap is hit (ends ``runner.learn``)."""
 
 
-def train_until_walking(spec: RunSpec, configs: Configs, criterion: Criterion, max_seconds: float, iterations: int,
-                        start: float, log_dir: Path) -> tuple[list[IterationRecord], dict[str, float], bool]:
+def train_until_walking(
+    spec: RunSpec,
+    configs: Configs,
+    criterion: Criterion,
+    max_seconds: float,
+    iterations: int,
+    start: float,
+    log_dir: Path,
+) -> tuple[list[IterationRecord], dict[str, float], bool]:
     """Build the env, train until ``criterion`` holds or ``max_seconds`` since ``start`` pass.
 
     Returns the learning curve, the start-up split [s] (imports and configs up to now, scene build, first
@@ -113,13 +130,17 @@ def train_until_walking(spec: RunSpec, configs: Configs, criterion: Criterion, m
             nonlocal streak
             track, base = batch_metrics(runner.logger.ep_extras, track_weight)
             now = time.time()
-            records.append(IterationRecord(kwargs["it"], now - start, track, base, kwargs["collect_time"],
-                                           kwargs["learn_time"]))
+            records.append(
+                IterationRecord(kwargs["it"], now - start, track, base, kwargs["collect_time"], kwargs["learn_time"])
+            )
             with contextlib.redirect_stdout(io.StringIO()):
                 rsl_log(**kwargs)
             streak = streak + 1 if criterion.holds(track, base) else 0
-            print(f"[time_to_walk] it {kwargs['it'] + 1} | {now - start:.1f} s | tracking {track:.2f} of max | "
-                  f"base contact {base:.1%} | walking {streak}/{criterion.window}", flush=True)
+            print(
+                f"[time_to_walk] it {kwargs['it'] + 1} | {now - start:.1f} s | tracking {track:.2f} of max | "
+                f"base contact {base:.1%} | walking {streak}/{criterion.window}",
+                flush=True,
+            )
             if streak >= criterion.window or now - start >= max_seconds:
                 raise Reached
 
@@ -129,8 +150,11 @@ def train_until_walking(spec: RunSpec, configs: Configs, criterion: Criterion, m
         if runner.logger.writer is not None:
             runner.logger.writer.close()
     first = records[0].seconds if records else marks["scene"] - start
-    split = {"imports_s": marks["imports"] - start, "scene_build_s": marks["scene"] - marks["imports"],
-             "first_rollout_s": first - (marks["scene"] - start)}
+    split = {
+        "imports_s": marks["imports"] - start,
+        "scene_build_s": marks["scene"] - marks["imports"],
+        "first_rollout_s": first - (marks["scene"] - start),
+    }
     return records, split, streak >= criterion.window
 
 
@@ -153,32 +177,55 @@ def plot(records: list[IterationRecord], summary: dict, path: Path, title: str) 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
-                                     epilog="Extra key=value arguments are config overrides, as for train.py.")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+        epilog="Extra key=value arguments are config overrides, as for train.py.",
+    )
     add_common_args(parser, default_num_envs_help="parallel robots (default: 4096 on CUDA, 64 on CPU)")
-    parser.add_argument("--max-seconds", type=float, default=600.0,
-                        help="wall-clock cap since launch (default: %(default)s)")
-    parser.add_argument("--max_iterations", type=int, default=None,
-                        help="iteration cap (default: the agent config's)")
-    parser.add_argument("--track-fraction", type=float, default=Criterion.track_fraction,
-                        help="tracking reward needed, as a fraction of its maximum (default: %(default)s)")
-    parser.add_argument("--max-base-contact", type=float, default=Criterion.max_base_contact,
-                        help="base-contact share of episode ends allowed (default: %(default)s)")
-    parser.add_argument("--window", type=int, default=Criterion.window,
-                        help="consecutive iterations the criterion must hold (default: %(default)s)")
+    parser.add_argument(
+        "--max-seconds", type=float, default=600.0, help="wall-clock cap since launch (default: %(default)s)"
+    )
+    parser.add_argument("--max_iterations", type=int, default=None, help="iteration cap (default: the agent config's)")
+    parser.add_argument(
+        "--track-fraction",
+        type=float,
+        default=Criterion.track_fraction,
+        help="tracking reward needed, as a fraction of its maximum (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-base-contact",
+        type=float,
+        default=Criterion.max_base_contact,
+        help="base-contact share of episode ends allowed (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=Criterion.window,
+        help="consecutive iterations the criterion must hold (default: %(default)s)",
+    )
     parser.add_argument("--out", default=None, help="output folder (default: logs/studies/time_to_walk/<timestamp>/)")
     return parser
 
 
 def report_body(summary: dict, criterion: Criterion, end: float, iterations: int, max_seconds: float) -> list[str]:
     """The verdict, the start-up and training seconds, and the criterion, as markdown lines."""
-    verdict = (f"walking after **{end:.1f} s** ({iterations} iterations)" if summary["walked"]
-               else f"not walking after {end:.1f} s ({iterations} iterations; cap {max_seconds:.0f} s)")
-    return [f"{summary['task']} on {summary['device_name']}, {summary['num_envs']} robots: {verdict}.", "",
-            "| phase | seconds |", "|---|---|",
-            *(f"| {label} | {summary[key]:.1f} |" for key, label in PHASES.items()),
-            "", f"Criterion: tracking >= {criterion.track_fraction:.0%} of its maximum and base contact < "
-            f"{criterion.max_base_contact:.0%} of episode ends, {criterion.window} iterations in a row."]
+    verdict = (
+        f"walking after **{end:.1f} s** ({iterations} iterations)"
+        if summary["walked"]
+        else f"not walking after {end:.1f} s ({iterations} iterations; cap {max_seconds:.0f} s)"
+    )
+    return [
+        f"{summary['task']} on {summary['device_name']}, {summary['num_envs']} robots: {verdict}.",
+        "",
+        "| phase | seconds |",
+        "|---|---|",
+        *(f"| {label} | {summary[key]:.1f} |" for key, label in PHASES.items()),
+        "",
+        f"Criterion: tracking >= {criterion.track_fraction:.0%} of its maximum and base contact < "
+        f"{criterion.max_base_contact:.0%} of episode ends, {criterion.window} iterations in a row.",
+    ]
 
 
 @exit_on_usage_error
@@ -190,29 +237,55 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
     if args.window < 1 or args.max_seconds <= 0 or (args.max_iterations is not None and args.max_iterations < 1):
         raise UsageError("--window and --max_iterations must be at least 1 and --max-seconds positive")
     device = resolve_device(args.device)
-    spec = RunSpec(args.task, "rsl_rl", device, resolve_num_envs(args.num_envs, device), args.seed, tuple(overrides),
-                   args.preset, args.asset)  # train.py's defaults: rsl-rl, exact time-out bootstrap
+    spec = RunSpec(
+        args.task,
+        "rsl_rl",
+        device,
+        resolve_num_envs(args.num_envs, device),
+        args.seed,
+        tuple(overrides),
+        args.preset,
+        args.asset,
+    )  # train.py's defaults: rsl-rl, exact time-out bootstrap
     configs = resolve_configs(spec)
     criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
     out = output_dir("time_to_walk", args.out)
     iterations = args.max_iterations or spec.backend.default_iterations(configs.agent_cfg)
-    print(f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {spec.num_envs} robots, "
-          f"at most {iterations} iterations or {args.max_seconds:.0f} s", flush=True)
-    records, split, walked = train_until_walking(spec, configs, criterion, args.max_seconds, iterations, start,
-                                                 out / "run")
+    print(
+        f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {spec.num_envs} robots, "
+        f"at most {iterations} iterations or {args.max_seconds:.0f} s",
+        flush=True,
+    )
+    records, split, walked = train_until_walking(
+        spec, configs, criterion, args.max_seconds, iterations, start, out / "run"
+    )
     end = records[-1].seconds if records else time.time() - start
     startup = sum(split.values())
-    summary = {"task": args.task, "device": device, "device_name": device_name(device),
-               "num_envs": spec.num_envs, **asdict(criterion), "walked": walked,
-               "time_to_walk_s": end if walked else None, "iterations": len(records), **split, "startup_s": startup,
-               "training_s": end - startup}
-    (out / "time_to_walk.json").write_text(json.dumps({**summary, "curve": [asdict(r) for r in records]}, indent=2),
-                                           encoding="utf-8")
+    summary = {
+        "task": args.task,
+        "device": device,
+        "device_name": device_name(device),
+        "num_envs": spec.num_envs,
+        **asdict(criterion),
+        "walked": walked,
+        "time_to_walk_s": end if walked else None,
+        "iterations": len(records),
+        **split,
+        "startup_s": startup,
+        "training_s": end - startup,
+    }
+    (out / "time_to_walk.json").write_text(
+        json.dumps({**summary, "curve": [asdict(r) for r in records]}, indent=2), encoding="utf-8"
+    )
     if records:
         write_csv(out / "time_to_walk.csv", [asdict(r) for r in records])
     title = f"{args.task}, {summary['num_envs']} robots, {device_name(device)}"
     plot(records, summary, out / "time_to_walk.png", title)
-    write_report(out / "time_to_walk.md", report_header("Time to walk", "time_to_walk.py", argv, device),
-                 report_body(summary, criterion, end, len(records), args.max_seconds), out / "time_to_walk.png")
+    write_report(
+        out / "time_to_walk.md",
+        report_header("Time to walk", "time_to_walk.py", argv, device),
+        report_body(summary, criterion, end, len(records), args.max_seconds),
+        out / "time_to_walk.png",
+    )
     print(f"[time_to_walk] wrote {out}/time_to_walk.{{json,csv,png,md}}", flush=True)
     return 0

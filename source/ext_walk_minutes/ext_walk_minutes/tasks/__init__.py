@@ -7,4 +7,3 @@ from . import anymal_b, anymal_c_arm, unitree_a1, cassie  # noqa: F401
 from .registry import TASKS
 
 __all__ = ["TASKS"]
-

@@ -39,8 +39,9 @@ def _adapt(cfg: WalkRoughEnvCfg) -> None:
     rew.dof_pos_limits = RewTerm(func=mdp.joint_pos_limits, weight=-1.0)  # outside 95 % of the range
     rew.termination_penalty = RewTerm(func=mdp.is_terminated, weight=-200.0)
     rew.no_fly = RewTerm(
-        func=mdp.single_foot_contact, weight=0.25, params={"sensor_cfg": SceneEntityCfg("contact_forces",
-                                                                                        body_names=_FEET)}
+        func=mdp.single_foot_contact,
+        weight=0.25,
+        params={"sensor_cfg": SceneEntityCfg("contact_forces", body_names=_FEET)},
     )
     cfg.events.add_base_mass = None
 

@@ -32,8 +32,10 @@ def use_asset(env_cfg: WalkRoughEnvCfg, task: str, asset: str) -> None:
     robot = ROBOTS[task] if asset == "ours" else OFFICIAL_ROBOTS.get(task)
     if robot is None:
         with_official = sorted({t.split("-")[-1] for t in OFFICIAL_ROBOTS})
-        raise AssetUnavailable(f"Isaac Lab has no official asset for {task}'s robot (robots with one: "
-                               f"{', '.join(with_official)}); run it without --asset official")
+        raise AssetUnavailable(
+            f"Isaac Lab has no official asset for {task}'s robot (robots with one: "
+            f"{', '.join(with_official)}); run it without --asset official"
+        )
     if asset == "official":
         for path in remote_files(robot.cfg):
             check_reachable(path)
@@ -56,14 +58,18 @@ def check_reachable(path: str) -> None:
     from isaaclab.utils.assets import check_file_path
 
     url = urlparse(path)
-    hint = ("set ISAACSIM_ASSET_ROOT to a local copy of the Isaac assets, or run without --asset official "
-            "(our bundled robots need no download)")
+    hint = (
+        "set ISAACSIM_ASSET_ROOT to a local copy of the Isaac assets, or run without --asset official "
+        "(our bundled robots need no download)"
+    )
     if url.scheme in ("http", "https", "omniverse") and url.hostname:
         port = url.port or (80 if url.scheme == "http" else 443)
         try:
             socket.create_connection((url.hostname, port), timeout=CONNECT_TIMEOUT_S).close()
         except OSError as exc:
-            raise AssetUnavailable(f"--asset official needs Isaac Lab's asset server, but {url.hostname} cannot be "
-                                   f"reached ({exc.strerror or exc}); {hint}") from None
+            raise AssetUnavailable(
+                f"--asset official needs Isaac Lab's asset server, but {url.hostname} cannot be "
+                f"reached ({exc.strerror or exc}); {hint}"
+            ) from None
     if check_file_path(path) == 0:
         raise AssetUnavailable(f"--asset official: {path} not found; {hint}")

@@ -210,8 +210,9 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         if not penalized:
             self.rewards.undesired_contacts = None
         elif self.rewards.undesired_contacts is not None:
-            self.rewards.undesired_contacts.params["sensor_cfg"] = SceneEntityCfg("contact_forces",
-                                                                                  body_names=list(penalized))
+            self.rewards.undesired_contacts.params["sensor_cfg"] = SceneEntityCfg(
+                "contact_forces", body_names=list(penalized)
+            )
         self.terminations.base_contact.params["sensor_cfg"] = SceneEntityCfg("contact_forces", body_names=base)
         if self.events.add_base_mass is not None:
             self.events.add_base_mass.params["asset_cfg"] = SceneEntityCfg("robot", body_names=base)

@@ -35,8 +35,7 @@ class RowDifficultyTerrainGenerator(TerrainGenerator):
         return super()._get_terrain_mesh(difficulty, cfg)
 
 
-def random_tile_difficulty(uniform: float, difficulty_range: tuple[float, float],
-                           choices: tuple[float, ...]) -> float:
+def random_tile_difficulty(uniform: float, difficulty_range: tuple[float, float], choices: tuple[float, ...]) -> float:
     """One of ``choices``, each equally likely, picked by Isaac Lab's uniform draw ``uniform`` in ``difficulty_range``.
 
     The draw is reused rather than a second one made, so the tile types Isaac Lab draws stay as they were.

@@ -25,19 +25,22 @@ def uniform_noise(shape: tuple[int, int], cfg: HfRoughPyramidSlopedTerrainCfg) -
     (NumPy's global generator, as Isaac Lab's height-field tiles) and rounded to whole vertical units.
     """
     unit = cfg.vertical_scale
-    levels = np.arange(round(cfg.noise_range[0] / unit), round(cfg.noise_range[1] / unit) + 1,
-                       round(cfg.noise_step / unit))
+    levels = np.arange(
+        round(cfg.noise_range[0] / unit), round(cfg.noise_range[1] / unit) + 1, round(cfg.noise_step / unit)
+    )
     coarse_shape = tuple(max(2, int(n * cfg.horizontal_scale / cfg.downsampled_scale)) for n in shape)
     coarse = np.random.choice(levels, size=coarse_shape).astype(float)
     axes = [np.linspace(0.0, 1.0, n) for n in coarse_shape]
-    fine = RectBivariateSpline(*axes, coarse, kx=1, ky=1)(np.linspace(0.0, 1.0, shape[0]),
-                                                            np.linspace(0.0, 1.0, shape[1]))
+    fine = RectBivariateSpline(*axes, coarse, kx=1, ky=1)(
+        np.linspace(0.0, 1.0, shape[0]), np.linspace(0.0, 1.0, shape[1])
+    )
     return np.rint(fine).astype(np.int16)
 
 
 @height_field_to_mesh
-def rough_pyramid_sloped_terrain(difficulty: float,
-                                 cfg: HfRoughPyramidSlopedTerrainCfg) -> tuple[np.ndarray, np.ndarray]:
+def rough_pyramid_sloped_terrain(
+    difficulty: float, cfg: HfRoughPyramidSlopedTerrainCfg
+) -> tuple[np.ndarray, np.ndarray]:
     """Pyramid slope (Isaac Lab's) plus bilinear uniform noise (:func:`uniform_noise`), summed in height units.
 
     Args:

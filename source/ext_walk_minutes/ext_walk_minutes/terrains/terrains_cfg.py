@@ -43,8 +43,13 @@ ROUGH_TERRAIN_CFG = RowDifficultyTerrainGeneratorCfg(
         ),
         # a downward pyramid slope plus uniform noise of +-5 cm on a 0.2 m grid
         "rough_slope": HfRoughPyramidSlopedTerrainCfg(
-            proportion=0.1, slope_range=(0.0, 0.4), platform_width=_PLATFORM,
-            noise_range=(-0.05, 0.05), noise_step=0.005, downsampled_scale=0.2, **_TILE
+            proportion=0.1,
+            slope_range=(0.0, 0.4),
+            platform_width=_PLATFORM,
+            noise_range=(-0.05, 0.05),
+            noise_step=0.005,
+            downsampled_scale=0.2,
+            **_TILE,
         ),
         "stairs_up": terrain_gen.HfInvertedPyramidStairsTerrainCfg(
             proportion=0.35, step_height_range=(0.05, 0.23), step_width=0.31, platform_width=_PLATFORM, **_TILE

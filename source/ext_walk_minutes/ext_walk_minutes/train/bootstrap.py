@@ -22,9 +22,14 @@ MODES = ("exact", "approx", "off")
 DEFAULT_MODE = "exact"
 
 
-def bootstrapped_rewards(mode: str, gamma: float, rewards: torch.Tensor, time_outs: torch.Tensor,
-                         value_before_step: torch.Tensor | None,
-                         final_value: Callable[[], torch.Tensor | None]) -> torch.Tensor:
+def bootstrapped_rewards(
+    mode: str,
+    gamma: float,
+    rewards: torch.Tensor,
+    time_outs: torch.Tensor,
+    value_before_step: torch.Tensor | None,
+    final_value: Callable[[], torch.Tensor | None],
+) -> torch.Tensor:
     """Rewards (N,) with the time-out bootstrap of ``mode`` added on the envs that timed out.
 
     Args:

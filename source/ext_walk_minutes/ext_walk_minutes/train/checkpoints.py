@@ -49,19 +49,26 @@ def _checkpoint_number(path: Path) -> int | None:
     return None if backend is None else int(backend.checkpoint_pattern.search(path.name).group(1))
 
 
-def find_checkpoint(spec: str, log_root: Path, agents: list[str], task: str,
-                    flag: str = "--checkpoint") -> tuple[Path, str]:
+def find_checkpoint(
+    spec: str, log_root: Path, agents: list[str], task: str, flag: str = "--checkpoint"
+) -> tuple[Path, str]:
     """Resolve ``spec`` to ``(checkpoint file, agent)``.
 
     ``spec`` is ``latest`` (newest run of ``task`` with a checkpoint, over ``agents``), a run folder
     (a path or a timestamp under ``logs/<agent>/<task>/``) or a checkpoint file.
     """
     if spec == "latest":
-        runs = [(run, agent) for agent in agents for run in (log_root / agent / task).glob("*")
-                if run.is_dir() and checkpoints_in(run)]
+        runs = [
+            (run, agent)
+            for agent in agents
+            for run in (log_root / agent / task).glob("*")
+            if run.is_dir() and checkpoints_in(run)
+        ]
         if not runs:
-            raise UsageError(f"no checkpoint of {task} under {log_root}/{{{','.join(agents)}}}/{task}/; "
-                             f"train first (scripts/train.py --task {task}) or pass {flag} PATH")
+            raise UsageError(
+                f"no checkpoint of {task} under {log_root}/{{{','.join(agents)}}}/{task}/; "
+                f"train first (scripts/train.py --task {task}) or pass {flag} PATH"
+            )
         run, agent = max(runs, key=lambda ra: ra[0].stat().st_mtime)
         return checkpoints_in(run)[-1], agent
     path = Path(spec)
@@ -96,14 +103,19 @@ def load_checkpoint(path: Path) -> dict:
     except pickle.UnpicklingError as exc:
         if "GLOBAL" not in str(exc):  # a legacy pickle or garbage, not a torch.save archive naming a global
             raise UsageError(f"checkpoint '{path}' is unreadable (not a torch checkpoint); pick another one") from None
-        raise UsageError(f"checkpoint '{path}' holds more than tensors and plain values; it was not written by "
-                         "this project's training, and loading it could run code") from None
+        raise UsageError(
+            f"checkpoint '{path}' holds more than tensors and plain values; it was not written by "
+            "this project's training, and loading it could run code"
+        ) from None
     except Exception as exc:  # truncated, not a torch file, unreadable
-        raise UsageError(f"checkpoint '{path}' is unreadable ({type(exc).__name__}: {exc}); "
-                         "pick another one (an interrupted copy or a file that is not a checkpoint)") from None
+        raise UsageError(
+            f"checkpoint '{path}' is unreadable ({type(exc).__name__}: {exc}); "
+            "pick another one (an interrupted copy or a file that is not a checkpoint)"
+        ) from None
     if not isinstance(data, dict):
-        raise UsageError(f"checkpoint '{path}' is not a training checkpoint "
-                         f"(expected a dict, got {type(data).__name__})")
+        raise UsageError(
+            f"checkpoint '{path}' is not a training checkpoint (expected a dict, got {type(data).__name__})"
+        )
     return data
 
 

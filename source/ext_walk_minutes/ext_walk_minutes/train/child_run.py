@@ -10,8 +10,9 @@ from pathlib import Path
 from ..common.cli import LOG_ROOT
 
 
-def train_in_child(task: str, agent: str, args: Sequence[str], workdir: Path,
-                   log_file: Path | None = None) -> tuple[int, Path | None]:
+def train_in_child(
+    task: str, agent: str, args: Sequence[str], workdir: Path, log_file: Path | None = None
+) -> tuple[int, Path | None]:
     """Run ``scripts/train.py --task task --agent agent *args`` in its own process with ``workdir`` as its folder.
 
     A fresh process per run: the simulator keeps state between envs built in one process. The run's output goes

@@ -89,6 +89,9 @@ class CurriculumLog:
                 writer = csv.writer(f)
                 if new:
                     writer.writerow(COUNTS_FIELDS)
-                writer.writerows((it, t, level, int(counts[i, level]))
-                                 for i, t in enumerate(types) for level in range(counts.shape[1]))
+                writer.writerows(
+                    (it, t, level, int(counts[i, level]))
+                    for i, t in enumerate(types)
+                    for level in range(counts.shape[1])
+                )
         plt.close(fig)

@@ -42,8 +42,10 @@ def from_environment(requested: bool) -> Rank | None:
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if not requested:
         if world_size > 1:
-            raise UsageError(f"started by torchrun with {world_size} processes but without --distributed; "
-                             "add --distributed (or start a single process)")
+            raise UsageError(
+                f"started by torchrun with {world_size} processes but without --distributed; "
+                "add --distributed (or start a single process)"
+            )
         return None
     if not all(key in os.environ for key in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")):
         raise UsageError(f"--distributed runs one process per GPU and must be launched with torchrun: {TORCHRUN_HINT}")
@@ -55,14 +57,20 @@ def device_for(rank: Rank, requested: str) -> str:
     if requested == "cpu":
         return "cpu"
     if requested not in ("auto", "cuda"):
-        raise UsageError(f"with --distributed each process takes the GPU of its local rank; pass --device cuda "
-                         f"(or auto), or --device cpu for a CPU trial (got --device {requested})")
+        raise UsageError(
+            f"with --distributed each process takes the GPU of its local rank; pass --device cuda "
+            f"(or auto), or --device cpu for a CPU trial (got --device {requested})"
+        )
     if not torch.cuda.is_available():
-        raise UsageError("--distributed on GPUs needs CUDA, and no CUDA device is available; "
-                         "use --device cpu to try the distributed mode on CPU (gloo)")
+        raise UsageError(
+            "--distributed on GPUs needs CUDA, and no CUDA device is available; "
+            "use --device cpu to try the distributed mode on CPU (gloo)"
+        )
     if rank.local_rank >= torch.cuda.device_count():
-        raise UsageError(f"local rank {rank.local_rank} has no GPU ({torch.cuda.device_count()} visible); "
-                         "start at most one process per GPU (torchrun --nproc_per_node)")
+        raise UsageError(
+            f"local rank {rank.local_rank} has no GPU ({torch.cuda.device_count()} visible); "
+            "start at most one process per GPU (torchrun --nproc_per_node)"
+        )
     return f"cuda:{rank.local_rank}"
 
 
@@ -110,5 +118,8 @@ def parameter_digest(checkpoint: Mapping[str, Any], keys: Sequence[str]) -> str:
 def report_parameters(checkpoint: Mapping[str, Any], keys: Sequence[str]) -> None:
     """Each rank prints the digest of its policy and value parameters: equal digests show the ranks in sync."""
     if dist.is_initialized():
-        print(f"[train] rank {dist.get_rank()}/{dist.get_world_size()}: parameter digest "
-              f"{parameter_digest(checkpoint, keys)} ({', '.join(keys)})", flush=True)
+        print(
+            f"[train] rank {dist.get_rank()}/{dist.get_world_size()}: parameter digest "
+            f"{parameter_digest(checkpoint, keys)} ({', '.join(keys)})",
+            flush=True,
+        )

@@ -31,17 +31,20 @@ def policy_contract(env) -> dict[str, Any]:
     om = base.observation_manager
     terms = []
     start = 0
-    for name, shape, cfg in zip(om.active_terms["policy"], om.group_obs_term_dim["policy"],
-                                om._group_obs_term_cfgs["policy"]):
+    for name, shape, cfg in zip(
+        om.active_terms["policy"], om.group_obs_term_dim["policy"], om._group_obs_term_cfgs["policy"]
+    ):
         size = int(np.prod(shape))
         noise = cfg.noise
-        terms.append({
-            "name": name,
-            "slice": [start, start + size],
-            "scale": _plain(cfg.scale) if cfg.scale is not None else 1.0,
-            "clip": _plain(cfg.clip),
-            "noise": [noise.n_min, noise.n_max] if noise is not None and hasattr(noise, "n_min") else None,
-        })
+        terms.append(
+            {
+                "name": name,
+                "slice": [start, start + size],
+                "scale": _plain(cfg.scale) if cfg.scale is not None else 1.0,
+                "clip": _plain(cfg.clip),
+                "noise": [noise.n_min, noise.n_max] if noise is not None and hasattr(noise, "n_min") else None,
+            }
+        )
         start += size
     action_term = base.action_manager.get_term("joint_pos")
     robot = base.scene["robot"]
@@ -56,7 +59,8 @@ def policy_contract(env) -> dict[str, Any]:
             "joint_names": joint_names,
             "action_scale": float(scale) if not isinstance(scale, torch.Tensor) else scale[0].tolist(),
             "default_joint_pos": robot.data.default_joint_pos[0][joint_ids].tolist()
-            if not isinstance(joint_ids, slice) else robot.data.default_joint_pos[0].tolist(),
+            if not isinstance(joint_ids, slice)
+            else robot.data.default_joint_pos[0].tolist(),
             "target": "default_joint_pos + action_scale * action (joint position targets)",
         },
         "control_rate_hz": 1.0 / base.step_dt,
@@ -64,8 +68,10 @@ def policy_contract(env) -> dict[str, Any]:
         "decimation": base.cfg.decimation,
         **drive_contract(robot),
         "task": getattr(getattr(base, "spec", None), "id", None),
-        "robot": {"description": getattr(robot.cfg.spawn, "robot", None),
-                  "collision_set": getattr(robot.cfg.spawn, "collision_set", None)},
+        "robot": {
+            "description": getattr(robot.cfg.spawn, "robot", None),
+            "collision_set": getattr(robot.cfg.spawn, "collision_set", None),
+        },
         "commands": command_contract(base.cfg.commands.base_velocity),
         "height_scan": height_scan_contract(base),
     }
@@ -82,9 +88,14 @@ def height_scan_contract(base) -> dict[str, Any] | None:
     if sensor is None:
         return None
     om = base.observation_manager
-    offset = next((cfg.params.get("offset", 0.5) for name, cfg in zip(om.active_terms["policy"],
-                                                                     om._group_obs_term_cfgs["policy"])
-                   if name == "height_scan"), 0.5)
+    offset = next(
+        (
+            cfg.params.get("offset", 0.5)
+            for name, cfg in zip(om.active_terms["policy"], om._group_obs_term_cfgs["policy"])
+            if name == "height_scan"
+        ),
+        0.5,
+    )
     return {
         "body": sensor.cfg.prim_path.rsplit("/", 1)[-1],
         "ray_starts": sensor.ray_starts.torch[0].tolist(),
@@ -132,9 +143,13 @@ def drive_contract(robot) -> dict[str, Any]:
     return {
         "stiffness": per_joint["stiffness"],
         "damping": per_joint["damping"],
-        "drive": {"model": per_joint["model"], "effort_limit": per_joint["effort_limit"],
-                  "saturation_effort": per_joint["saturation_effort"], "velocity_limit": per_joint["velocity_limit"],
-                  "armature": robot.data.joint_armature[0].tolist()},
+        "drive": {
+            "model": per_joint["model"],
+            "effort_limit": per_joint["effort_limit"],
+            "saturation_effort": per_joint["saturation_effort"],
+            "velocity_limit": per_joint["velocity_limit"],
+            "armature": robot.data.joint_armature[0].tolist(),
+        },
     }
 
 
@@ -159,8 +174,16 @@ def export_policy(policy: torch.nn.Module, obs_dim: int, out_dir: Path) -> tuple
     example = torch.zeros(1, obs_dim)
     with torch.no_grad():
         torch.jit.trace(module, example).save(str(out_dir / "policy.pt"))
-    torch.onnx.export(module, (example,), str(out_dir / "policy.onnx"), input_names=["obs"], output_names=["actions"],
-                      dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}}, opset_version=18, dynamo=False)
+    torch.onnx.export(
+        module,
+        (example,),
+        str(out_dir / "policy.onnx"),
+        input_names=["obs"],
+        output_names=["actions"],
+        dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}},
+        opset_version=18,
+        dynamo=False,
+    )
     return out_dir / "policy.pt", out_dir / "policy.onnx"
 
 
@@ -169,8 +192,9 @@ def write_contract(env, path: Path) -> Path:
     return path
 
 
-def max_export_errors(torch_policy, jit_path: Path, onnx_path: Path, obs_dim: int, samples: int = 256,
-                      seed: int = 0) -> dict[str, float]:
+def max_export_errors(
+    torch_policy, jit_path: Path, onnx_path: Path, obs_dim: int, samples: int = 256, seed: int = 0
+) -> dict[str, float]:
     """Largest absolute difference of the TorchScript and ONNX outputs to ``torch_policy`` on random inputs."""
     import onnxruntime as ort
 

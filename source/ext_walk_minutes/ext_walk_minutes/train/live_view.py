@@ -40,11 +40,14 @@ def check_request(request: ViewRequest) -> None:
     if extra is not None:
         require_extra(module, extra, f"--viz {request.viewer}")
     if request.viewer == "newton" and not os.environ.get("DISPLAY"):
-        raise UsageError("--viz newton opens a window but this machine has no display (DISPLAY is unset); use "
-                         "--viz viser to watch in a browser, or --video to film headless")
+        raise UsageError(
+            "--viz newton opens a window but this machine has no display (DISPLAY is unset); use "
+            "--viz viser to watch in a browser, or --video to film headless"
+        )
     if request.record is not None and request.record.suffix != suffix:
-        raise UsageError(f"--viz-record: {request.viewer} records to a {suffix or 'no'} file "
-                         f"(got '{request.record.name}')")
+        raise UsageError(
+            f"--viz-record: {request.viewer} records to a {suffix or 'no'} file (got '{request.record.name}')"
+        )
 
 
 def add_viewer(env_cfg: Any, request: ViewRequest) -> None:

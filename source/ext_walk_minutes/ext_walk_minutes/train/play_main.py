@@ -14,8 +14,16 @@ import torch
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from . import interrupts, live_view, video
 from .policy_session import PolicyRun, find_policy, policy_session
-from .session import (RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device, resolve_num_envs,
-                      set_cpu_threads)
+from .session import (
+    RunSpec,
+    add_common_args,
+    check_task,
+    parse,
+    resolve_configs,
+    resolve_device,
+    resolve_num_envs,
+    set_cpu_threads,
+)
 
 EXPORT_TOLERANCE = 1e-5
 PLAY_NUM_ENVS = 16
@@ -26,29 +34,71 @@ DEFAULT_STEPS = 500
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         allow_abbrev=False,
-        description="Run a trained walking policy headless; print velocity tracking errors and distance walked."
+        description="Run a trained walking policy headless; print velocity tracking errors and distance walked.",
     )
     add_common_args(parser, default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})")
-    parser.add_argument("--checkpoint", default="latest",
-                        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file")
-    parser.add_argument("--agent", "--rl_library", dest="agent", default=None,
-                        help="the PPO backend (default: the one that wrote the checkpoint)")
-    parser.add_argument("--steps", type=int, default=None,
-                        help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --viz, until Ctrl-C)")
-    parser.add_argument("--export", action="store_true",
-                        help="write policy.onnx, policy.pt (TorchScript) and policy.json next to the checkpoint")
-    parser.add_argument("--video", nargs="?", const=DEFAULT_VIDEO, default=None, metavar="PATH.mp4|PATH.gif",
-                        help="film the robots headless (no display or GPU needed) to PATH; without PATH: "
-                        "<checkpoint's run>/videos/play/<checkpoint>.mp4")
-    video.add_clip_args(parser, seconds=6.0, size="960x540",
-                        seconds_help="seconds of video from the start (more steps run if --steps is shorter)")
-    parser.add_argument("--viz", default=None, choices=tuple(live_view.VIEWERS),
-                        help="watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
-                        "(remote machine: ssh -L PORT:localhost:PORT), newton opens a window on this display")
-    parser.add_argument("--viz-port", "--viz_port", dest="viz_port", type=int, default=None, metavar="PORT",
-                        help="the browser view's port (default: viser 8080, rerun 9090)")
-    parser.add_argument("--viz-record", "--viz_record", dest="viz_record", default=None, metavar="FILE",
-                        help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later")
+    parser.add_argument(
+        "--checkpoint",
+        default="latest",
+        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file",
+    )
+    parser.add_argument(
+        "--agent",
+        "--rl_library",
+        dest="agent",
+        default=None,
+        help="the PPO backend (default: the one that wrote the checkpoint)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --viz, until Ctrl-C)",
+    )
+    parser.add_argument(
+        "--export",
+        action="store_true",
+        help="write policy.onnx, policy.pt (TorchScript) and policy.json next to the checkpoint",
+    )
+    parser.add_argument(
+        "--video",
+        nargs="?",
+        const=DEFAULT_VIDEO,
+        default=None,
+        metavar="PATH.mp4|PATH.gif",
+        help="film the robots headless (no display or GPU needed) to PATH; without PATH: "
+        "<checkpoint's run>/videos/play/<checkpoint>.mp4",
+    )
+    video.add_clip_args(
+        parser,
+        seconds=6.0,
+        size="960x540",
+        seconds_help="seconds of video from the start (more steps run if --steps is shorter)",
+    )
+    parser.add_argument(
+        "--viz",
+        default=None,
+        choices=tuple(live_view.VIEWERS),
+        help="watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
+        "(remote machine: ssh -L PORT:localhost:PORT), newton opens a window on this display",
+    )
+    parser.add_argument(
+        "--viz-port",
+        "--viz_port",
+        dest="viz_port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="the browser view's port (default: viser 8080, rerun 9090)",
+    )
+    parser.add_argument(
+        "--viz-record",
+        "--viz_record",
+        dest="viz_record",
+        default=None,
+        metavar="FILE",
+        help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later",
+    )
     return parser
 
 
@@ -97,11 +147,17 @@ def export(run: PolicyRun, checkpoint: Path) -> int:
     contract = write_contract(run.env, checkpoint.parent / "policy.json")
     errors = max_export_errors(run.act, jit_path, onnx_path, obs_dim)
     print(f"[play] exported {jit_path}, {onnx_path}, {contract}", flush=True)
-    print(f"[play] export max abs error vs torch policy: torchscript {errors['torchscript']:.2e}, "
-          f"onnx {errors['onnx']:.2e}", flush=True)
+    print(
+        f"[play] export max abs error vs torch policy: torchscript {errors['torchscript']:.2e}, "
+        f"onnx {errors['onnx']:.2e}",
+        flush=True,
+    )
     if not exports_match(errors):
-        print(f"error: the exported policy differs from the torch policy by more than {EXPORT_TOLERANCE} or gives "
-              "non-finite actions (a diverged checkpoint?); do not deploy it", file=sys.stderr)
+        print(
+            f"error: the exported policy differs from the torch policy by more than {EXPORT_TOLERANCE} or gives "
+            "non-finite actions (a diverged checkpoint?); do not deploy it",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -111,8 +167,9 @@ def exports_match(errors: dict[str, float]) -> bool:
     return all(math.isfinite(e) and e <= EXPORT_TOLERANCE for e in errors.values())
 
 
-def video_request(args: argparse.Namespace, checkpoint: Path, num_envs: int) -> tuple[Path | None,
-                                                                                    video.VideoRequest | None]:
+def video_request(
+    args: argparse.Namespace, checkpoint: Path, num_envs: int
+) -> tuple[Path | None, video.VideoRequest | None]:
     """Where ``--video`` writes and what it films (None, None without it); checked before the simulator starts."""
     if args.video is None:
         return None, None
@@ -126,8 +183,9 @@ def video_request(args: argparse.Namespace, checkpoint: Path, num_envs: int) -> 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--video {args.video}: cannot create its folder ({exc.strerror}); choose another "
-                         "path") from None
+        raise UsageError(
+            f"--video {args.video}: cannot create its folder ({exc.strerror}); choose another path"
+        ) from None
     return path, request
 
 
@@ -135,8 +193,10 @@ def save_video(request: video.VideoRequest, path: Path) -> None:
     """Put the recorder's clip at ``path`` (converted to GIF if asked); an error line when none was written."""
     clips = video.recorded_clips(request.folder)
     if not clips:
-        raise UsageError("--video: no frames were recorded (see the recorder's message above); check that OpenGL "
-                         "works headless (EGL) on this machine")
+        raise UsageError(
+            "--video: no frames were recorded (see the recorder's message above); check that OpenGL "
+            "works headless (EGL) on this machine"
+        )
     video.save_clip(clips[0], path)
     shutil.rmtree(request.folder, ignore_errors=True)
     print(f"[play] video: {path} ({request.seconds:g} s following robot {request.follow})", flush=True)
@@ -156,10 +216,22 @@ def main(argv: list[str] | None = None) -> int:
     checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
     video_path, request = video_request(args, checkpoint, num_envs)
     view = view_request(args, num_envs)
-    print(f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
-          flush=True)
-    spec = RunSpec(args.task, agent, device, num_envs, args.seed, tuple(overrides), args.preset, args.asset,
-                   play_mode=True, video=request)
+    print(
+        f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
+        flush=True,
+    )
+    spec = RunSpec(
+        args.task,
+        agent,
+        device,
+        num_envs,
+        args.seed,
+        tuple(overrides),
+        args.preset,
+        args.asset,
+        play_mode=True,
+        video=request,
+    )
     configs = resolve_configs(spec)
     step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
     if view is not None:
@@ -171,18 +243,26 @@ def main(argv: list[str] | None = None) -> int:
             video.aim_camera(run.env, args.follow, distance=2.0)
             print(f"[play] live view: {live_view.address(view)}; Ctrl-C stops", flush=True)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
-            result = rollout(run.env, run.act, steps_to_run(args.steps, request, view, step_dt),
-                             pace=None if view is None else live_view.RealTime(step_dt))
+            result = rollout(
+                run.env,
+                run.act,
+                steps_to_run(args.steps, request, view, step_dt),
+                pace=None if view is None else live_view.RealTime(step_dt),
+            )
     if request is not None:
         save_video(request, video_path)
-    print(f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
-          f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
-          f"per robot | falls {result['falls']}", flush=True)
+    print(
+        f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
+        f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
+        f"per robot | falls {result['falls']}",
+        flush=True,
+    )
     return 0
 
 
-def steps_to_run(steps: int | None, request: video.VideoRequest | None, view: live_view.ViewRequest | None,
-                 step_dt: float) -> int | None:
+def steps_to_run(
+    steps: int | None, request: video.VideoRequest | None, view: live_view.ViewRequest | None, step_dt: float
+) -> int | None:
     """``--steps`` if given, else 500 (10 s) or, with a live view, until Ctrl-C (None); at least the video's."""
     if steps is None:
         steps = None if view is not None else DEFAULT_STEPS

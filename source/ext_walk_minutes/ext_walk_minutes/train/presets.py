@@ -63,8 +63,10 @@ def _config_keys(data: Mapping, where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if str(key).split(".")[0] not in CONFIG_ROOTS:
-            raise UsageError(f"{where}: unknown key '{key}'; a preset sets {', '.join(FLAG_KEYS)}, "
-                             f"env.* / agent.* config fields, or {' / '.join(backends.names())} sections")
+            raise UsageError(
+                f"{where}: unknown key '{key}'; a preset sets {', '.join(FLAG_KEYS)}, "
+                f"env.* / agent.* config fields, or {' / '.join(backends.names())} sections"
+            )
         _flatten(str(key), value, out)
     return out
 
@@ -73,15 +75,18 @@ def load(spec: str) -> Preset:
     """Read the preset ``spec``: a shipped preset's name or a path to a ``.yaml`` file."""
     path = Path(spec) if spec.endswith((".yaml", ".yml")) else PRESET_DIR / f"{spec}.yaml"
     if not path.is_file():
-        raise UsageError(f"unknown preset '{spec}'; choose one of: {', '.join(available())} "
-                         f"(files in {PRESET_DIR}) or pass a .yaml file")
+        raise UsageError(
+            f"unknown preset '{spec}'; choose one of: {', '.join(available())} "
+            f"(files in {PRESET_DIR}) or pass a .yaml file"
+        )
     try:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise UsageError(f"preset file '{path}' is not valid YAML ({getattr(exc, 'problem', None) or 'unreadable'}"
-                         f"{where}); fix it") from None
+        raise UsageError(
+            f"preset file '{path}' is not valid YAML ({getattr(exc, 'problem', None) or 'unreadable'}{where}); fix it"
+        ) from None
     if not isinstance(data, Mapping):
         raise UsageError(f"preset file '{path}' must hold a mapping of keys to values")
     preset = Preset(name=path.stem, path=path)
@@ -171,14 +176,17 @@ def check_override_keys(task: str, env_cfg: Any, agent_cfg: Any, agent: str, ove
             continue
         default = _field(roots[parts[0]], parts[1:])
         if default is _MISSING:
-            raise UsageError(f"config key '{key}' does not exist in the {parts[0]} config of {task} with --agent "
-                             f"{agent}; check its spelling (params/{parts[0]}.yaml of a run lists the fields)")
+            raise UsageError(
+                f"config key '{key}' does not exist in the {parts[0]} config of {task} with --agent "
+                f"{agent}; check its spelling (params/{parts[0]}.yaml of a run lists the fields)"
+            )
         if not _fits(default, text):
-            raise UsageError(f"config key '{key}' takes a {type(default).__name__} (default {default!r}), not "
-                             f"'{text}'")
+            raise UsageError(f"config key '{key}' takes a {type(default).__name__} (default {default!r}), not '{text}'")
         if key == "env.scene.num_envs":
-            raise UsageError("set the number of robots with --num_envs N, not env.scene.num_envs (--num_envs, or "
-                             "its default, replaces it)")
+            raise UsageError(
+                "set the number of robots with --num_envs N, not env.scene.num_envs (--num_envs, or "
+                "its default, replaces it)"
+            )
 
 
 def summary(preset: Preset | None, settings: Mapping[str, Any], overrides: Sequence[str]) -> dict[str, Any]:

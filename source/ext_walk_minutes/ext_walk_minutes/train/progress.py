@@ -65,15 +65,27 @@ class Progress:
     :class:`~ext_walk_minutes.train.curriculum_log.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
     """
 
-    def __init__(self, env: gym.Env, stats: EpisodeStats, log_dir: str | None, label: str, start_it: int,
-                 total_it: int, steps_per_iteration: int, curriculum_snapshots: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self,
+        env: gym.Env,
+        stats: EpisodeStats,
+        log_dir: str | None,
+        label: str,
+        start_it: int,
+        total_it: int,
+        steps_per_iteration: int,
+        curriculum_snapshots: tuple[int, ...] = (),
+    ) -> None:
         self.env, self.stats, self.label = env, stats, label
         self.start_it, self.total_it = start_it, total_it
         self.steps_per_iteration = steps_per_iteration
         # log_dir None: a rank other than 0 of a distributed run, which neither prints nor writes
         self.writer = SummaryWriter(log_dir=log_dir, flush_secs=10) if log_dir is not None else None
-        self.curriculum = (CurriculumLog(env, self.writer, log_dir, curriculum_snapshots)
-                           if self.writer is not None and CurriculumLog.applies(env) else None)
+        self.curriculum = (
+            CurriculumLog(env, self.writer, log_dir, curriculum_snapshots)
+            if self.writer is not None and CurriculumLog.applies(env)
+            else None
+        )
         self._t_start = self._t_last = time.perf_counter()
 
     def iteration_done(self, it: int) -> None:

@@ -27,8 +27,11 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Path:
             except FileExistsError:
                 continue
     except PermissionError:
-        raise UsageError(f"cannot write the run folder under '{parent}' (permission denied); run from a folder "
-                         "you can write to, or make its logs/ writable") from None
+        raise UsageError(
+            f"cannot write the run folder under '{parent}' (permission denied); run from a folder "
+            "you can write to, or make its logs/ writable"
+        ) from None
     except OSError as exc:
-        raise UsageError(f"cannot create the run folder under '{parent}' ({exc.strerror}); free space or pick "
-                         "another working folder") from None
+        raise UsageError(
+            f"cannot create the run folder under '{parent}' ({exc.strerror}); free space or pick another working folder"
+        ) from None

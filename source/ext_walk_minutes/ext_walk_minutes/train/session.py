@@ -27,12 +27,20 @@ def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: s
     parser.add_argument("--num_envs", type=int, default=None, help=default_num_envs_help)
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the agent config's)")
-    parser.add_argument("--asset", default="ours", choices=("ours", "official"),
-                        help="robot asset: ours (bundled, offline; default) or official (Isaac Lab's robot configs, "
-                        "downloaded from its asset server)")
-    parser.add_argument("--preset", default=None, metavar="NAME",
-                        help=f"run preset: a shipped one ({', '.join(presets.available())}) or a .yaml file; "
-                        "flags and key=value arguments given here win over it")
+    parser.add_argument(
+        "--asset",
+        default="ours",
+        choices=("ours", "official"),
+        help="robot asset: ours (bundled, offline; default) or official (Isaac Lab's robot configs, "
+        "downloaded from its asset server)",
+    )
+    parser.add_argument(
+        "--preset",
+        default=None,
+        metavar="NAME",
+        help=f"run preset: a shipped one ({', '.join(presets.available())}) or a .yaml file; "
+        "flags and key=value arguments given here win over it",
+    )
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
@@ -49,8 +57,10 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> tuple[argp
         args.preset = preset
     bad = [tok for tok in rest if tok.startswith("-") or "=" not in tok]
     if bad:
-        raise UsageError(f"unrecognised argument(s) {' '.join(bad)}; see --help "
-                         "(config overrides are written key=value, e.g. physics=newton_mjwarp env.episode_length_s=10)")
+        raise UsageError(
+            f"unrecognised argument(s) {' '.join(bad)}; see --help "
+            "(config overrides are written key=value, e.g. physics=newton_mjwarp env.episode_length_s=10)"
+        )
     return args, rest
 
 
@@ -74,8 +84,10 @@ def resolve_device(requested: str, rank: distributed.Rank | None = None) -> str:
         return "cpu"
     if requested.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise UsageError(f"--device {requested} asked for CUDA but no CUDA device is available "
-                             "(no NVIDIA driver or GPU); use --device cpu or --device auto")
+            raise UsageError(
+                f"--device {requested} asked for CUDA but no CUDA device is available "
+                "(no NVIDIA driver or GPU); use --device cpu or --device auto"
+            )
         return "cuda:0" if requested == "cuda" else requested
     raise UsageError(f"unknown device '{requested}'; use auto, cpu, cuda or cuda:N")
 
@@ -144,11 +156,11 @@ def resolve_configs(spec: RunSpec) -> Configs:
     overrides = presets.merged_overrides(spec.preset, spec.agent, spec.overrides)
     # check the field names against the configs as selected by group choices such as physics=... (cheap: cached)
     groups = [tok for tok in overrides if "." not in tok.split("=", 1)[0]]
-    env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode,
-                                             overrides=groups)
+    env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=groups)
     presets.check_override_keys(spec.task, env_cfg, agent_cfg, spec.agent, overrides)
-    env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode,
-                                             overrides=overrides)
+    env_cfg, agent_cfg = resolve_task_config(
+        spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=overrides
+    )
     if spec.asset != "ours":
         from ..tasks.official import AssetUnavailable, use_asset
 

@@ -13,8 +13,18 @@ from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from . import backends, distributed, interrupts, presets, video
 from .bootstrap import DEFAULT_MODE, MODES
 from .run_folder import new_run_folder
-from .session import (Configs, RunSpec, add_common_args, check_task, parse, resolve_configs, resolve_device,
-                      resolve_num_envs, running_env, set_cpu_threads)
+from .session import (
+    Configs,
+    RunSpec,
+    add_common_args,
+    check_task,
+    parse,
+    resolve_configs,
+    resolve_device,
+    resolve_num_envs,
+    running_env,
+    set_cpu_threads,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,33 +35,79 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Logs and checkpoints go to logs/<agent>/<task>/<timestamp>/ (TensorBoard: tensorboard --logdir logs).",
     )
     add_common_args(parser, default_num_envs_help="parallel robots (default: 4096 on CUDA, 64 on CPU)")
-    parser.add_argument("--agent", "--rl_library", dest="agent", default="rsl_rl",
-                        help=f"PPO backend: {' or '.join(backends.names())} (default: %(default)s; --rl_library as in "
-                        "Isaac Lab's CLI; an entry point such as rsl_rl_cfg_entry_point works too)")
-    parser.add_argument("--max_iterations", type=int, default=None,
-                        help="PPO iterations to run (default: the agent config's, 300 flat / 1500 rough)")
-    parser.add_argument("--timeout-bootstrap", "--timeout_bootstrap", dest="timeout_bootstrap", default=DEFAULT_MODE,
-                        help="value bootstrap on time-outs: exact (critic on the final observation before the reset; "
-                        "default), approx (rsl-rl's V(s_t) stand-in) or off")
-    parser.add_argument("--resume", default=None, metavar="RUN",
-                        help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file")
-    parser.add_argument("--distributed", action="store_true",
-                        help="one process per GPU, launched with torchrun (--num_envs is per process); "
-                        f"e.g. {distributed.TORCHRUN_HINT}")
-    parser.add_argument("--curriculum-snapshots", "--curriculum_snapshots", dest="curriculum_snapshots", default="",
-                        metavar="IT,IT,...", help="rough tasks: iterations (0-based) at which to save the robots per "
-                        "(terrain type, level) heatmap to <run>/curriculum/ (e.g. 0,500,1000; plot them with "
-                        "scripts/curriculum_plot.py)")
-    parser.add_argument("--logger", default="tensorboard", choices=("tensorboard", "wandb"),
-                        help="tensorboard (default; the run folder) or wandb: also Weights & Biases (its files in the "
-                        "run folder; WANDB_MODE=offline to sync later, WANDB_USERNAME for the entity)")
-    parser.add_argument("--wandb-project", "--wandb_project", dest="wandb_project", default="ext_walk_minutes",
-                        metavar="NAME", help="the W&B project of --logger wandb (default: %(default)s)")
-    parser.add_argument("--video", action="store_true",
-                        help="film clips headless (no display or GPU needed) to <run>/videos/train/ (rsl-rl's W&B "
-                        "logger uploads them)")
-    parser.add_argument("--video-interval", "--video_interval", dest="video_interval", type=int, default=100,
-                        metavar="IT", help="a clip every IT iterations, from the first (default: %(default)s)")
+    parser.add_argument(
+        "--agent",
+        "--rl_library",
+        dest="agent",
+        default="rsl_rl",
+        help=f"PPO backend: {' or '.join(backends.names())} (default: %(default)s; --rl_library as in "
+        "Isaac Lab's CLI; an entry point such as rsl_rl_cfg_entry_point works too)",
+    )
+    parser.add_argument(
+        "--max_iterations",
+        type=int,
+        default=None,
+        help="PPO iterations to run (default: the agent config's, 300 flat / 1500 rough)",
+    )
+    parser.add_argument(
+        "--timeout-bootstrap",
+        "--timeout_bootstrap",
+        dest="timeout_bootstrap",
+        default=DEFAULT_MODE,
+        help="value bootstrap on time-outs: exact (critic on the final observation before the reset; "
+        "default), approx (rsl-rl's V(s_t) stand-in) or off",
+    )
+    parser.add_argument(
+        "--resume",
+        default=None,
+        metavar="RUN",
+        help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file",
+    )
+    parser.add_argument(
+        "--distributed",
+        action="store_true",
+        help="one process per GPU, launched with torchrun (--num_envs is per process); "
+        f"e.g. {distributed.TORCHRUN_HINT}",
+    )
+    parser.add_argument(
+        "--curriculum-snapshots",
+        "--curriculum_snapshots",
+        dest="curriculum_snapshots",
+        default="",
+        metavar="IT,IT,...",
+        help="rough tasks: iterations (0-based) at which to save the robots per "
+        "(terrain type, level) heatmap to <run>/curriculum/ (e.g. 0,500,1000; plot them with "
+        "scripts/curriculum_plot.py)",
+    )
+    parser.add_argument(
+        "--logger",
+        default="tensorboard",
+        choices=("tensorboard", "wandb"),
+        help="tensorboard (default; the run folder) or wandb: also Weights & Biases (its files in the "
+        "run folder; WANDB_MODE=offline to sync later, WANDB_USERNAME for the entity)",
+    )
+    parser.add_argument(
+        "--wandb-project",
+        "--wandb_project",
+        dest="wandb_project",
+        default="ext_walk_minutes",
+        metavar="NAME",
+        help="the W&B project of --logger wandb (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--video",
+        action="store_true",
+        help="film clips headless (no display or GPU needed) to <run>/videos/train/ (rsl-rl's W&B logger uploads them)",
+    )
+    parser.add_argument(
+        "--video-interval",
+        "--video_interval",
+        dest="video_interval",
+        type=int,
+        default=100,
+        metavar="IT",
+        help="a clip every IT iterations, from the first (default: %(default)s)",
+    )
     video.add_clip_args(parser, seconds=4.0, size="640x360", seconds_help="seconds per clip")
     return parser
 
@@ -77,9 +133,20 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
         require_extra("wandb", "wandb", "--logger wandb")
     if args.max_iterations is not None and args.max_iterations < 1:
         raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
-    return RunSpec(args.task, agent, device, num_envs, args.seed, tuple(overrides), args.preset, args.asset,
-                   args.timeout_bootstrap, parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots"),
-                   rank=0 if rank is None else rank.rank, video=video_request(args, num_envs))
+    return RunSpec(
+        args.task,
+        agent,
+        device,
+        num_envs,
+        args.seed,
+        tuple(overrides),
+        args.preset,
+        args.asset,
+        args.timeout_bootstrap,
+        parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots"),
+        rank=0 if rank is None else rank.rank,
+        video=video_request(args, num_envs),
+    )
 
 
 def resume_checkpoint(resume: str | None, spec: RunSpec) -> Path | None:
@@ -94,35 +161,64 @@ def resume_checkpoint(resume: str | None, spec: RunSpec) -> Path | None:
         raise UsageError(f"'{path}' is a {agent} checkpoint; resume it with --agent {agent}")
     task = trained_task(path)
     if task is not None and task != spec.task:
-        raise UsageError(f"'{path}' was trained on {task}; resume it with --task {task} (its networks do not fit "
-                         f"{spec.task}'s observations and actions)")
+        raise UsageError(
+            f"'{path}' was trained on {task}; resume it with --task {task} (its networks do not fit "
+            f"{spec.task}'s observations and actions)"
+        )
     spec.backend.read_checkpoint(path)
     return path
 
 
-def announce(spec: RunSpec, configs: Configs, args: argparse.Namespace, rank: distributed.Rank | None,
-             iterations: int, resume: Path | None, log_dir: Path) -> None:
+def announce(
+    spec: RunSpec,
+    configs: Configs,
+    args: argparse.Namespace,
+    rank: distributed.Rank | None,
+    iterations: int,
+    resume: Path | None,
+    log_dir: Path,
+) -> None:
     """Print the run's settings; on rank 0 also write the run manifest, the configs and resolved_config.yaml."""
     if not distributed.is_main_process():
-        print(f"[train] rank {rank.rank}/{rank.world_size} on {spec.device}: {spec.num_envs} envs, seed "
-              f"{configs.env_cfg.seed} (rank 0 writes logs and checkpoints)", flush=True)
+        print(
+            f"[train] rank {rank.rank}/{rank.world_size} on {spec.device}: {spec.num_envs} envs, seed "
+            f"{configs.env_cfg.seed} (rank 0 writes logs and checkpoints)",
+            flush=True,
+        )
         return
-    resolved = presets.summary(spec.preset, {
-        "task": spec.task, "agent": spec.agent, "device": spec.device, "num_envs": spec.num_envs,
-        "max_iterations": iterations, "seed": configs.env_cfg.seed, "timeout_bootstrap": spec.timeout_bootstrap,
-        "processes": 1 if rank is None else rank.world_size, "resume": None if resume is None else str(resume),
-    }, configs.overrides)
-    print(f"[train] task {spec.task} | agent {spec.agent} | device {spec.device} | {spec.num_envs} envs"
-          f"{' (default for ' + spec.device + ')' if args.num_envs is None else ''}"
-          f"{f' per process x {rank.world_size} processes' if rank is not None else ''} | {iterations} iterations"
-          f" | time-out bootstrap {spec.timeout_bootstrap}{' | resume ' + str(resume) if resume else ''}", flush=True)
+    resolved = presets.summary(
+        spec.preset,
+        {
+            "task": spec.task,
+            "agent": spec.agent,
+            "device": spec.device,
+            "num_envs": spec.num_envs,
+            "max_iterations": iterations,
+            "seed": configs.env_cfg.seed,
+            "timeout_bootstrap": spec.timeout_bootstrap,
+            "processes": 1 if rank is None else rank.world_size,
+            "resume": None if resume is None else str(resume),
+        },
+        configs.overrides,
+    )
+    print(
+        f"[train] task {spec.task} | agent {spec.agent} | device {spec.device} | {spec.num_envs} envs"
+        f"{' (default for ' + spec.device + ')' if args.num_envs is None else ''}"
+        f"{f' per process x {rank.world_size} processes' if rank is not None else ''} | {iterations} iterations"
+        f" | time-out bootstrap {spec.timeout_bootstrap}{' | resume ' + str(resume) if resume else ''}",
+        flush=True,
+    )
     print(f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}", flush=True)
     print(f"[train] logs: {log_dir}", flush=True)
 
     from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
 
-    write_run_manifest(str(log_dir), library=spec.agent, task=spec.task,
-                       metadata={"agent": spec.backend.entry_point, "timeout_bootstrap": spec.timeout_bootstrap})
+    write_run_manifest(
+        str(log_dir),
+        library=spec.agent,
+        task=spec.task,
+        metadata={"agent": spec.backend.entry_point, "timeout_bootstrap": spec.timeout_bootstrap},
+    )
     dump_train_configs(str(log_dir), configs.env_cfg, configs.agent_cfg)
     presets.write_summary(log_dir / "resolved_config.yaml", resolved)
 
@@ -149,22 +245,33 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
     iterations = args.max_iterations or spec.backend.default_iterations(configs.agent_cfg)
     # every rank uses rank 0's run folder
     log_dir = distributed.broadcast_from_main(
-        new_run_folder(LOG_ROOT / spec.agent / spec.task) if distributed.is_main_process() else None)
+        new_run_folder(LOG_ROOT / spec.agent / spec.task) if distributed.is_main_process() else None
+    )
     if args.logger == "wandb":
         os.environ.setdefault("WANDB_DIR", str(log_dir))  # W&B's files beside the run's, not in the working folder
         spec.backend.log_to_wandb(configs.agent_cfg, args.wandb_project)
     if spec.video is not None:  # clips in the run folder, one every --video-interval iterations
-        spec = dataclasses.replace(spec, video=dataclasses.replace(
-            spec.video, folder=log_dir / spec.video.folder,
-            every_steps=args.video_interval * spec.backend.steps_per_iteration(configs.agent_cfg)))
+        spec = dataclasses.replace(
+            spec,
+            video=dataclasses.replace(
+                spec.video,
+                folder=log_dir / spec.video.folder,
+                every_steps=args.video_interval * spec.backend.steps_per_iteration(configs.agent_cfg),
+            ),
+        )
     announce(spec, configs, args, rank, iterations, resume, log_dir)
     if spec.video is not None:
-        print(f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following robot "
-              f"{spec.video.follow} -> {spec.video.folder}", flush=True)
+        print(
+            f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following robot "
+            f"{spec.video.follow} -> {spec.video.folder}",
+            flush=True,
+        )
     with running_env(spec, configs) as env, distributed.process_group_closed_after():
         checkpoint = spec.backend.train(env, spec, configs, str(log_dir), iterations, resume)
-    print(f"[train] done: checkpoint {checkpoint}" if checkpoint else "[train] done (rank 0 wrote the checkpoint)",
-          flush=True)
+    print(
+        f"[train] done: checkpoint {checkpoint}" if checkpoint else "[train] done (rank 0 wrote the checkpoint)",
+        flush=True,
+    )
     return 0
 
 

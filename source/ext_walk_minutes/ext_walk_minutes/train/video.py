@@ -42,10 +42,23 @@ class VideoRequest:
 
 def add_clip_args(parser: argparse.ArgumentParser, *, seconds: float, size: str, seconds_help: str) -> None:
     """``--video-length``, ``--video-size`` and ``--follow``, shared by train.py and play.py (their defaults differ)."""
-    parser.add_argument("--video-length", "--video_length", dest="video_length", type=float, default=seconds,
-                        metavar="S", help=f"{seconds_help} (default: %(default)s)")
-    parser.add_argument("--video-size", "--video_size", dest="video_size", default=size, metavar="WxH",
-                        help="frame size in pixels (default: %(default)s)")
+    parser.add_argument(
+        "--video-length",
+        "--video_length",
+        dest="video_length",
+        type=float,
+        default=seconds,
+        metavar="S",
+        help=f"{seconds_help} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--video-size",
+        "--video_size",
+        dest="video_size",
+        default=size,
+        metavar="WxH",
+        help="frame size in pixels (default: %(default)s)",
+    )
     parser.add_argument("--follow", type=int, default=0, metavar="N", help="the robot the camera follows (default: 0)")
 
 
@@ -75,9 +88,11 @@ def check_request(request: VideoRequest, num_envs: int) -> None:
     require_extra("moviepy", "video", "--video")
     missing = [f"lib{lib} ({package})" for lib, package in GL_LIBRARIES.items() if not ctypes.util.find_library(lib)]
     if missing:
-        raise UsageError(f"--video draws with OpenGL through EGL, but {' and '.join(missing)} is not installed; "
-                         "install it (Mesa's software OpenGL needs no GPU: apt install libegl1 libgl1 libgl1-mesa-dri; "
-                         "on an NVIDIA machine the driver's libraries with NVIDIA_DRIVER_CAPABILITIES=graphics)")
+        raise UsageError(
+            f"--video draws with OpenGL through EGL, but {' and '.join(missing)} is not installed; "
+            "install it (Mesa's software OpenGL needs no GPU: apt install libegl1 libgl1 libgl1-mesa-dri; "
+            "on an NVIDIA machine the driver's libraries with NVIDIA_DRIVER_CAPABILITIES=graphics)"
+        )
 
 
 def check_follow(robot_index: int, num_envs: int) -> None:
@@ -91,11 +106,21 @@ def add_recorder(env_cfg: Any, request: VideoRequest, step_dt: float) -> None:
     from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
 
     width, height = request.size
-    add_visualizer(env_cfg, NewtonGLVisualizerCfg(
-        headless=True, window_width=width, window_height=height, enable_shadows=False, enable_picking=False))
-    env_cfg.video_recorders = [VideoRecorderCfg(
-        source="visualizer:newton", output_dir=str(request.folder), video_length=clip_steps(request, step_dt),
-        video_interval=request.every_steps, frame_stride=FRAME_STRIDE)]
+    add_visualizer(
+        env_cfg,
+        NewtonGLVisualizerCfg(
+            headless=True, window_width=width, window_height=height, enable_shadows=False, enable_picking=False
+        ),
+    )
+    env_cfg.video_recorders = [
+        VideoRecorderCfg(
+            source="visualizer:newton",
+            output_dir=str(request.folder),
+            video_length=clip_steps(request, step_dt),
+            video_interval=request.every_steps,
+            frame_stride=FRAME_STRIDE,
+        )
+    ]
 
 
 def add_visualizer(env_cfg: Any, visualizer_cfg: Any) -> None:
@@ -169,6 +194,13 @@ def write_gif(frames: list, fps: float, path: Path) -> None:
 
     images = [Image.fromarray(frame).quantize(colors=128, method=Image.Quantize.MEDIANCUT) for frame in frames]
     partial = path.with_name(f".{path.name}.tmp")
-    images[0].save(partial, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps),
-                   loop=0, optimize=True)
+    images[0].save(
+        partial,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=round(1000 / fps),
+        loop=0,
+        optimize=True,
+    )
     os.replace(partial, path)

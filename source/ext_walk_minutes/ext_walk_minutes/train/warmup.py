@@ -50,8 +50,11 @@ def kernel_cache() -> tuple[Path, int, float]:
 
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
-                                     epilog="Extra key=value arguments are config overrides, as for train.py.")
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False,
+        description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+        epilog="Extra key=value arguments are config overrides, as for train.py.",
+    )
     parser.add_argument("--task", default=DEFAULT_TASKS, help="comma-separated tasks (default: %(default)s)")
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--num_envs", type=int, default=8, help="robots per task (default: %(default)s)")

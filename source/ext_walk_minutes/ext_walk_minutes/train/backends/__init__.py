@@ -71,22 +71,34 @@ class Backend:
 
         data = load_checkpoint(path)
         if not set(self.parameter_keys) <= set(data):
-            raise UsageError(f"checkpoint '{path}' was not written by {self.name} (keys: {', '.join(data)}); "
-                             "pass the --agent of the library that wrote it")
+            raise UsageError(
+                f"checkpoint '{path}' was not written by {self.name} (keys: {', '.join(data)}); "
+                "pass the --agent of the library that wrote it"
+            )
         return data
 
     def import_in_process_group(self) -> None:
         """Import the library once ``--distributed`` has created the process group (some join it on import)."""
 
-    def make_runner(self, env: Any, agent_cfg: Any, device: str, log_dir: str | None, *,
-                    timeout_bootstrap: str = DEFAULT_MODE, iterations: int = 1) -> tuple[Any, Any]:
+    def make_runner(
+        self,
+        env: Any,
+        agent_cfg: Any,
+        device: str,
+        log_dir: str | None,
+        *,
+        timeout_bootstrap: str = DEFAULT_MODE,
+        iterations: int = 1,
+    ) -> tuple[Any, Any]:
         """The library's runner on ``env`` (wrapped in :class:`~..progress.EpisodeStats`, returned second),
         logging to ``log_dir`` (None: no logs), for ``iterations`` PPO iterations."""
-        return self._runtime().make_runner(env, agent_cfg, device, log_dir, timeout_bootstrap=timeout_bootstrap,
-                                           iterations=iterations)
+        return self._runtime().make_runner(
+            env, agent_cfg, device, log_dir, timeout_bootstrap=timeout_bootstrap, iterations=iterations
+        )
 
-    def train(self, env: Any, spec: Any, configs: Any, log_dir: str, iterations: int,
-              resume: Path | None) -> Path | None:
+    def train(
+        self, env: Any, spec: Any, configs: Any, log_dir: str, iterations: int, resume: Path | None
+    ) -> Path | None:
         """Run ``iterations`` PPO iterations of the :class:`~..session.RunSpec` ``spec`` with its
         :class:`~..session.Configs` on ``env``; return the last checkpoint (None on ranks other than 0)."""
         return self._runtime().train(env, spec, configs, log_dir, iterations, resume)

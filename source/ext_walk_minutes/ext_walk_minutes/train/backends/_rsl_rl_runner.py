@@ -49,8 +49,9 @@ class WalkPPO(PPO):
                 final_obs = TensorDict(extras["final_obs"], batch_size=[rewards.shape[0]]).to(self.device)
                 return self.critic(final_obs).squeeze(-1)
 
-            rewards = bootstrapped_rewards(self.timeout_bootstrap, self.gamma, rewards, time_outs,
-                                           self.transition.values.squeeze(-1), final_value)
+            rewards = bootstrapped_rewards(
+                self.timeout_bootstrap, self.gamma, rewards, time_outs, self.transition.values.squeeze(-1), final_value
+            )
         super().process_env_step(obs, rewards, dones, extras)
 
 
@@ -65,8 +66,11 @@ class WalkOnPolicyRunner(OnPolicyRunner):
         self.gpu_global_rank = torch.distributed.get_rank()
         self.gpu_local_rank = int(os.environ.get("LOCAL_RANK", "0"))
         self.is_distributed = self.gpu_world_size > 1
-        self.cfg["multi_gpu"] = {"global_rank": self.gpu_global_rank, "local_rank": self.gpu_local_rank,
-                                 "world_size": self.gpu_world_size} if self.is_distributed else None
+        self.cfg["multi_gpu"] = (
+            {"global_rank": self.gpu_global_rank, "local_rank": self.gpu_local_rank, "world_size": self.gpu_world_size}
+            if self.is_distributed
+            else None
+        )
 
     def save(self, path: str, infos: dict | None = None) -> None:
         saved = self.alg.save()
@@ -75,8 +79,14 @@ class WalkOnPolicyRunner(OnPolicyRunner):
         atomic_torch_save(saved, path)
 
 
-def make_runner(env, agent_cfg, device: str, log_dir: str | None, timeout_bootstrap: str = DEFAULT_MODE,
-                iterations: int | None = None) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
+def make_runner(
+    env,
+    agent_cfg,
+    device: str,
+    log_dir: str | None,
+    timeout_bootstrap: str = DEFAULT_MODE,
+    iterations: int | None = None,
+) -> tuple[WalkOnPolicyRunner, EpisodeStats]:
     """rsl-rl's runner on ``env`` (wrapped in :class:`EpisodeStats`), logging to ``log_dir`` (None: no logs), with
     our PPO and the ``timeout_bootstrap`` mode (``iterations``: unused, rsl-rl takes them in ``learn``)."""
     # Isaac Lab's runner cfg keeps fields of older rsl-rl releases; translate it for the installed one
@@ -93,8 +103,9 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
     try:
         runner.load(str(path), map_location=runner.device)
     except (RuntimeError, KeyError) as exc:
-        raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
-                         "was it trained on another task?") from None
+        raise UsageError(
+            f"checkpoint '{path}' does not fit this task's policy ({exc}); was it trained on another task?"
+        ) from None
 
 
 def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, resume: Path | None) -> Path | None:
@@ -110,8 +121,16 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
         _load(runner, resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
     start = runner.current_learning_iteration
-    progress = Progress(env, stats, log_dir, f"{spec.task} {spec.agent}", start, start + iterations,
-                        runner.cfg["num_steps_per_env"] * env.unwrapped.num_envs, spec.curriculum_snapshots)
+    progress = Progress(
+        env,
+        stats,
+        log_dir,
+        f"{spec.task} {spec.agent}",
+        start,
+        start + iterations,
+        runner.cfg["num_steps_per_env"] * env.unwrapped.num_envs,
+        spec.curriculum_snapshots,
+    )
     finished = _watch_iterations(runner, progress, start)
     try:
         runner.learn(iterations, init_at_random_ep_len=True)
@@ -138,8 +157,12 @@ def _watch_iterations(runner: WalkOnPolicyRunner, progress: Progress, start: int
     def log(**kwargs) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # our one-line progress replaces rsl-rl's block
             rsl_log(**kwargs)
-        check_finite(kwargs["it"], {**kwargs["loss_dict"], "action std": kwargs["action_std"]},
-                     (runner.alg.actor, runner.alg.critic), runner.alg.learning_rate)
+        check_finite(
+            kwargs["it"],
+            {**kwargs["loss_dict"], "action std": kwargs["action_std"]},
+            (runner.alg.actor, runner.alg.critic),
+            runner.alg.learning_rate,
+        )
         progress.iteration_done(kwargs["it"])
 
     runner.alg.update, runner.logger.log = whole_update, log

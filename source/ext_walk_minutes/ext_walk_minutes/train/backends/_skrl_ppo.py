@@ -58,8 +58,9 @@ def policy_state_with_std(state: dict[str, torch.Tensor]) -> dict[str, torch.Ten
 
 def gaussian_kl(old_mean: torch.Tensor, old_std: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
     """KL(old || new) of diagonal Gaussians, summed over action dims: (N, A) each -> (N,)."""
-    return (torch.log(std / old_std) + (old_std.pow(2) + (old_mean - mean).pow(2)) / (2.0 * std.pow(2))
-            - 0.5).sum(dim=-1)
+    return (torch.log(std / old_std) + (old_std.pow(2) + (old_mean - mean).pow(2)) / (2.0 * std.pow(2)) - 0.5).sum(
+        dim=-1
+    )
 
 
 def adapted_learning_rate(lr: float, kl: float, desired_kl: float) -> float:
@@ -90,22 +91,31 @@ class RslRlPPO(PPO):
 
     def update(self, *, timestep: int, timesteps: int) -> None:
         with torch.no_grad():
-            inputs = {"observations": self._observation_preprocessor(self._current_next_observations),
-                      "states": self._state_preprocessor(self._current_next_states)}
+            inputs = {
+                "observations": self._observation_preprocessor(self._current_next_observations),
+                "states": self._state_preprocessor(self._current_next_states),
+            }
             last_values, _ = self.value.act(inputs, role="value")
             last_values = self._value_preprocessor(last_values, inverse=True)
         values = self.memory.get_tensor_by_name("values")
         returns, advantages = compute_gae(
-            rewards=self.memory.get_tensor_by_name("rewards"), terminated=self.memory.get_tensor_by_name("terminated"),
-            truncated=self.memory.get_tensor_by_name("truncated"), values=values, last_values=last_values,
-            discount_factor=self.cfg.discount_factor, lambda_coefficient=self.cfg.gae_lambda,
-            time_limit_bootstrap=self.cfg.time_limit_bootstrap)
+            rewards=self.memory.get_tensor_by_name("rewards"),
+            terminated=self.memory.get_tensor_by_name("terminated"),
+            truncated=self.memory.get_tensor_by_name("truncated"),
+            values=values,
+            last_values=last_values,
+            discount_factor=self.cfg.discount_factor,
+            lambda_coefficient=self.cfg.gae_lambda,
+            time_limit_bootstrap=self.cfg.time_limit_bootstrap,
+        )
         self.memory.set_tensor_by_name("values", self._value_preprocessor(values, train=True))
         self.memory.set_tensor_by_name("returns", self._value_preprocessor(returns, train=True))
         self.memory.set_tensor_by_name("advantages", advantages)
         # memory tensors are (rollouts, robots, size); rsl-rl's batch is all transitions, (rollouts x robots, size)
-        batch = {name: (self.memory.tensors[name].flatten(0, 1) if name in self.memory.tensors else None)
-                 for name in ("observations", "states", "actions", "log_prob", "values", "returns", "advantages")}
+        batch = {
+            name: (self.memory.tensors[name].flatten(0, 1) if name in self.memory.tensors else None)
+            for name in ("observations", "states", "actions", "log_prob", "values", "returns", "advantages")
+        }
         losses = self.update_on_batch(batch)
         self.track_data("Loss / Policy loss", losses["policy"])
         self.track_data("Loss / Value loss", losses["value"])
@@ -126,16 +136,23 @@ class RslRlPPO(PPO):
         # one permutation for all epochs, drawn first (as rsl-rl's mini-batch generator: the same seed, the same order)
         order = torch.randperm(mini * self.cfg.mini_batches, device=batch["actions"].device)
         with torch.no_grad():  # the distribution the rollout sampled from: the policy as it is now
-            self.policy.act({"observations": self._observation_preprocessor(batch["observations"]),
-                             "states": self._state_preprocessor(batch["states"])}, role="policy")
+            self.policy.act(
+                {
+                    "observations": self._observation_preprocessor(batch["observations"]),
+                    "states": self._state_preprocessor(batch["states"]),
+                },
+                role="policy",
+            )
             old = self.policy.distribution(role="policy")
             old_mean, old_std = old.mean.clone(), old.stddev.clone()
         sums = {"policy": 0.0, "value": 0.0, "entropy": 0.0}
         steps = 0
         for _epoch, k in itertools.product(range(self.cfg.learning_epochs), range(self.cfg.mini_batches)):
-            idx = order[k * mini:(k + 1) * mini]
-            inputs = {"observations": self._observation_preprocessor(batch["observations"][idx]),
-                      "states": self._state_preprocessor(None if batch["states"] is None else batch["states"][idx])}
+            idx = order[k * mini : (k + 1) * mini]
+            inputs = {
+                "observations": self._observation_preprocessor(batch["observations"][idx]),
+                "states": self._state_preprocessor(None if batch["states"] is None else batch["states"][idx]),
+            }
             _, outputs = self.policy.act({**inputs, "taken_actions": batch["actions"][idx]}, role="policy")
             dist = self.policy.distribution(role="policy")
             if desired_kl is not None:

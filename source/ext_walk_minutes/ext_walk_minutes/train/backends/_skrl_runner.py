@@ -25,8 +25,9 @@ from ._skrl_ppo import RslRlPPORunner, policy_state_with_std
 from .skrl import BACKEND
 
 
-def make_runner(env, agent_cfg, device: str, log_dir: str | Path | None, timeout_bootstrap: str = DEFAULT_MODE,
-                iterations: int = 1) -> tuple[RslRlPPORunner, EpisodeStats]:
+def make_runner(
+    env, agent_cfg, device: str, log_dir: str | Path | None, timeout_bootstrap: str = DEFAULT_MODE, iterations: int = 1
+) -> tuple[RslRlPPORunner, EpisodeStats]:
     """skrl's runner on ``env`` (wrapped in :class:`EpisodeStats`) for ``iterations`` PPO updates, logging to
     ``log_dir`` (None: no logs). skrl takes the device from the env; the bootstrap is applied in :func:`train`.
     Its agent is :class:`~._skrl_ppo.RslRlPPO`: skrl's PPO with rsl-rl's update rule."""
@@ -56,15 +57,18 @@ def _load(agent, path: Path, inference: bool = False) -> int:
     names = [name for name in agent.checkpoint_modules if not (inference and name == "optimizer" and name not in data)]
     missing = [name for name in names if name not in data]
     if missing:  # loading the others alone would resume with, e.g., a fresh optimizer
-        raise UsageError(f"checkpoint '{path}' lacks {', '.join(missing)} (it holds {', '.join(map(str, data))}); "
-                         "is it an skrl checkpoint of this project?")
+        raise UsageError(
+            f"checkpoint '{path}' lacks {', '.join(missing)} (it holds {', '.join(map(str, data))}); "
+            "is it an skrl checkpoint of this project?"
+        )
     try:
         for name in names:  # checkpoints from before the policy learnt std hold log(std): converted
             state = policy_state_with_std(data[name]) if name == "policy" else data[name]
             agent.checkpoint_modules[name].load_state_dict(state)
     except (RuntimeError, KeyError) as exc:
-        raise UsageError(f"checkpoint '{path}' does not fit this task's policy ({exc}); "
-                         "was it trained on another task?") from None
+        raise UsageError(
+            f"checkpoint '{path}' does not fit this task's policy ({exc}); was it trained on another task?"
+        ) from None
     return int(data.get("iter", -1))
 
 
@@ -95,12 +99,22 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
             value, _ = agent.value.act({"observations": final_obs, "states": None}, role="value")
             return agent._value_preprocessor(value, inverse=True)
 
-        stored = bootstrapped_rewards(timeout_bootstrap, agent.cfg.discount_factor, rewards, truncated,
-                                      agent._current_values, final_value)
-        agent.record_transition(observations=obs, states=states, actions=actions, rewards=stored,
-                                next_observations=next_obs, next_states=next_states,
-                                terminated=terminated | truncated, truncated=truncated, infos=infos,
-                                timestep=t, timesteps=timesteps)
+        stored = bootstrapped_rewards(
+            timeout_bootstrap, agent.cfg.discount_factor, rewards, truncated, agent._current_values, final_value
+        )
+        agent.record_transition(
+            observations=obs,
+            states=states,
+            actions=actions,
+            rewards=stored,
+            next_observations=next_obs,
+            next_states=next_states,
+            terminated=terminated | truncated,
+            truncated=truncated,
+            infos=infos,
+            timestep=t,
+            timesteps=timesteps,
+        )
         for key, value in infos.get("log", {}).items():
             if isinstance(value, torch.Tensor) and value.numel() == 1:
                 agent.track_data(key if "/" in key else f"Info / {key}", value.item())
@@ -122,8 +136,16 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
     # skrl counts checkpoint intervals in env steps (the config's, from rsl-rl's save_interval); 0: none
     save_interval = configs.agent_cfg["agent"]["experiment"]["checkpoint_interval"] // rollouts
     start = _load(agent, resume) + 1 if resume is not None else 0
-    progress = Progress(env, stats, None if log_dir is None else str(log_dir), f"{spec.task} {spec.agent}",
-                        start, start + iterations, rollouts * skrl_env.num_envs, spec.curriculum_snapshots)
+    progress = Progress(
+        env,
+        stats,
+        None if log_dir is None else str(log_dir),
+        f"{spec.task} {spec.agent}",
+        start,
+        start + iterations,
+        rollouts * skrl_env.num_envs,
+        spec.curriculum_snapshots,
+    )
     agent.enable_training_mode(True)
     obs, _ = skrl_env.reset()
     states = skrl_env.state()
@@ -137,8 +159,9 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
             for t in range(it * rollouts, (it + 1) * rollouts - 1):
                 obs, states, *_ = collect_step(agent, skrl_env, obs, states, t, timesteps, spec.timeout_bootstrap)
             with deferred():  # the last step runs the PPO update: a signal waits for its end (never half-updated)
-                obs, states, *_ = collect_step(agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps,
-                                               spec.timeout_bootstrap)
+                obs, states, *_ = collect_step(
+                    agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps, spec.timeout_bootstrap
+                )
                 finished = it
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
             progress.iteration_done(it)

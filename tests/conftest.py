@@ -29,7 +29,8 @@ SLOW = (
     "tests/train/test_distributed.py::test_two_cpu_processes",
     "tests/train/test_isaaclab_user.py",
     "tests/train/test_live_view.py",
-    "tests/train/test_sync_free.py",
+    "tests/train/test_sync_free.py::test_env_step_has_no_sync_from_our_code",
+    "tests/train/test_sync_free.py::test_ppo_rollout_has_no_sync_from_our_code",
     "tests/train/test_train_play.py",
     "tests/train/test_video.py",
     "tests/train/test_wandb.py",
@@ -37,8 +38,35 @@ SLOW = (
 )
 
 
+def pytest_addoption(parser):
+    group = parser.getgroup("order", "test order (no test may depend on another's state or order)")
+    group.addoption("--reverse-order", action="store_true", help="run the collected tests in reverse order")
+    group.addoption(
+        "--shuffle-order",
+        type=int,
+        metavar="SEED",
+        help="shuffle the tests within each file and the files themselves, seeded (a file's tests stay together, so "
+        "each module-scoped env is still built once)",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests under :data:`SLOW` with ``slow`` (registered in pyproject.toml)."""
+    """Mark the tests under :data:`SLOW` with ``slow`` (registered in pyproject.toml); reorder them on request."""
     for item in items:
         if item.nodeid.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+    if config.getoption("--reverse-order"):
+        items.reverse()
+    seed = config.getoption("--shuffle-order")
+    if seed is not None:
+        import random
+
+        rng = random.Random(seed)
+        files: dict[str, list] = {}
+        for item in items:
+            files.setdefault(item.nodeid.split("::")[0], []).append(item)
+        groups = list(files.values())
+        rng.shuffle(groups)
+        for group in groups:
+            rng.shuffle(group)
+        items[:] = [item for group in groups for item in group]

@@ -61,3 +61,28 @@ def test_ppo_rollout_has_no_sync_from_our_code():
             runner.learn(2, init_at_random_ep_len=True)
     assert sum(counters.syncs.values()) > 0  # rsl-rl's own (losses, episode buffers) are seen
     assert not counters.our_syncs, counters.our_sync_sites
+
+
+def test_counters_attribute_syncs_to_the_calling_file():
+    """The negative control of the two tests above (``our_syncs == 0`` must be able to fail): every kind of sync is
+    counted, and counted as ours exactly when the line that calls it lies in a file under ``ours``; a sync called
+    from another file is counted but not attributed (code compiled under another file name stands for Isaac Lab)."""
+    import torch
+
+    from ext_walk_minutes.studies.step_cost import StepCounters
+
+    counters = StepCounters(__file__)
+    t = torch.arange(4.0)
+    with counters.active():
+        t.sum().item()
+        t.tolist()
+        t[t > 1.0]
+        t[t > 2.0] = 0.0
+        exec(compile("t.sum().item(); t.tolist()", "/elsewhere/isaaclab_module.py", "exec"), {"t": t})
+    assert counters.our_syncs == {"item": 1, "tolist": 1, "bool_mask": 2}, counters.our_syncs
+    assert counters.syncs == {"item": 2, "tolist": 2, "bool_mask": 2}, counters.syncs
+    assert all(site.startswith(f"{__file__}:") for site in counters.our_sync_sites), counters.our_sync_sites
+    assert counters.torch_ops > 0
+    # outside the block nothing is counted any more (the patches are undone)
+    t.sum().item()
+    assert sum(counters.syncs.values()) == 6

@@ -51,18 +51,42 @@ def _imported_layers(source: str, package_parts: tuple[str, ...]) -> list[tuple[
     return found
 
 
-def test_every_import_points_down():
+def _upward_imports(relative: Path, source: str) -> list[str]:
+    """The imports of ``source``, the package's module at ``relative`` (e.g. ``mdp/rewards.py``), that point up."""
+    own = relative.parts[0].removesuffix(".py")
+    package_parts = ("ext_walk_minutes", *relative.parts[:-1])
     upward = []
+    for line, target in _imported_layers(source, package_parts):
+        assert target in LAYERS, f"{relative}:{line} imports {target}, which has no layer"
+        if LAYERS[target] > LAYERS[own]:
+            upward.append(f"{relative}:{line} ({own}) imports {target}")
+    return upward
+
+
+def test_every_import_points_down():
+    upward, checked = [], []
     for path in sorted(PACKAGE.rglob("*.py")):
-        own = _layer_of(path)
-        if own not in LAYERS:
+        if _layer_of(path) not in LAYERS:
             continue  # the package's __init__
-        package_parts = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
-        for line, target in _imported_layers(path.read_text(), package_parts):
-            assert target in LAYERS, f"{path.relative_to(PACKAGE)}:{line} imports {target}, which has no layer"
-            if LAYERS[target] > LAYERS[own]:
-                upward.append(f"{path.relative_to(PACKAGE)}:{line} ({own}) imports {target}")
+        upward += _upward_imports(path.relative_to(PACKAGE), path.read_text())
+        checked.append(path.relative_to(PACKAGE).as_posix())
     assert not upward, "\n".join(upward)
+    # the walk saw the package (a wrong PACKAGE path would check nothing and pass)
+    assert {"train/train_main.py", "studies/sweep.py", "mdp/rewards.py", "tasks/walk_env_cfg.py"} <= set(checked)
+
+
+def test_the_check_flags_upward_imports():
+    """The negative control: a layer-1 module importing train or studies (relative, absolute, inside a function)
+    is reported line by line; its own layer, a lower one and other packages are not."""
+    source = (
+        "import torch\nfrom ..train import session\nfrom . import rewards\nfrom ..common import errors\n\n\n"
+        "def f():\n    import ext_walk_minutes.studies.sweep\n"
+    )
+    assert _upward_imports(Path("mdp/rewards.py"), source) == [
+        "mdp/rewards.py:2 (mdp) imports train",
+        "mdp/rewards.py:8 (mdp) imports studies",
+    ]
+    assert _upward_imports(Path("studies/sweep.py"), source) == []
 
 
 def test_the_check_resolves_imports():
@@ -80,7 +104,9 @@ def test_the_check_resolves_imports():
 
 
 def test_scripts_import_only_the_package():
-    for path in sorted((REPO / "scripts").glob("*.py")):
+    scripts = sorted((REPO / "scripts").glob("*.py"))
+    assert {"train.py", "play.py", "evaluate.py"} <= {path.name for path in scripts}
+    for path in scripts:
         tree = ast.parse(path.read_text())
         ours = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("ext_")]
         assert ours, f"{path.name} does not call into the package"

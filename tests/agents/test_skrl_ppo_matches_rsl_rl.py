@@ -167,7 +167,9 @@ def test_same_losses_and_learning_rate(desired_kl, lr_changes):
     # 4 mini-batch steps; the first sees KL 0 (no change), the other 3 each move the rate by 1.5
     expected = 1e-3 / 1.5**3 if lr_changes == "down" else 1e-3 * 1.5**3
     assert rsl_lr == pytest.approx(expected) and skrl_lr == pytest.approx(expected)
-    for a, b in zip(_linears(rsl.actor) + _linears(rsl.critic), _linears(agent.policy) + _linears(agent.value)):
+    pairs = list(zip(_linears(rsl.actor) + _linears(rsl.critic), _linears(agent.policy) + _linears(agent.value)))
+    assert len(pairs) == 2 * (len(HIDDEN) + 1)  # every layer of both networks compared, none skipped
+    for a, b in pairs:
         torch.testing.assert_close(b.weight, a.weight, rtol=1e-4, atol=1e-6)
     # the std moved, alike: rsl-rl's std parameter and ours (learning log(std) instead: 2e-6 and 2e-5 apart)
     assert not torch.equal(rsl.actor.distribution.std_param, torch.ones(ACT))

@@ -331,9 +331,19 @@ def test_push_sets_the_horizontal_velocity(env):
     cfg = env.event_manager.get_term_cfg("push_robot")
     assert cfg.func is mdp.push_by_replacing_velocity and cfg.is_global_time and cfg.interval_range_s == (15.0, 15.0)
     cfg.func(env, ids, **cfg.params)
-    vel = env.scene["robot"].data.root_com_vel_w.torch[ids]
+    data = env.scene["robot"].data
+    vel = data.root_com_vel_w.torch[ids]
     assert (vel[:, :2].abs() <= 1.0).all()  # replaced by U(-1, 1), not added to 3 m/s
     torch.testing.assert_close(vel[:, 2:], torch.tensor([0.2, 0.1, 0.2, 0.3]).repeat(2, 1), atol=1e-5, rtol=0)
+    # the task's push is a global-time event: the event manager calls it with env_ids None, every robot pushed, each
+    # with its own draw
+    everyone = list(range(NUM_ENVS))
+    _place(env, everyone, lin_vel=(3.0, 3.0, 0.2), ang_vel=(0.1, 0.2, 0.3))
+    cfg.func(env, None, **cfg.params)
+    vel = data.root_com_vel_w.torch
+    assert vel.shape == (NUM_ENVS, 6) and (vel[:, :2].abs() <= 1.0).all()
+    assert vel[:, 0].std() > 0.1 and vel[:, 1].std() > 0.1
+    torch.testing.assert_close(vel[:, 2:], torch.tensor([0.2, 0.1, 0.2, 0.3]).repeat(NUM_ENVS, 1), atol=1e-5, rtol=0)
 
 
 # ------------------------------------------------------------------------------------------------------- curriculum

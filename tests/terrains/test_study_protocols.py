@@ -142,6 +142,9 @@ def test_evaluation_figure_and_table_mark_the_trained_range():
     assert table[2].count("*") == 2 and "@ 20*" in table[2] and "@ 10 " in table[2]  # 20 and 30 deg > 19.8
     assert table[3].count("*") == 1 and "@ 0.3*" in table[3]  # of 0.2 m and 0.3 m only 0.3 is beyond 0.21
     assert "*" not in "".join(evaluate.success_table(rows, ["slope_up", "stairs_up"], 4))
+    # the training grid's top row is not beyond it, though its value is rounded (result_rows) and the trained one not
+    top = [dict(rows[0], value=round(19.798876354524932, 4))]
+    assert "*" not in evaluate.success_table(top, ["slope_up"], 1, {"slope_up": 19.798876354524932})[2]
 
 
 @pytest.mark.parametrize(

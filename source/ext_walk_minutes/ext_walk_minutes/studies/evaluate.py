@@ -267,7 +267,9 @@ def success_table(
     lines = ["| terrain | " + " | ".join(f"level {i}" for i in range(levels)) + " |", "|---|" + "---|" * levels]
     for name in terrains:
         mine = [r for r in rows if r["terrain"] == name]
-        beyond = ["*" if trained is not None and r["value"] > trained[name] + 1e-9 else "" for r in mine]
+        # the rows' values are rounded to 4 decimals (result_rows): compare with the trained value rounded alike,
+        # else the training grid's top row itself (19.7989 deg vs 19.79888 deg) would read as beyond it
+        beyond = ["*" if trained is not None and r["value"] > round(trained[name], 4) + 1e-9 else "" for r in mine]
         lines.append(
             f"| {name} ({mine[0]['parameter']}, {mine[0]['unit']}) | "
             + " | ".join(f"{r['success_rate']:.0%} @ {r['value']:.3g}{b}" for r, b in zip(mine, beyond))

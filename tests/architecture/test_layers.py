@@ -1,4 +1,4 @@
-"""The package's imports run one way: scripts -> studies -> train -> tasks -> mdp/terrains/robots -> common.
+"""The package's imports run one way: scripts -> studies -> train -> tasks -> mdp/terrains/robots/warp -> common.
 
 A module may import its own layer and the layers below it, never one above (parsed, not imported: a lazy import
 inside a function counts too).
@@ -20,6 +20,7 @@ LAYERS = {  # top-level subpackage or module -> layer (higher imports lower)
     "mdp": 1,
     "robots": 1,
     "terrains": 1,
+    "warp": 1,  # the Warp-frontend twins of mdp and envs
     "tasks": 2,
     "train": 3,
     "studies": 4,

@@ -41,6 +41,14 @@ def test_bad_num_envs(capsys, num_envs):
     assert "--num_envs must be at least 1" in err
 
 
+def test_warp_frontend_needs_a_bootstrap_and_no_video(capsys):
+    """Isaac Lab's Warp env computes no final observation (the exact time-out bootstrap) and records no video."""
+    err = _error(capsys, train_main.main, "--frontend", "warp", "--device", "cpu")
+    assert "--timeout-bootstrap approx or off" in err
+    err = _error(capsys, train_main.main, "--frontend", "warp", "--timeout-bootstrap", "approx", "--video")
+    assert "--video needs --frontend torch" in err
+
+
 def test_missing_checkpoint(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     err = _error(capsys, play_main.main, "--checkpoint", str(tmp_path / "nope.pt"), "--device", "cpu")

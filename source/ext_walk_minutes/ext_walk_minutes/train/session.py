@@ -21,6 +21,9 @@ from . import backends, distributed, interrupts, presets, video
 from .backends import Backend
 from .bootstrap import DEFAULT_MODE
 
+FRONTENDS = ("torch", "warp")
+"""Runtimes of the MDP managers and terms (Isaac Lab's ``--frontend``): torch, or Isaac Lab's experimental Warp."""
+
 
 def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: str) -> None:
     parser.add_argument("--task", default="Walk-Flat-AnymalC", help="task id (default: %(default)s)")
@@ -126,6 +129,8 @@ class RunSpec:
     """This process's rank in a ``--distributed`` run (its env seed is offset by it)."""
     video: video.VideoRequest | None = None
     """Film the run (``--video``): clips from a headless viewer following one robot."""
+    frontend: str = "torch"
+    """One of :data:`FRONTENDS`; ``warp``: the task on Isaac Lab's Warp managers (:mod:`ext_walk_minutes.warp`)."""
 
     @property
     def backend(self) -> Backend:
@@ -205,7 +210,12 @@ def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
         video.add_recorder(configs.env_cfg, spec.video, configs.env_cfg.sim.dt * configs.env_cfg.decimation)
     raised_before = interrupts.raised_so_far()
     with launch_simulation(configs.env_cfg, {"device": spec.device, "headless": True}):
-        env = gym.make(spec.task, cfg=configs.env_cfg)
+        if spec.frontend == "warp":
+            from ..warp.envs import WalkEnvWarp
+
+            env = WalkEnvWarp(cfg=configs.env_cfg)
+        else:
+            env = gym.make(spec.task, cfg=configs.env_cfg)
         if spec.video is not None:
             env = video.FollowCamera(env, spec.video.follow)
         try:

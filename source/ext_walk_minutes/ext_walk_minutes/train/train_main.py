@@ -14,6 +14,7 @@ from . import backends, distributed, interrupts, presets, video
 from .bootstrap import DEFAULT_MODE, MODES
 from .run_folder import new_run_folder
 from .session import (
+    FRONTENDS,
     Configs,
     RunSpec,
     add_common_args,
@@ -56,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MODE,
         help="value bootstrap on time-outs: exact (critic on the final observation before the reset; "
         "default), approx (rsl-rl's V(s_t) stand-in) or off",
+    )
+    parser.add_argument(
+        "--frontend",
+        default="torch",
+        choices=FRONTENDS,
+        help="runtime of the MDP managers and terms, as Isaac Lab's --frontend: torch (default) or warp "
+        "(experimental: Isaac Lab's Warp managers and Warp twins of our terms; flat tasks; no final observation, "
+        "so --timeout-bootstrap approx or off)",
     )
     parser.add_argument(
         "--resume",
@@ -129,6 +138,13 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
     num_envs = resolve_num_envs(args.num_envs, device)
     if args.timeout_bootstrap not in MODES:
         raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
+    if args.frontend == "warp" and args.timeout_bootstrap == "exact":
+        raise UsageError(
+            "--frontend warp computes no final observation (Isaac Lab's Warp env has no compute_final_obs): "
+            "add --timeout-bootstrap approx or off"
+        )
+    if args.frontend == "warp" and args.video:
+        raise UsageError("--video needs --frontend torch (Isaac Lab's Warp env has no video recorder either)")
     if args.logger == "wandb":
         require_extra("wandb", "wandb", "--logger wandb")
     if args.max_iterations is not None and args.max_iterations < 1:
@@ -146,6 +162,7 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
         parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots"),
         rank=0 if rank is None else rank.rank,
         video=video_request(args, num_envs),
+        frontend=args.frontend,
     )
 
 
@@ -205,7 +222,8 @@ def announce(
         f"[train] task {spec.task} | agent {spec.agent} | device {spec.device} | {spec.num_envs} envs"
         f"{' (default for ' + spec.device + ')' if args.num_envs is None else ''}"
         f"{f' per process x {rank.world_size} processes' if rank is not None else ''} | {iterations} iterations"
-        f" | time-out bootstrap {spec.timeout_bootstrap}{' | resume ' + str(resume) if resume else ''}",
+        f" | time-out bootstrap {spec.timeout_bootstrap}{' | resume ' + str(resume) if resume else ''}"
+        f"{' | frontend ' + spec.frontend if spec.frontend != 'torch' else ''}",
         flush=True,
     )
     print(f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}", flush=True)

@@ -7,8 +7,11 @@ CPU, where the physics dominates the time. This measures, for a task's env as tr
 episode statistics wrapper and rsl-rl's vec-env wrapper), random actions: seconds per step, torch ops, Warp launches
 and synchronisations per step (all, and those called from our package).
 
-``--against REV`` measures the same in the same run for git revision ``REV`` of this repository (checked out in a
-temporary worktree and imported instead of the installed package), alternating the two, and prints the ratios.
+``--frontends torch,warp`` measures the env on each runtime of the MDP managers (Isaac Lab's torch managers, or its
+experimental Warp ones with our terms' twins: :mod:`ext_walk_minutes.warp`), each in a fresh process, alternating, and
+prints the ratios. ``--against REV`` measures the same in the same run for git revision ``REV`` of this repository
+(checked out in a temporary worktree and imported instead of the installed package), alternating the two, and prints
+the ratios.
 This file is run as a script for that, so it imports our package only absolutely and only names that exist in
 older revisions too.
 """
@@ -131,9 +134,10 @@ def contact_counts() -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def task_env(task: str, num_envs: int, overrides: list[str]):
+def task_env(task: str, num_envs: int, overrides: list[str], frontend: str = "torch"):
     """``task``'s env on the CPU as train.py builds it (seed 0, final observations for the exact time-out
-    bootstrap), made with Isaac Lab's own calls: this file also measures older revisions of our package."""
+    bootstrap), made with Isaac Lab's own calls: this file also measures older revisions of our package.
+    ``frontend="warp"``: on Isaac Lab's Warp managers (``train.py --frontend warp``)."""
     import gymnasium as gym
     from isaaclab.app import launch_simulation
     from isaaclab_tasks.utils import resolve_task_config
@@ -144,14 +148,19 @@ def task_env(task: str, num_envs: int, overrides: list[str]):
     env_cfg.sim.device, env_cfg.scene.num_envs, env_cfg.seed = "cpu", num_envs, 0
     env_cfg.compute_final_obs = True
     with launch_simulation(env_cfg, {"device": "cpu", "headless": True}):
-        env = gym.make(task, cfg=env_cfg)
+        if frontend == "warp":
+            from ext_walk_minutes.warp.envs import WalkEnvWarp
+
+            env = WalkEnvWarp(cfg=env_cfg)
+        else:
+            env = gym.make(task, cfg=env_cfg)
         try:
             yield env
         finally:
             env.close()
 
 
-def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[str]) -> dict:
+def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[str], frontend: str = "torch") -> dict:
     """Step ``task``'s env (``num_envs`` robots, CPU, random actions in [-1, 1]) ``warmup`` then ``steps`` times.
 
     Returns seconds per step (without counters), per-step counts (a second pass with counters active) and the
@@ -163,7 +172,7 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
     from ext_walk_minutes.train.progress import EpisodeStats
 
     torch.manual_seed(0)
-    with task_env(task, num_envs, overrides) as task_gym_env:
+    with task_env(task, num_envs, overrides, frontend) as task_gym_env:
         env = RslRlVecEnvWrapper(EpisodeStats(task_gym_env))
         actions = [2 * torch.rand(num_envs, env.num_actions) - 1 for _ in range(steps)]
         for action in actions[:warmup]:
@@ -181,6 +190,7 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
             in_use = max(in_use, used)
     return {
         "task": task,
+        "frontend": frontend,
         "num_envs": num_envs,
         "steps": steps,
         "step_s": seconds,
@@ -225,8 +235,8 @@ def _run_child(env: dict, args: list[str]) -> dict:
 
 
 def _child(argv: list[str]) -> None:
-    out, task, num_envs, steps, warmup, *overrides = argv
-    result = measure(task, int(num_envs), int(steps), int(warmup), overrides)
+    out, task, num_envs, steps, warmup, frontend, *overrides = argv
+    result = measure(task, int(num_envs), int(steps), int(warmup), overrides, frontend)
     result["package"] = package_dir()
     Path(out).write_text(json.dumps(result), encoding="utf-8")
 
@@ -238,18 +248,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=50, help="measured env steps (default: %(default)s)")
     parser.add_argument("--warmup", type=int, default=10, help="env steps before measuring (default: %(default)s)")
     parser.add_argument("--against", default=None, metavar="REV", help="also measure git revision REV, alternating")
-    parser.add_argument("--rounds", type=int, default=1, help="alternations with --against (default: %(default)s)")
+    parser.add_argument(
+        "--frontends",
+        default="torch",
+        metavar="F,F",
+        help="runtimes of the MDP managers to measure, alternating: torch, warp or torch,warp (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="alternations with --against or two frontends (default: %(default)s)"
+    )
     parser.add_argument("--json", default=None, help="write the results to this file")
     args, overrides = parser.parse_known_args(argv)
-    child_args = [args.task, str(args.num_envs), str(args.steps), str(args.warmup), *overrides]
+    frontends = args.frontends.split(",")
+    if not set(frontends) <= {"torch", "warp"} or len(set(frontends)) != len(frontends):
+        parser.error(f"--frontends takes torch, warp or torch,warp (got {args.frontends})")
+    if args.against and frontends != ["torch"]:
+        parser.error("--against compares revisions on the torch frontend; leave out --frontends")
     results: list[dict] = []
-    for _ in range(args.rounds if args.against else 1):
-        results.append({"revision": "working tree", **_run_child(dict(os.environ), child_args)})
-        if args.against:
-            results.append({"revision": args.against, **measure_revision(args.against, child_args)})
+    for _ in range(args.rounds if args.against or len(frontends) > 1 else 1):
+        for frontend in frontends:
+            child_args = [args.task, str(args.num_envs), str(args.steps), str(args.warmup), frontend, *overrides]
+            results.append({"revision": "working tree", **_run_child(dict(os.environ), child_args)})
+            if args.against:
+                results.append({"revision": args.against, **measure_revision(args.against, child_args)})
     for r in results:
         print(
-            f"[step_cost] {r['revision']}: {r['task']}, {r['num_envs']} robots: {r['env_steps_per_s']:,.0f} "
+            f"[step_cost] {r['revision']} ({r['frontend']} frontend): {r['task']}, {r['num_envs']} robots: "
+            f"{r['env_steps_per_s']:,.0f} "
             f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
             f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
             f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
@@ -257,15 +282,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         for site, count in sorted(r["our_sync_sites"].items()):
             print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
-    if args.against:
-        ours = [r for r in results if r["revision"] == "working tree"]
-        theirs = [r for r in results if r["revision"] == args.against]
+    if args.against or len(frontends) > 1:
+        if args.against:
+            label = f"working tree / {args.against}"
+            ours = [r for r in results if r["revision"] == "working tree"]
+            theirs = [r for r in results if r["revision"] == args.against]
+        else:
+            label = "warp frontend / torch frontend"
+            ours = [r for r in results if r["frontend"] == "warp"]
+            theirs = [r for r in results if r["frontend"] == "torch"]
 
         def mean(rows, key):
             return sum(r[key] for r in rows) / len(rows)
 
         print(
-            f"[step_cost] working tree / {args.against}: "
+            f"[step_cost] {label}: "
             + ", ".join(
                 f"{key} x{mean(ours, key) / mean(theirs, key):.2f}"
                 for key in ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")

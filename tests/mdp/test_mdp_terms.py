@@ -297,6 +297,14 @@ def test_commands_slow_walks_are_zeroed_and_yaw_follows_heading(env):
     torch.testing.assert_close(term.vel_command_b[:, 2], (0.5 * error).clamp(-1.0, 1.0))
 
 
+def test_zero_slow_command_config_defaults_to_legged_gyms_threshold():
+    """A task that leaves ``zero_below`` unset gets legged_gym's 0.2 m/s too (ours set it explicitly, so the test
+    above cannot see the default)."""
+    from ext_walk_minutes.mdp import ZeroSlowVelocityCommandCfg
+
+    assert ZeroSlowVelocityCommandCfg().zero_below == 0.2
+
+
 # ---------------------------------------------------------------------------------------------- randomisation events
 
 
@@ -391,6 +399,28 @@ def test_curriculum_promotes_demotes_and_loops_back_per_type(env):
             terrain.terrain_levels[mine].float().mean().item()
         )
     assert set(types) == {"slope_up", "stairs_up", "stairs_down", "obstacles"}  # 5 columns of the 6 types
+
+
+def test_curriculum_log_per_type_with_a_lone_robot_and_an_empty_type(env):
+    """The per-type means on uneven groups: a type with one robot is logged (a grid with more columns than robots,
+    as the cpu-debug preset's 11 columns for 8 robots, has such types), a type without robots is not, and each mean
+    divides by its own group's size (the shared grid puts 2 or 4 robots on each type)."""
+    from ext_walk_minutes import mdp
+
+    terrain = env.scene.terrain
+    saved_types = terrain.terrain_types.clone()
+    # the 5 columns: slope_up, stairs_up, stairs_up, stairs_down, obstacles
+    try:
+        terrain.terrain_types[:] = torch.tensor([0, 1, 2, 2, 3, 3, 3, 3, 3, 3])
+        term = mdp.terrain_levels_by_type(env.cfg.curriculum.terrain_levels, env)
+        terrain.terrain_levels[:] = torch.tensor([2, 0, 1, 1, 0, 0, 1, 2, 2, 2])
+        log = term(env, torch.tensor([], dtype=torch.long))  # no robot resets: the levels stay as set
+    finally:
+        terrain.terrain_types.copy_(saved_types)
+    assert set(log) == {"mean", "slope_up", "stairs_up", "stairs_down"}  # obstacles: no robot on it
+    assert {name: float(value) for name, value in log.items()} == pytest.approx(
+        {"mean": 1.1, "slope_up": 2.0, "stairs_up": 2 / 3, "stairs_down": 7 / 6}
+    )
 
 
 def test_curriculum_starts_robots_on_levels_0_to_5(env):

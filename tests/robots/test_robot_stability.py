@@ -101,6 +101,8 @@ def run_random_targets() -> dict:
             if (step + 1) % CHECK_EVERY == 0:
                 for name, (_, _, _, feet) in copies.items():
                     _check(worst[name], scene[name], feet, surface)
+                _check_room(worst.setdefault(ROOM, {"contacts": 0, "rows": 0}), len(copies))
+        worst[ROOM]["overflow"] = _solver_data().overflow.numpy().tolist()
         return worst
     finally:
         sim.clear_instance()
@@ -136,6 +138,24 @@ def _check(worst: dict, art, feet: dict, surface) -> None:
     worst["base_depth"] = max(worst["base_depth"], float(ground[-1] - points[-1, 2]))
 
 
+ROOM = "solver_room"
+"""Key of :func:`run_random_targets`' result holding MuJoCo Warp's contact and constraint use."""
+
+
+def _solver_data():
+    """MuJoCo Warp's data of the running simulation."""
+    from isaaclab_newton.physics import NewtonManager
+
+    return NewtonManager._solver.mjw_data
+
+
+def _check_room(worst: dict, num_robots: int) -> None:
+    """Update ``worst`` with the most contacts and constraint rows in use now, per robot (one world holds them all)."""
+    data = _solver_data()
+    worst["contacts"] = max(worst["contacts"], int(data.nacon.numpy()[0]) / num_robots)
+    worst["rows"] = max(worst["rows"], int(data.nefc.numpy().max()) / num_robots)
+
+
 def _surface_height(surface, points):
     """Height [m] of the terrain surface below each point (N, 3): the first hit of a ray cast down from 10 m up."""
     import numpy as np
@@ -162,7 +182,7 @@ def random_targets() -> dict:
 
 TOE_TUNNELS = ("cassie",)
 """Robots whose feet are known to sink: Cassie's 2 cm toe capsule (0.15 kg) tunnels into the terrain mesh when the
-robot falls onto it (measured 1.8-15 cm below the surface, depending on the run: the ten robots share one world)."""
+robot falls onto it (measured 1.8-27 cm below the surface, depending on the run: the ten robots share one world)."""
 
 
 @pytest.mark.parametrize("robot", list(ROBOTS))
@@ -176,3 +196,16 @@ def test_random_targets_stay_finite_and_above_ground(random_targets, robot, coll
     if robot in TOE_TUNNELS and worst["foot_depth"] >= SINK_TOLERANCE:
         pytest.xfail(f"{robot}'s toe sank {worst['foot_depth']:.3f} m into the terrain (see TOE_TUNNELS)")
     assert worst["foot_depth"] < SINK_TOLERANCE, worst
+
+
+def test_contact_and_constraint_room_never_overflows(random_targets):
+    """The tasks' contact and constraint room per robot (walk_env_cfg's CONTACTS_PER_ROBOT, CONSTRAINT_ROWS_PER_ROBOT,
+    scaled by the robots in this one world) held every robot and collision set flailing on the rough grid: MuJoCo Warp
+    flags an overflow (and drops contacts or constraints) when it does not."""
+    from ext_walk_minutes.tasks.walk_env_cfg import CONSTRAINT_ROWS_PER_ROBOT, CONTACTS_PER_ROBOT
+
+    room = random_targets[ROOM]
+    print(f"most in use per robot: {room}; room: {CONTACTS_PER_ROBOT} contacts, {CONSTRAINT_ROWS_PER_ROBOT} rows")
+    assert room["contacts"] > 0 and room["rows"] > 0, room  # the robots touched the ground: the counts are read
+    assert room["overflow"] == [0], room
+    assert room["contacts"] < CONTACTS_PER_ROBOT and room["rows"] < CONSTRAINT_ROWS_PER_ROBOT, room

@@ -57,10 +57,23 @@ and every stability test passes with it: standing with the training drives and w
 steps on the rough grid for every robot and collision set. ``env.sim.physics.num_substeps=2`` restores Isaac Lab's."""
 
 
+CONTACTS_PER_ROBOT = 64
+"""MuJoCo Warp's contact room per robot on rough terrain (Isaac Lab's locomotion tasks reserve 300). The room is one
+pool for all robots, so the mean matters: ANYmal C under random actions on the rough grid (64 robots, 300 policy
+steps) held at most 24 contacts per robot; the stability test checks every robot and collision set never overflows."""
+
+CONSTRAINT_ROWS_PER_ROBOT = 250
+"""MuJoCo Warp's constraint rows per robot (Isaac Lab's: 1000); each robot's own, so the largest matters: at most 69
+in use in the same run (three per contact, plus joint limits). The solver's arrays and kernels span all the rows."""
+
+
 def walk_newton_cfg() -> NewtonCfg:
-    """Isaac Lab's locomotion physics on Newton MuJoCo Warp with :data:`PHYSICS_SUBSTEPS` (the tests' physics too)."""
+    """Isaac Lab's locomotion physics on Newton MuJoCo Warp with :data:`PHYSICS_SUBSTEPS` and the contact and
+    constraint room our robots need (the tests' physics too)."""
     cfg = RoughPhysicsCfg().newton_mjwarp
     cfg.num_substeps = PHYSICS_SUBSTEPS
+    cfg.solver_cfg.nconmax = CONTACTS_PER_ROBOT
+    cfg.solver_cfg.njmax = CONSTRAINT_ROWS_PER_ROBOT
     return cfg
 
 

@@ -35,7 +35,7 @@ SLOW = (
     "tests/train/test_video.py",
     "tests/train/test_wandb.py",
     "tests/train/test_warmup.py",
-    "tests/warp/test_warp_frontend.py",  # one Warp-frontend env and one PPO iteration on it
+    "tests/warp/",  # a flat and a rough Warp-frontend env, one PPO iteration on the Warp frontend
 )
 
 

@@ -76,6 +76,14 @@ def test_the_task_runs_on_the_warp_managers_with_our_twins(env):
         torch.testing.assert_close(reward, torch.clamp_min(rates.sum(dim=1) * env.step_dt, 0.0))
 
 
+def test_one_warp_env_per_process(env):
+    """A second Warp env in the process stops before building: Isaac Lab's Warp terms hold the first env's buffers."""
+    from ext_walk_minutes.warp.envs import WalkEnvWarp
+
+    with pytest.raises(RuntimeError, match="one Warp-frontend env per process"):
+        WalkEnvWarp(cfg=env.cfg)
+
+
 def test_joint_acc_l2_policy_step(env):
     """legged_gym's dof_acc over one policy step: the twin equals the torch term over three steps and a reset."""
     from isaaclab.managers import RewardTermCfg, SceneEntityCfg

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="torch",
         choices=FRONTENDS,
         help="runtime of the MDP managers and terms, as Isaac Lab's --frontend: torch (default) or warp "
-        "(experimental: Isaac Lab's Warp managers and Warp twins of our terms; flat tasks; no final observation, "
+        "(experimental: Isaac Lab's Warp managers and Warp twins of our terms; no final observation, "
         "so --timeout-bootstrap approx or off)",
     )
     parser.add_argument(

@@ -19,6 +19,8 @@ from isaaclab_experimental.envs.frontend import WarpFrontend
 from isaaclab_experimental.managers import RewardManager
 from isaaclab_experimental.utils.manager_call_switch import ManagerCallMode, ManagerCallSwitch
 
+from .mdp.observations import declare_height_scan_width
+
 MIRROR = ("ext_walk_minutes", "ext_walk_minutes.warp")
 """Our package and its Warp mirror, in the frontend's ``MIRROR_ROOTS`` sense."""
 
@@ -89,13 +91,21 @@ class WalkEnvWarp(ManagerBasedRLEnvWarp):
     ``non_finite_state``) is zeroed. Isaac Lab's Warp env computes no final observation (``compute_final_obs``).
     """
 
+    _built_in_this_process = False
+
     def __init__(self, cfg, render_mode: str | None = None, **kwargs) -> None:
+        if WalkEnvWarp._built_in_this_process:
+            # Isaac Lab's Warp terms keep their buffers on the module's functions (e.g. generated_commands' command
+            # view, isaaclab_experimental/envs/mdp/observations.py:360-368): a second env would read the first's
+            raise RuntimeError("one Warp-frontend env per process: Isaac Lab's Warp terms keep the first env's buffers")
+        WalkEnvWarp._built_in_this_process = True
         on_cpu = str(cfg.sim.device).startswith("cpu")
         if on_cpu and getattr(cfg, "manager_call_config", None) is None and ManagerCallSwitch.ENV_VAR not in os.environ:
             # Warp's CPU graph capture fails on Newton's masked root writes (a ProxyArray output, no .ptr:
             # isaaclab_newton articulation.py:746, warp/_src/apic/capture.py:226): on CPU the stages run eagerly
             # (on CUDA Isaac Lab's default, captured, stays)
             cfg.manager_call_config = {"default": int(ManagerCallMode.WARP_NOT_CAPTURED)}
+        declare_height_scan_width(cfg)
         with our_terms_mirrored():
             super().__init__(cfg, render_mode, **kwargs)
 

@@ -6,6 +6,7 @@ import csv
 import datetime
 import os
 import platform
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,7 @@ def device_name(device: str) -> str:
 
 def report_header(title: str, script: str, argv: Sequence[str] | None, device: str) -> list[str]:
     """First lines of a study's markdown report: title, date, machine and the command that made it."""
-    args = " ".join(argv if argv is not None else sys.argv[1:])
+    args = shlex.join(argv if argv is not None else sys.argv[1:])  # quoted: the line runs as written
     return [
         f"# {title}",
         "",

@@ -95,3 +95,14 @@ def build_terrain_recording_difficulties(grid_cfg):
     finally:
         TerrainGenerator._get_terrain_mesh = mesh_tile
     return generator, seen
+
+
+def optimizer_steps(path) -> float:
+    """Adam's step count in an rsl-rl or skrl checkpoint (the same for every parameter): PPO updates since the run
+    began."""
+    import torch
+
+    data = torch.load(path, map_location="cpu", weights_only=False)
+    state = data["optimizer_state_dict" if "optimizer_state_dict" in data else "optimizer"]["state"]
+    (steps,) = {float(s["step"]) for s in state.values()}
+    return steps

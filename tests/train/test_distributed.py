@@ -19,7 +19,7 @@ import yaml
 from ext_walk_minutes.train import backends
 from ext_walk_minutes.train.checkpoints import checkpoints_in
 from ext_walk_minutes.train.distributed import parameter_digest
-from helpers import REPO
+from helpers import REPO, optimizer_steps
 
 TASK = "Walk-Flat-AnymalC"
 DIGEST = re.compile(r"\[train\] rank (\d)/2: parameter digest ([0-9a-f]{16})")
@@ -64,6 +64,7 @@ def test_two_cpu_processes(agent, tmp_path):
     (checkpoint,) = checkpoints_in(run_dir)
     data = torch.load(checkpoint, map_location="cpu", weights_only=False)
     assert data["iter"] == 0
+    assert optimizer_steps(checkpoint) > 0  # the update ran: equal digests of untouched initial weights prove nothing
     assert parameter_digest(data, backends.get(agent).parameter_keys) == digests["0"]
     writers = {path.name.split(".")[-2] for path in run_dir.glob("events.out.tfevents.*")}  # ...<host>.<pid>.<n>
     assert len(writers) == 1, writers

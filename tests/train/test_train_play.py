@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import REPO, SMALL_TERRAIN, run_script
+from helpers import REPO, SMALL_TERRAIN, optimizer_steps, run_script
 
 # rsl_rl trains the rough task, skrl the flat one: both backends and both tasks go through training
 CASES = {"rsl_rl": "Walk-Rough-AnymalC", "skrl": "Walk-Flat-AnymalC"}
@@ -28,14 +28,6 @@ PROGRESS = re.compile(
 
 def _checkpoint_iteration(path: Path) -> int:
     return int(torch.load(path, map_location="cpu", weights_only=False)["iter"])
-
-
-def _optimizer_steps(path: Path) -> float:
-    """Adam's step count in a checkpoint (the same for every parameter): PPO updates since the run began."""
-    data = torch.load(path, map_location="cpu", weights_only=False)
-    state = data["optimizer_state_dict" if "optimizer_state_dict" in data else "optimizer"]["state"]
-    (steps,) = {float(s["step"]) for s in state.values()}
-    return steps
 
 
 def _actor_from_checkpoint(state: dict):
@@ -153,8 +145,8 @@ def test_train_play_export_resume(agent, tmp_path):
     assert newest != run_dir
     resumed = _latest_checkpoint(newest)
     assert _checkpoint_iteration(resumed) == 2
-    first_steps = _optimizer_steps(first)
-    assert first_steps > 0 and _optimizer_steps(resumed) == pytest.approx(first_steps * 3 / 2)
+    first_steps = optimizer_steps(first)
+    assert first_steps > 0 and optimizer_steps(resumed) == pytest.approx(first_steps * 3 / 2)
 
 
 def test_ctrl_c_saves_a_checkpoint(tmp_path):

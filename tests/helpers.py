@@ -11,6 +11,20 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+ROUGH_REWARD_WEIGHTS = {
+    "track_lin_vel_xy_exp": 1.0,
+    "track_ang_vel_z_exp": 0.5,
+    "lin_vel_z_l2": -2.0,
+    "ang_vel_xy_l2": -0.05,
+    "dof_torques_l2": -1e-5,
+    "dof_acc_l2": -2.5e-7,
+    "action_rate_l2": -0.01,
+    "feet_air_time": 1.0,
+    "undesired_contacts": -1.0,
+}
+"""legged_gym's ``anymal_c_rough`` reward scales under our rough tasks' term names (Isaac Lab multiplies each by the
+policy step, 0.02 s, as legged_gym does)."""
+
 FIXTURE_POLICY = REPO / "tests" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
 """A Walk-Flat-AnymalC policy this project's train.py trained on an NVIDIA H200 (rsl_rl, 4096 robots, 192 iterations,
 seed 1, trained with 44 collision shapes per ANYmal, before the legged_gym set became the default); it walks

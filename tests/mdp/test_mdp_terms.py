@@ -13,7 +13,7 @@ import math
 import pytest
 import torch
 
-from helpers import walk_run
+from helpers import ROUGH_REWARD_WEIGHTS, walk_run
 
 NUM_ENVS = 10
 
@@ -86,17 +86,7 @@ def _term(env, manager, name):
 
 def test_reward_weights_are_legged_gyms(env):
     weights = {name: env.reward_manager.get_term_cfg(name).weight for name in env.reward_manager.active_terms}
-    assert weights == {
-        "track_lin_vel_xy_exp": 1.0,
-        "track_ang_vel_z_exp": 0.5,
-        "lin_vel_z_l2": -2.0,
-        "ang_vel_xy_l2": -0.05,
-        "dof_torques_l2": -1e-5,
-        "dof_acc_l2": -2.5e-7,
-        "action_rate_l2": -0.01,
-        "feet_air_time": 1.0,
-        "undesired_contacts": -1.0,
-    }
+    assert weights == ROUGH_REWARD_WEIGHTS
     assert env.step_dt == pytest.approx(0.02)  # Isaac Lab multiplies each weight by it, as legged_gym
 
 

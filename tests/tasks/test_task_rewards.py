@@ -10,18 +10,8 @@ from isaaclab_tasks.utils import load_cfg_from_registry
 
 import ext_walk_minutes.tasks  # noqa: F401  (registers the gym ids)
 from ext_walk_minutes import mdp
+from helpers import ROUGH_REWARD_WEIGHTS as ROUGH
 
-ROUGH = {
-    "track_lin_vel_xy_exp": 1.0,
-    "track_ang_vel_z_exp": 0.5,
-    "lin_vel_z_l2": -2.0,
-    "ang_vel_xy_l2": -0.05,
-    "dof_torques_l2": -1e-5,
-    "dof_acc_l2": -2.5e-7,
-    "action_rate_l2": -0.01,
-    "feet_air_time": 1.0,
-    "undesired_contacts": -1.0,
-}
 # legged_gym's anymal_c_flat: orientation -5, torques -2.5e-5, feet_air_time 2 over the rough scales
 FLAT = {**ROUGH, "flat_orientation_l2": -5.0, "dof_torques_l2": -2.5e-5, "feet_air_time": 2.0}
 

@@ -88,6 +88,7 @@ def run_random_targets() -> dict:
         scene.reset()
         dt = sim.get_physics_dt()
         worst = {name: {"finite": True, "foot_depth": -np.inf, "base_depth": -np.inf, "speed": 0.0} for name in copies}
+        worst[ROOM] = {"contacts": 0, "rows": 0}
         for step in range(POLICY_STEPS):
             for name, (robot, _, _, _) in copies.items():
                 art = scene[name]
@@ -101,7 +102,7 @@ def run_random_targets() -> dict:
             if (step + 1) % CHECK_EVERY == 0:
                 for name, (_, _, _, feet) in copies.items():
                     _check(worst[name], scene[name], feet, surface)
-                _check_room(worst.setdefault(ROOM, {"contacts": 0, "rows": 0}), len(copies))
+                _check_room(worst[ROOM], len(copies))
         worst[ROOM]["overflow"] = _solver_data().overflow.numpy().tolist()
         return worst
     finally:

@@ -35,6 +35,16 @@ def test_cuda_asked_but_absent(capsys):
     assert "no CUDA device" in err and "--device cpu" in err
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize("physics", ["physics=ovphysx", "physics=physx"])
+def test_kitless_physx_needs_cuda(capsys, tmp_path, monkeypatch, physics):
+    """Isaac Lab 3.0.0's OvPhysX fails on CPU only after the scene is built: the run stops before, writing nothing."""
+    monkeypatch.chdir(tmp_path)
+    err = _error(capsys, train_main.main, "--device", "cpu", "--num_envs", "2", physics)
+    assert "physics=ovphysx (Isaac Lab's kit-less PhysX) needs a CUDA GPU" in err
+    assert not (tmp_path / "logs").exists()
+
+
 @pytest.mark.parametrize("num_envs", ["0", "-3"])
 def test_bad_num_envs(capsys, num_envs):
     err = _error(capsys, train_main.main, "--num_envs", num_envs, "--device", "cpu")

@@ -15,7 +15,7 @@ import torch
 if TYPE_CHECKING:
     import gymnasium as gym
 
-from ..common.errors import UsageError
+from ..common.errors import UsageError, require_extra
 from ..device import default_num_envs
 from . import backends, distributed, interrupts, presets, video
 from .backends import Backend
@@ -174,6 +174,7 @@ def resolve_configs(spec: RunSpec) -> Configs:
         except AssetUnavailable as exc:
             raise UsageError(str(exc)) from None
     check_robot_choices(env_cfg)
+    check_physics(env_cfg, spec.device)
     env_cfg.sim.device = spec.device
     env_cfg.scene.num_envs = spec.num_envs
     env_cfg.seed = backend.apply_run_settings(agent_cfg, spec.device, spec.seed)
@@ -193,6 +194,26 @@ def check_robot_choices(env_cfg: Any) -> None:
             robot_description(env_cfg.scene.robot.spawn)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+
+def check_physics(env_cfg: Any, device: str) -> None:
+    """Fail with a usage error, before any simulation, where the chosen physics cannot run: Isaac Lab's kit-less
+    PhysX (``physics=ovphysx``, or ``physics=physx`` without Isaac Sim) needs CUDA (on CPU its articulation asks Warp
+    for pinned memory after the scene is built and fails) and the ``ovphysx`` package."""
+    from isaaclab.physics import PhysxAutoCfg
+    from isaaclab_ov.physics import OvPhysxCfg
+
+    physics = env_cfg.sim.physics
+    if isinstance(physics, PhysxAutoCfg) and physics.ovphysx is not None:
+        physics = physics.ovphysx  # kit-less, Isaac Lab resolves physics=physx to OvPhysX
+    if not isinstance(physics, OvPhysxCfg):
+        return
+    if not device.startswith("cuda"):
+        raise UsageError(
+            "physics=ovphysx (Isaac Lab's kit-less PhysX) needs a CUDA GPU; on the CPU use the default Newton physics "
+            "(leave out physics=...)"
+        )
+    require_extra("ovphysx", "physx", "physics=ovphysx")
 
 
 @contextlib.contextmanager

@@ -105,7 +105,7 @@ def test_evaluate_rsl_rl_checkpoint(rough_run, tmp_path):
         "--robots",
         "2",
         "--duration",
-        "0.5",
+        "5.4",  # the least evaluate.py takes: half a tile at the commanded speed
         "--device",
         "cpu",
         "--out",
@@ -179,7 +179,7 @@ def test_sweep_on_local_ray_then_evaluate_a_skrl_run(tmp_path):
         "--robots",
         "1",
         "--duration",
-        "0.3",
+        "5.4",  # the least evaluate.py takes: half a tile at the commanded speed
         "--device",
         "cpu",
         "--out",

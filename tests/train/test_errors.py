@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from ext_walk_minutes.train import play_main, train_main
-from helpers import run_script
+from helpers import FIXTURE_POLICY, run_script
 
 
 def _error(capsys, main, *argv: str) -> str:
@@ -109,3 +109,20 @@ def test_bad_curriculum_snapshots(capsys, snapshots):
 def test_play_steps_below_one(capsys, steps):
     err = _error(capsys, play_main.main, "--steps", steps, "--device", "cpu")
     assert f"--steps must be at least 1 (got {steps})" in err
+
+
+def test_evaluate_refuses_a_duration_too_short_to_cross(capsys):
+    from ext_walk_minutes.studies import evaluate
+
+    # 3 s at the commanded 0.75 m/s covers 2.25 m of the 4 m to the tile's edge: every success count would be 0
+    err = _error(capsys, evaluate.main, "--checkpoint", str(FIXTURE_POLICY), "--duration", "3", "--device", "cpu")
+    assert "--duration 3 s is too short" in err and "takes 5.3 s" in err
+
+
+def test_play_video_length_bounds_the_rollout(tmp_path):
+    from ext_walk_minutes.train.video import VideoRequest
+
+    clip = VideoRequest(tmp_path, seconds=2.0)
+    assert play_main.steps_to_run(None, clip, None, step_dt=0.02) == 100  # 2 s of video: 2 s simulated, not 10 s
+    assert play_main.steps_to_run(300, clip, None, step_dt=0.02) == 300  # --steps longer than the clip: all of them
+    assert play_main.steps_to_run(None, None, None, step_dt=0.02) == play_main.DEFAULT_STEPS

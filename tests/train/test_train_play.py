@@ -21,8 +21,8 @@ from helpers import REPO, SMALL_TERRAIN, optimizer_steps, run_script
 CASES = {"rsl_rl": "Walk-Rough-AnymalC", "skrl": "Walk-Flat-AnymalC"}
 NUM_ENVS = "4"
 PROGRESS = re.compile(
-    r"\] it (\d+)/(\d+) \| ([\d,]+) env-steps/s \| ETA [\d:]+ \| reward \S+ \| ep len \S+ \| "
-    r"terrain level (\S+)"
+    r"\] it (\d+)/(\d+) \| ([\d,]+) env-steps/s \| ETA [\d:]+ \| tracking xy \S+ yaw \S+ \| ended \d+, fell \S+ \| "
+    r"ep len \S+ \| reward \S+ \| terrain level (\S+)"
 )
 
 

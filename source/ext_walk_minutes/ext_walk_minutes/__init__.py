@@ -10,4 +10,10 @@ Layout (one place per concept):
 * :mod:`.train`     what ``scripts/train.py`` and ``scripts/play.py`` run
 """
 
+import warnings
+
 __version__ = "0.1.0"
+
+# moviepy 1.0.3 (Isaac Lab's video recorder imports it with every env) has regex strings that Python 3.12 flags each
+# time it compiles them: every run where its bytecode is not cached (PYTHONDONTWRITEBYTECODE, a read-only install)
+warnings.filterwarnings("ignore", category=SyntaxWarning, module=r".*[/\\]moviepy[/\\]")

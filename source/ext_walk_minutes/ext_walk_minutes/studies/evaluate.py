@@ -324,6 +324,20 @@ def check_terrains(task: str, env_cfg, terrains: list[str]):
     return grid
 
 
+def evaluation_duration(requested: float | None, half_tile: float) -> float:
+    """Seconds per robot to cross: ``requested``, or :data:`TIME_MARGIN` x the crossing time at the commanded
+    speed; a :class:`UsageError` for a duration in which no robot could cross (every success count would be 0)."""
+    crossing = half_tile / FORWARD_SPEED
+    if requested is None:
+        return TIME_MARGIN * crossing
+    if requested < crossing:
+        raise UsageError(
+            f"--duration {requested:g} s is too short: crossing half a tile ({half_tile:g} m) at the commanded "
+            f"{FORWARD_SPEED} m/s takes {crossing:.1f} s; give at least that (default {TIME_MARGIN * crossing:.1f} s)"
+        )
+    return requested
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
@@ -344,9 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     trained_grid = training_grid(spec)
     trained = trained_values(trained_grid, terrains)
     half_tile = grid.size[0] / 2
-    duration = args.duration if args.duration is not None else TIME_MARGIN * half_tile / FORWARD_SPEED
-    if duration <= 0:
-        raise UsageError(f"--duration must be positive (got {args.duration})")
+    duration = evaluation_duration(args.duration, half_tile)
     configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration, last_difficulty)
     out = output_dir("evaluate", args.out)
     print(

@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps",
         type=int,
         default=None,
-        help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --viz, until Ctrl-C)",
+        help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --video, the clip's; with --viz, until "
+        "Ctrl-C)",
     )
     parser.add_argument(
         "--export",
@@ -263,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
 def steps_to_run(
     steps: int | None, request: video.VideoRequest | None, view: live_view.ViewRequest | None, step_dt: float
 ) -> int | None:
-    """``--steps`` if given, else 500 (10 s) or, with a live view, until Ctrl-C (None); at least the video's."""
-    if steps is None:
-        steps = None if view is not None else DEFAULT_STEPS
+    """``--steps`` if given (at least the video's), else the video's, 500 (10 s) or, with a live view, until Ctrl-C
+    (None)."""
+    if steps is None and view is None:
+        return video.clip_steps(request, step_dt) if request is not None else DEFAULT_STEPS
     if request is not None and steps is not None:
         steps = max(steps, video.clip_steps(request, step_dt))
     return steps

@@ -3,18 +3,53 @@
 from __future__ import annotations
 
 import datetime
-import math
 import time
+from dataclasses import dataclass
 
 import gymnasium as gym
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
 from .curriculum_log import CurriculumLog
+from .setup_output import SETUP
+
+
+TRACKING_TERMS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp")
+"""The velocity-tracking reward terms: exp(-error^2 / sigma^2) per step, 1 at perfect tracking (x weight)."""
+
+
+def _step_rewards(reward_manager) -> torch.Tensor | None:
+    """The reward manager's per-term rewards of the last step, weight x term value (num_envs, num_terms), or None.
+
+    Isaac Lab keeps them in a private buffer (torch managers: ``_step_reward``; Warp managers: a torch view of
+    ``_step_reward_wp``); reading it costs nothing on the device, where recomputing the terms would not.
+    """
+    for name in ("_step_reward", "_step_reward_tensor_view"):
+        buffer = getattr(reward_manager, name, None)
+        if isinstance(buffer, torch.Tensor):
+            return buffer
+    return None
+
+
+@dataclass(frozen=True)
+class IterationStats:
+    """What the episodes of one logging interval showed; None where nothing was measured."""
+
+    episodes: int
+    """Episodes that ended in the interval."""
+    fell: float | None
+    """Share of those ended by a termination (base contact, or a non-finite state), not by the time-out."""
+    mean_return: float | None
+    mean_length: float | None
+    """Mean return and length (policy steps) of the episodes that ended."""
+    tracking: tuple[float | None, ...]
+    """Per :data:`TRACKING_TERMS` term: its mean per-step value over all robots and steps as a share of its
+    maximum (0..1); moves from the first iteration, long before episodes end by time-out."""
 
 
 class EpisodeStats(gym.Wrapper):
-    """Sums the returns and lengths of finished episodes on the env's device (both backends see the same numbers).
+    """Sums, on the env's device, the returns, lengths and ends of finished episodes and the velocity tracking of
+    every step (both backends see the same numbers).
 
     Nothing leaves the device while stepping (on a GPU a read would stall every step); :meth:`take` reads the sums
     once per logging interval.
@@ -22,31 +57,62 @@ class EpisodeStats(gym.Wrapper):
 
     def __init__(self, env: gym.Env) -> None:
         super().__init__(env)
-        n, device = env.unwrapped.num_envs, env.unwrapped.device
+        base = env.unwrapped
+        n, device = base.num_envs, base.device
         self._return = torch.zeros(n, device=device)
         self._length = torch.zeros(n, device=device)
-        self._finished = torch.zeros(3, device=device)  # episodes finished, their summed return, summed length
-        self.mean_return = float("nan")
-        self.mean_length = float("nan")
+        self._finished = torch.zeros(4, device=device)  # episodes ended, of them terminated, summed return, length
+        self._reward_manager = getattr(base, "reward_manager", None)
+        terms = list(getattr(self._reward_manager, "active_terms", ()))
+        weights = {t: self._reward_manager.get_term_cfg(t).weight for t in TRACKING_TERMS if t in terms}
+        self._tracked = [t for t in TRACKING_TERMS if weights.get(t)]  # a zero weight leaves the buffer at 0
+        self._tracking_ids = [terms.index(t) for t in self._tracked]
+        self._tracking_weights = torch.tensor([weights[t] for t in self._tracked], device=device)
+        self._tracking = torch.zeros(len(self._tracked) + 1, device=device)  # summed shares, robot-steps
 
     def step(self, action):
         obs, reward, terminated, truncated, extras = self.env.step(action)
         self._return += reward
         self._length += 1
         done = (terminated | truncated).float()
-        self._finished += torch.stack((done.sum(), self._return @ done, self._length @ done))
+        self._finished += torch.stack((done.sum(), terminated.float().sum(), self._return @ done, self._length @ done))
         running = 1.0 - done
         self._return *= running
         self._length *= running
+        self._add_tracking()
         return obs, reward, terminated, truncated, extras
 
-    def take(self) -> tuple[float, float]:
-        """Mean return and length of the episodes finished since the last call (the previous means if none did)."""
-        count, returns, lengths = self._finished.tolist()
+    def _add_tracking(self) -> None:
+        rewards = _step_rewards(self._reward_manager) if self._tracked else None
+        if rewards is None:
+            return
+        shares = rewards[:, self._tracking_ids] / self._tracking_weights  # (num_envs, terms), each in [0, 1]
+        self._tracking[:-1] += shares.sum(dim=0)
+        self._tracking[-1] += shares.shape[0]
+
+    def take(self) -> IterationStats:
+        """What the episodes and steps since the last call showed (then the sums start again)."""
+        count, fell, returns, lengths = self._finished.tolist()
+        *tracking, robot_steps = self._tracking.tolist()
         self._finished.zero_()
-        if count:
-            self.mean_return, self.mean_length = returns / count, lengths / count
-        return self.mean_return, self.mean_length
+        self._tracking.zero_()
+        shares = dict(zip(self._tracked, tracking))
+        return IterationStats(
+            episodes=int(count),
+            fell=fell / count if count else None,
+            mean_return=returns / count if count else None,
+            mean_length=lengths / count if count else None,
+            tracking=tuple(shares[t] / robot_steps if t in shares and robot_steps else None for t in TRACKING_TERMS),
+        )
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    """``value`` formatted, or ``-`` where nothing was measured."""
+    return "-" if value is None else format(value, spec)
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.0f}%"
 
 
 def mean_terrain_level(env: gym.Env) -> float | None:
@@ -57,8 +123,42 @@ def mean_terrain_level(env: gym.Env) -> float | None:
     return base.scene.terrain.terrain_levels.float().mean().item()
 
 
+CPU_SECONDS_PER_STEP = 0.075
+CPU_SECONDS_PER_ROBOT_STEP = 0.0032
+"""A CPU iteration's time per env step: a part paid whatever the robot count and one per robot (2-core VM,
+Walk-Rough-AnymalC at 16 and 64 robots, collection and update: docs/benchmarks.md); a rough guide, not a promise."""
+
+
+def cpu_outlook(steps_per_robot: int | None, num_envs: int, iterations: int) -> str:
+    """The first line of a CPU run: what it can show, what needs a GPU, and about how long an iteration takes
+    (``steps_per_robot``: the rollout length; None: no estimate)."""
+    line = (
+        "[train] on CPU: a check of the pipeline and of early learning (tracking % up, falls % down); a walking "
+        "policy needs a GPU (4096 robots)."
+    )
+    if steps_per_robot is None:
+        return line
+    per_iteration = steps_per_robot * (CPU_SECONDS_PER_STEP + CPU_SECONDS_PER_ROBOT_STEP * num_envs)
+    total = datetime.timedelta(seconds=round(per_iteration * iterations))
+    return (
+        f"{line} Expect about {per_iteration:.0f} s per iteration ({steps_per_robot} steps x {num_envs} robots; "
+        f"2 cores), {total} for {iterations}"
+    )
+
+
+def progress_text(stats: IterationStats, level: float | None) -> str:
+    """The learning part of the progress line: tracking, episode ends, episode length, reward, terrain level."""
+    xy, yaw = (_percent(share) for share in stats.tracking)
+    return (
+        f"tracking xy {xy} yaw {yaw} | ended {stats.episodes}, fell {_percent(stats.fell)} | "
+        f"ep len {_fmt(stats.mean_length, '.0f')} | reward {_fmt(stats.mean_return, '.2f')} | "
+        f"terrain level {_fmt(level, '.2f')}"
+    )
+
+
 class Progress:
-    """Prints ``it i/N | env-steps/s | ETA | reward | episode length | terrain level`` and logs it to TensorBoard.
+    """Prints one line per iteration and logs it to TensorBoard: ``it i/N | env-steps/s | ETA | tracking xy % yaw %
+    | ended n, fell % | ep len | reward | terrain level`` (``-``: nothing measured, e.g. no episode ended).
 
     The same tags (``walk/...``) are written for both backends so their curves can be compared directly.
     On tasks with a terrain curriculum it also logs the robots per (terrain type, level), see
@@ -86,33 +186,48 @@ class Progress:
             if self.writer is not None and CurriculumLog.applies(env)
             else None
         )
-        self._t_start = self._t_last = time.perf_counter()
+        self._t_start = self._t_last = self._t_first = time.perf_counter()
 
     def iteration_done(self, it: int) -> None:
         """Call once after iteration ``it`` (0-based, global) finished collecting and learning."""
+        SETUP.stop()  # the set-up is over: the libraries' output goes to the terminal again
         if self.writer is None:
             return
         now = time.perf_counter()
         dt, self._t_last = now - self._t_last, now
         done = it + 1 - self.start_it
-        eta = (now - self._t_start) / done * (self.total_it - it - 1)
+        if done == 1:
+            self._t_first = now
+        # the first iteration also compiles and warms up: the ETA uses the ones after it once there are some
+        per_it = (now - self._t_first) / (done - 1) if done > 1 else dt
+        eta = per_it * (self.total_it - it - 1)
         sps = self.steps_per_iteration / max(dt, 1e-9)
-        reward, length = self.stats.take()
+        stats = self.stats.take()
         level = mean_terrain_level(self.env)
-        level_text = f"{level:.2f}" if level is not None else "-"
         print(
             f"[{self.label}] it {it + 1}/{self.total_it} | {sps:,.0f} env-steps/s | "
-            f"ETA {datetime.timedelta(seconds=int(eta))} | reward {reward:.2f} | ep len {length:.0f} | "
-            f"terrain level {level_text}",
+            f"ETA {datetime.timedelta(seconds=int(eta))} | {progress_text(stats, level)}",
             flush=True,
         )
-        self.writer.add_scalar("walk/env_steps_per_s", sps, it)
-        self.writer.add_scalar("walk/training_time_s", now - self._t_start, it)  # since this run's start
-        if not math.isnan(reward):  # some episode has finished
-            self.writer.add_scalar("walk/mean_reward", reward, it)
-            self.writer.add_scalar("walk/mean_episode_length", length, it)
-        if level is not None:
-            self.writer.add_scalar("walk/terrain_level", level, it)
+        self._log(it, stats, level, sps, now)
+
+    def _log(self, it: int, stats: IterationStats, level: float | None, sps: float, now: float) -> None:
+        scalars = {
+            "walk/env_steps_per_s": sps,
+            "walk/training_time_s": now - self._t_start,  # since this run's start
+            "walk/episodes_ended": stats.episodes,
+            "walk/fell_share": stats.fell,
+            "walk/mean_reward": stats.mean_return,
+            "walk/mean_episode_length": stats.mean_length,
+            "walk/terrain_level": level,
+            **{
+                f"walk/tracking_{term.removeprefix('track_').removesuffix('_exp')}": share
+                for term, share in zip(TRACKING_TERMS, stats.tracking)
+            },
+        }
+        for tag, value in scalars.items():
+            if value is not None:  # e.g. no episode ended, no terrain curriculum
+                self.writer.add_scalar(tag, value, it)
         if self.curriculum is not None:
             self.curriculum.log(it)
 

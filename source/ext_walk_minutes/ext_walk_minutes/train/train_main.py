@@ -12,7 +12,9 @@ from ..common.cli import LOG_ROOT, parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from . import backends, distributed, interrupts, presets, video
 from .bootstrap import DEFAULT_MODE, MODES
+from .progress import cpu_outlook
 from .run_folder import new_run_folder
+from .setup_output import SETUP, SETUP_LOG
 from .session import (
     FRONTENDS,
     Configs,
@@ -118,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a clip every IT iterations, from the first (default: %(default)s)",
     )
     video.add_clip_args(parser, seconds=4.0, size="640x360", seconds_help="seconds per clip")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"print what Isaac Lab and the PPO library print while setting up (config sources, manager tables, "
+        f"networks) and the resolved config; by default they go to <run>/{SETUP_LOG}",
+    )
     return parser
 
 
@@ -226,8 +234,15 @@ def announce(
         f"{' | frontend ' + spec.frontend if spec.frontend != 'torch' else ''}",
         flush=True,
     )
-    print(f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}", flush=True)
-    print(f"[train] logs: {log_dir}", flush=True)
+    if spec.device == "cpu":
+        print(cpu_outlook(_rollout_length(spec, configs), spec.num_envs, iterations), flush=True)
+    if args.verbose:
+        print(
+            f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}", flush=True
+        )
+    else:
+        print(f"[train] {_config_line(resolved)} (all settings: resolved_config.yaml)", flush=True)
+    print(f"[train] logs: {log_dir}{'' if args.verbose else f' (set-up output: {SETUP_LOG})'}", flush=True)
 
     from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
 
@@ -239,6 +254,20 @@ def announce(
     )
     dump_train_configs(str(log_dir), configs.env_cfg, configs.agent_cfg)
     presets.write_summary(log_dir / "resolved_config.yaml", resolved)
+
+
+def _rollout_length(spec: RunSpec, configs: Configs) -> int | None:
+    """Env steps per robot per iteration, or None for a backend that does not say (no time estimate then)."""
+    try:
+        return spec.backend.steps_per_iteration(configs.agent_cfg)
+    except NotImplementedError:
+        return None
+
+
+def _config_line(resolved: dict) -> str:
+    """What the task line leaves out of the resolved config: seed, preset and ``key=value`` overrides."""
+    overrides = " ".join(f"{key}={value}" for key, value in resolved["overrides"].items()) or "none"
+    return f"seed {resolved['seed']} | preset {resolved['preset'] or 'none'} | overrides {overrides}"
 
 
 def report_interrupt(interrupt: KeyboardInterrupt) -> int:
@@ -256,6 +285,8 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
     rank = distributed.from_environment(args.distributed)
     spec = run_spec(args, overrides, rank)
     resume = resume_checkpoint(args.resume, spec)
+    if not args.verbose:
+        SETUP.start()  # until the first progress line
     configs = resolve_configs(spec)
     if rank is not None:
         distributed.init_process_group(rank, spec.device)
@@ -277,17 +308,22 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
                 every_steps=args.video_interval * spec.backend.steps_per_iteration(configs.agent_cfg),
             ),
         )
-    announce(spec, configs, args, rank, iterations, resume, log_dir)
-    if spec.video is not None:
-        print(
-            f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following robot "
-            f"{spec.video.follow} -> {spec.video.folder}",
-            flush=True,
-        )
+    SETUP.to_file(log_dir / SETUP_LOG if distributed.is_main_process() else None)
+    with SETUP.shown():
+        announce(spec, configs, args, rank, iterations, resume, log_dir)
+        if spec.video is not None:
+            print(
+                f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following "
+                f"robot {spec.video.follow} -> {spec.video.folder}",
+                flush=True,
+            )
     with running_env(spec, configs) as env, distributed.process_group_closed_after():
         checkpoint = spec.backend.train(env, spec, configs, str(log_dir), iterations, resume)
     print(
-        f"[train] done: checkpoint {checkpoint}" if checkpoint else "[train] done (rank 0 wrote the checkpoint)",
+        f"[train] done: checkpoint {checkpoint}"
+        + (f" ({spec.backend.checkpoint_numbering})" if spec.backend.checkpoint_numbering else "")
+        if checkpoint
+        else "[train] done (rank 0 wrote the checkpoint)",
         flush=True,
     )
     return 0
@@ -301,7 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return run(args, overrides)
         except KeyboardInterrupt as interrupt:
+            SETUP.stop()
             return report_interrupt(interrupt)
+        finally:
+            SETUP.stop()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ class Backend:
     """The ``key=value`` override key of the rollout length (steps per robot per iteration)."""
     checkpoint_pattern: re.Pattern[str]
     """A checkpoint file name of this library; group 1 is its number (iteration or step)."""
+    checkpoint_numbering: str = ""
+    """How that number relates to the progress line's ``it i/N`` (said when a run ends)."""
     tensorboard_tags: Mapping[str, str]
     """The library's own TensorBoard tags by meaning (``value_loss``)."""
     parameter_keys: tuple[str, ...]

@@ -12,6 +12,8 @@ class RslRl(Backend):
     entry_point = "rsl_rl_cfg_entry_point"
     steps_per_env_key = "agent.num_steps_per_env"
     checkpoint_pattern = re.compile(r"model_(\d+)\.pt$")
+    # rsl-rl's own log, resume and Isaac Lab's tools use this numbering: renaming would set this project apart
+    checkpoint_numbering = "rsl-rl numbers iterations from 0: model_N.pt is the state after line 'it N+1'"
     tensorboard_tags = {"value_loss": "Loss/value"}
     runtime = "_rsl_rl_runner"
     parameter_keys = ("actor_state_dict", "critic_state_dict")

@@ -13,6 +13,7 @@ class Skrl(Backend):
     entry_point = "skrl_cfg_entry_point"
     steps_per_env_key = "agent.agent.rollouts"
     checkpoint_pattern = re.compile(r"agent_(\d+)\.pt$")
+    checkpoint_numbering = "skrl numbers checkpoints by env steps per robot: agent_N.pt follows N / rollouts iterations"
     tensorboard_tags = {"value_loss": "Loss / Value loss"}
     runtime = "_skrl_runner"
     parameter_keys = ("policy", "value")

@@ -1,0 +1,61 @@
+"""What a user reads while a run starts and learns: the progress line's learning signals (``-`` where nothing was
+measured, never ``nan``), the CPU run's first line, the libraries' set-up output kept out of the terminal, and no
+SyntaxWarning from moviepy (Isaac Lab imports it with every env)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ext_walk_minutes.train.progress import IterationStats, cpu_outlook, progress_text
+from ext_walk_minutes.train.setup_output import SetupOutput
+
+
+def test_an_iteration_without_ended_episodes_shows_dashes():
+    stats = IterationStats(episodes=0, fell=None, mean_return=None, mean_length=None, tracking=(0.274, 0.391))
+    text = progress_text(stats, None)
+    assert text == "tracking xy 27% yaw 39% | ended 0, fell - | ep len - | reward - | terrain level -"
+
+
+def test_an_iteration_with_ended_episodes():
+    stats = IterationStats(episodes=8, fell=0.25, mean_return=1.234, mean_length=312.4, tracking=(0.5, None))
+    text = progress_text(stats, 2.414)
+    assert text == "tracking xy 50% yaw - | ended 8, fell 25% | ep len 312 | reward 1.23 | terrain level 2.41"
+
+
+def test_cpu_outlook_says_what_a_cpu_run_shows_and_how_long_an_iteration_takes():
+    line = cpu_outlook(24, 64, 300)
+    assert "pipeline" in line and "early learning" in line and "needs a GPU" in line
+    # docs/benchmarks.md: 6.7 s per iteration for 64 robots x 24 steps on a 2-core VM
+    assert "about 7 s per iteration (24 steps x 64 robots" in line and "0:33:" in line
+
+
+def test_setup_output_goes_to_the_log_and_our_lines_to_the_terminal(tmp_path, capsys):
+    setup = SetupOutput()
+    setup.start()
+    print("[INFO]: Parsing configuration from: x")  # before the run folder exists
+    setup.to_file(tmp_path / "setup.log")
+    print("| Active Reward Terms |")
+    with setup.shown():
+        print("[train] logs: here")
+    print("Actor Model: MLP")
+    setup.stop()
+    setup.stop()  # a second stop (the first progress line, then the end of the run) changes nothing
+    print("] it 1/1 |")
+    assert capsys.readouterr().out == "[train] logs: here\n] it 1/1 |\n"
+    assert (tmp_path / "setup.log").read_text() == (
+        "[INFO]: Parsing configuration from: x\n| Active Reward Terms |\nActor Model: MLP\n"
+    )
+
+
+@pytest.mark.parametrize("ours_first", [True, False])
+def test_no_moviepy_syntax_warnings(tmp_path, ours_first):
+    # an empty bytecode cache: moviepy's sources are compiled, as on every run with PYTHONDONTWRITEBYTECODE
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp_path), PYTHONDONTWRITEBYTECODE="1")
+    imports = "import ext_walk_minutes, moviepy.editor" if ours_first else "import moviepy.editor"
+    err = subprocess.run([sys.executable, "-c", imports], env=env, capture_output=True, text=True, check=True).stderr
+    # without our package first (the control), Python 3.12 warns about moviepy's regex strings
+    assert ("SyntaxWarning" in err) != ours_first, err

@@ -693,12 +693,15 @@ def video_recorder(path: str, fps: float):
     return hook, close
 
 
-def parse_friction(text: str | None) -> tuple[float, float]:
-    """``--friction``: ``LOW,HIGH`` or one value; ``None`` is training's range (each robot draws one)."""
+def parse_friction(text: str | None, contract: dict[str, Any]) -> tuple[float, float]:
+    """``--friction``: ``LOW,HIGH`` or one value; ``None`` is training's range (each robot draws one), from the
+    contract (an export without it: the range of its task's terrain)."""
     if text is None:
-        from ..tasks.walk_env_cfg import FRICTION_RANGE
+        from ..tasks.walk_env_cfg import FLAT_FRICTION_RANGE, ROUGH_FRICTION_RANGE
 
-        return (float(FRICTION_RANGE[0]), float(FRICTION_RANGE[1]))
+        default = FLAT_FRICTION_RANGE if "Flat" in str(contract.get("task")) else ROUGH_FRICTION_RANGE
+        low, high = contract.get("ground_friction_range") or default
+        return (float(low), float(high))
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError:
@@ -724,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
             f"--policy: no checkpoint or task for play.py in {policy_dir} (give --checkpoint, or "
             "--no-play for MuJoCo figures only)"
         )
-    friction = parse_friction(args.friction)
+    friction = parse_friction(args.friction, contract)
     out = output_dir("sim2sim", args.out)
     hook = close = None
     if args.video:

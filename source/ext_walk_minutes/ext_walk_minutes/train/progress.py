@@ -186,6 +186,8 @@ class Progress:
             if self.writer is not None and CurriculumLog.applies(env)
             else None
         )
+        # MuJoCo Warp drops the contacts its room cannot hold: one read of the env's record per iteration
+        self.solver_room = getattr(env.unwrapped, "solver_room", None) if self.writer is not None else None
         self._t_start = self._t_last = self._t_first = time.perf_counter()
 
     def iteration_done(self, it: int) -> None:
@@ -209,6 +211,9 @@ class Progress:
             f"ETA {datetime.timedelta(seconds=int(eta))} | {progress_text(stats, level)}",
             flush=True,
         )
+        warning = self.solver_room.check(it) if self.solver_room is not None else None
+        if warning:
+            print(warning, flush=True)
         self._log(it, stats, level, sps, now)
 
     def _log(self, it: int, stats: IterationStats, level: float | None, sps: float, now: float) -> None:

@@ -302,7 +302,7 @@ def test_one_friction_per_robot_in_range_and_ground_takes_the_robots(env):
     friction_term = env.event_manager.get_term_cfg("physics_material").func
     mu = friction_term.shape_friction
     assert (mu == mu[:, :1]).all()  # every shape of a robot has the robot's value
-    assert mu.min() >= 0.5 and mu.max() <= 1.25 and mu[:, 0].std() > 0.05
+    assert mu.min() >= 0.75 and mu.max() <= 1.125 and mu[:, 0].std() > 0.05  # legged_gym's rough, averaged
     import warp as wp
 
     def model_mu():  # what the solver reads: the model's per-shape friction, robots' shapes and the ground's

@@ -6,7 +6,7 @@ import pytest
 from pxr import Usd, UsdPhysics
 
 from ext_walk_minutes import robots
-from ext_walk_minutes.robots.description import COLLISION_SETS, DEFAULT_COLLISION_SET, Cylinder, Sphere
+from ext_walk_minutes.robots.description import COLLISION_SETS, DEFAULT_COLLISION_SET, Capsule, Sphere
 from ext_walk_minutes.robots.spawn import robot_usd_path
 from ext_walk_minutes.robots.usd_cache import usd_path
 from helpers import run_script
@@ -19,17 +19,18 @@ def _shapes(desc, body):
 
 
 def test_anymal_c_legged_gym_set_is_legged_gyms_13_shapes():
-    """robots.md 2.3: base capsule, a knee-drive capsule per thigh, the tube on SHANK, a foot sphere."""
+    """robots.md 2.3: base capsule, a knee-drive capsule per thigh, the tube on SHANK, a foot sphere; each URDF
+    cylinder a capsule whose straight part is the cylinder's length (its caps added, as legged_gym's simulator)."""
     desc = robots.DESCRIPTIONS["anymal_c"]["legged_gym"]
     assert DEFAULT_COLLISION_SET == "legged_gym" and desc is robots.ANYMAL_C
     assert sum(len(b.shapes) for b in desc.bodies) == 13
-    assert _shapes(desc, "base") == (Cylinder(0.10, 0.75, "x"),)
+    assert _shapes(desc, "base") == (Capsule(0.10, 0.75, "x"),)  # 0.95 m from tip to tip
     for leg in LEGS:
         assert _shapes(desc, f"{leg}_HIP") == ()
         (knee,) = _shapes(desc, f"{leg}_THIGH")
-        assert (knee.radius, knee.length, knee.axis) == (0.06, 0.08, "y")
+        assert (type(knee), knee.radius, knee.height, knee.axis) == (Capsule, 0.06, 0.08, "y")
         (tube,) = _shapes(desc, f"{leg}_SHANK")
-        assert (tube.radius, tube.length, tube.axis) == (0.0175, 0.2, "z")
+        assert (type(tube), tube.radius, tube.height, tube.axis) == (Capsule, 0.0175, 0.2, "z")
         assert tube.pos[0] == pytest.approx(0.10 if leg.endswith("F") else -0.10)  # hind shanks point backward
     assert sum(len(b.shapes) for b in robots.DESCRIPTIONS["anymal_c"]["detailed"].bodies) == 44
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -37,7 +38,11 @@ def test_default_angles_inside_limits():
         defaults = cfg.init_state.joint_pos
         for joint in (j for j in desc.joints if isinstance(j, RevoluteJoint)):
             (value,) = [v for pattern, v in defaults.items() if re.fullmatch(pattern, joint.name)]
-            assert joint.lower <= value <= joint.upper, (name, joint.name, value)
+            lower, upper = (
+                (-math.inf if joint.lower is None else joint.lower),
+                (math.inf if joint.upper is None else joint.upper),
+            )
+            assert lower <= value <= upper, (name, joint.name, value)
 
 
 def test_forward_kinematics_at_zero_pose():

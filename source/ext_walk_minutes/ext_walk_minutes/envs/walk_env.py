@@ -14,6 +14,8 @@ import torch
 from isaaclab.envs import ManagerBasedRLEnv
 from isaaclab.managers import RewardManager
 
+from .solver_room import SolverRoomWatch
+
 
 class PositiveRewardManager(RewardManager):
     """Reward manager whose total per step is ``max(sum of clipped terms, 0) + sum of exempt terms``.
@@ -54,6 +56,9 @@ class WalkEnv(ManagerBasedRLEnv):
 
     def load_managers(self) -> None:
         super().load_managers()
+        # before the first step, so that a CUDA graph captured at the first step records it too
+        self.solver_room = SolverRoomWatch.register()
+        """MuJoCo Warp's contact and row use (None on another solver); training checks it once per iteration."""
         if getattr(self.cfg, "only_positive_rewards", False):
             self.reward_manager = PositiveRewardManager(
                 self.cfg.rewards, self, getattr(self.cfg, "reward_clip_exempt_terms", ())

@@ -10,12 +10,15 @@ _AXES = ("x", "y", "z", "roll", "pitch", "yaw")
 
 
 class randomize_robot_friction(ManagerTermBase):
-    """One friction coefficient per robot, ``mu ~ U(friction_range)``, on every collision shape of the robot.
+    """One friction coefficient per robot, ``mu ~ U(friction_range)``: the coefficient of every contact the robot
+    makes with the ground (the *effective* friction, not the robot's half of a combination).
 
-    legged_gym draws one friction per robot (64 buckets) for all its shapes; Isaac Lab's
-    ``randomize_rigid_body_material`` draws one per shape (Newton) or one bucket per shape (PhysX), so a
-    robot's feet would stand on different frictions. On Newton the coefficient is written directly to
-    the model's per-shape ``mu``; other physics backends fall back to Isaac Lab's per-shape term with the same range.
+    legged_gym draws one friction per robot (64 buckets) for all its shapes and PhysX averages it with the ground's
+    1.0; we sample the averaged value directly (the tasks' ranges are legged_gym's after averaging). On Newton the
+    coefficient is written to the model's per-shape ``mu`` of the robot's shapes and the ground's shapes get 0:
+    MuJoCo gives a contact the larger of its two shapes' coefficients, so every robot-ground contact has the
+    robot's. (Isaac Lab's terrain material does not reach a terrain Newton turns into a height field, so the
+    ground is zeroed here.) Other physics backends fall back to Isaac Lab's per-shape term with the same range.
 
     Params: ``friction_range`` (low, high) [-]; ``asset_cfg`` the robot (all bodies).
     """
@@ -28,9 +31,12 @@ class randomize_robot_friction(ManagerTermBase):
         if hasattr(self._physics, "get_model") and hasattr(self._asset._root_view, "get_attribute"):
             import warp as wp
 
-            mu = self._asset._root_view.get_attribute("shape_material_mu", self._physics.get_model())[:, 0]
+            model = self._physics.get_model()
+            mu = self._asset._root_view.get_attribute("shape_material_mu", model)[:, 0]
             self.shape_friction = wp.to_torch(mu)
             """The robots' per-shape friction coefficients, shape (num_envs, num_shapes) (a view on the model)."""
+            ground = wp.to_torch(model.shape_body) == -1  # shapes on no body: the terrain
+            wp.to_torch(model.shape_material_mu)[ground] = 0.0
         else:
             low, high = cfg.params["friction_range"]
             fallback_cfg = EventTermCfg(

@@ -25,14 +25,15 @@ from .description import (
     RobotDescription,
     Shape,
     Sphere,
+    urdf_cylinder_as_capsule,
     with_shapes,
 )
 from .mirroring import mirrored_legs
 from .spawn import robot_spawn_cfg
 
 _EFFORT = 80.0  # N m
-_VELOCITY = 15.0  # rad/s (manufacturer)
-_TURNS = 9.42  # rad: manufacturer range of every joint
+_VELOCITY = 20.0  # rad/s: legged_gym's URDF, but 15 on three HAA joints (see _anymal_b)
+_TURNS = 9.42  # rad: range of every joint
 
 
 def _roll(angle: float) -> tuple[float, float, float, float]:
@@ -78,15 +79,15 @@ _BASE = Body(
 )
 
 _BASE_BOX = Box((0.531, 0.27, 0.24), (0.0, 0.0, 0.08))
-_KFE_DRIVE = Cylinder(0.06, 0.12, "y", (0.0, 0.069, -0.25))
+_KFE_DRIVE_AT = (0.0, 0.069, -0.25)
 _FOOT_SPHERE = Sphere(0.031, (0.0, 0.0, 0.02325))
 
 COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
     # legged_gym's URDF: base box, KFE drive, adapter tube (0.25 m of the manufacturer's 0.32125 m), foot sphere
     "legged_gym": {
         "base": (_BASE_BOX,),
-        "{leg}_THIGH": (_KFE_DRIVE,),
-        "{leg}_SHANK": (Cylinder(0.015, 0.25, "z", (0.10, -0.02, -0.160625)),),
+        "{leg}_THIGH": (urdf_cylinder_as_capsule(0.06, 0.12, "y", _KFE_DRIVE_AT),),
+        "{leg}_SHANK": (urdf_cylinder_as_capsule(0.015, 0.25, "z", (0.10, -0.02, -0.160625)),),
         "{leg}_FOOT": (_FOOT_SPHERE,),
     },
     # the manufacturer's primitives (robots.md 3.3)
@@ -103,7 +104,7 @@ COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
         "{leg}_HIP": (Cylinder(0.08, 0.10, "y", (0.0635, -0.009, 0.0)),),
         "{leg}_THIGH": (
             Box((0.08, 0.04, 0.25), (0.0, 0.035, -0.125), _roll(0.145)),
-            _KFE_DRIVE,
+            Cylinder(0.06, 0.12, "y", _KFE_DRIVE_AT),
             Cylinder(0.066, 0.12, "z", (0.0, -0.005, 0.0), _roll(1.716)),  # upper protector
         ),
         "{leg}_SHANK": (
@@ -118,7 +119,11 @@ COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
 
 def _anymal_b(shapes: dict[str, tuple[Shape, ...]]) -> RobotDescription:
     base, *leg_bodies = with_shapes((_BASE, *_LEG_BODIES), shapes)
-    bodies, joints = mirrored_legs(leg_bodies, _LEG_JOINTS)
+    # legged_gym's URDF writes velocity 15 rad/s on LF, LH and RH_HAA and 20 on RF_HAA, as the manufacturer's did
+    slow_haa = {"velocity": 15.0}
+    bodies, joints = mirrored_legs(
+        leg_bodies, _LEG_JOINTS, overrides={"LF_HAA": slow_haa, "LH_HAA": slow_haa, "RH_HAA": slow_haa}
+    )
     return RobotDescription(name="anymal_b", root="base", bodies=(base, *bodies), joints=joints)
 
 

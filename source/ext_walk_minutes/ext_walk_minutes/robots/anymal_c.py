@@ -2,9 +2,9 @@
 
 Bodies ``base`` and ``{LF,RF,LH,RH}_{HIP,THIGH,SHANK,FOOT}``; joints ``{leg}_{HAA,HFE,KFE}`` plus a
 fixed joint per foot that keeps ``{leg}_FOOT`` as a body for contact sensing. Composite inertials
-(fixed links merged, 52.135 kg in total), manufacturer ("simple description") collision primitives
-and position limits. The ArticulationCfg is Isaac Lab's own ``ANYMAL_C_CFG`` with our cached USD and
-the ANYdrive DC-motor actuator instead of the LSTM actuator net (whose weights we cannot ship).
+(fixed links merged, 52.135 kg in total), two collision sets (legged_gym's and the manufacturer's "simple
+description" primitives) and legged_gym's joint limits. The ArticulationCfg is Isaac Lab's own ``ANYMAL_C_CFG``
+with our cached USD and the ANYdrive DC-motor actuator instead of the LSTM actuator net (whose weights we cannot ship).
 """
 
 from __future__ import annotations
@@ -24,15 +24,17 @@ from .description import (
     RobotDescription,
     Shape,
     Sphere,
+    urdf_cylinder_as_capsule,
     with_shapes,
 )
 from .drives import drive_choice
 from .mirroring import mirrored_legs
 from .spawn import robot_spawn_cfg
 
+# legged_gym's URDF: every joint limit="80" N m, velocity 20 rad/s, no position limits (the manufacturer's HAA range,
+# [-0.72, 0.49] rad mirrored, is left out as legged_gym's robots never met it); the ANYdrive model bounds the speed
 _EFFORT = 80.0  # N m
-_VELOCITY = 7.5  # rad/s
-_TURNS = 9.4248  # rad (3 pi): manufacturer HFE/KFE range
+_VELOCITY = 20.0  # rad/s
 _FOOT_IN_SHANK = (0.08795, 0.01305, -0.33797)  # m: FOOT frame origin in the SHANK frame
 
 # Left-front leg (mass properties; colliders come from the collision sets below); the other legs are mirrored
@@ -57,12 +59,10 @@ _LEG_BODIES = (
 )
 
 _LEG_JOINTS = (
-    RevoluteJoint("{leg}_HAA", "base", "{leg}_HIP", (0.2999, 0.104, 0.0), "x", -0.72, 0.49, _EFFORT, _VELOCITY),
+    RevoluteJoint("{leg}_HAA", "base", "{leg}_HIP", (0.2999, 0.104, 0.0), "x", None, None, _EFFORT, _VELOCITY),
+    RevoluteJoint("{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0599, 0.08381, 0.0), "y", None, None, _EFFORT, _VELOCITY),
     RevoluteJoint(
-        "{leg}_HFE", "{leg}_HIP", "{leg}_THIGH", (0.0599, 0.08381, 0.0), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
-    ),
-    RevoluteJoint(
-        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", -_TURNS, _TURNS, _EFFORT, _VELOCITY
+        "{leg}_KFE", "{leg}_THIGH", "{leg}_SHANK", (0.0, 0.1003, -0.285), "y", None, None, _EFFORT, _VELOCITY
     ),
     FixedJoint("{leg}_FOOT_FIXED", "{leg}_SHANK", "{leg}_FOOT", _FOOT_IN_SHANK),
 )
@@ -76,11 +76,12 @@ FOOT_SPHERE = Sphere(0.03, (0.0, 0.0, 0.0225))
 """The foot's contact sphere, in the FOOT frame (both sets)."""
 
 COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
-    # legged_gym's URDF after merging fixed links: 13 shapes (robots.md 2.3)
+    # legged_gym's URDF after merging fixed links: 13 shapes, its cylinders as its simulator's capsules (0.95, 0.20
+    # and 0.235 m long in all)
     "legged_gym": {
-        "base": (Cylinder(0.10, 0.75, "x"),),
-        "{leg}_THIGH": (Cylinder(0.06, 0.08, "y", (0.0, 0.0303, -0.285)),),  # KFE drive, at the knee
-        "{leg}_SHANK": (Cylinder(0.0175, 0.2, "z", (0.10, 0.01, -0.20)),),  # lower-leg (adapter) tube
+        "base": (urdf_cylinder_as_capsule(0.10, 0.75, "x"),),
+        "{leg}_THIGH": (urdf_cylinder_as_capsule(0.06, 0.08, "y", (0.0, 0.0303, -0.285)),),  # KFE drive, at the knee
+        "{leg}_SHANK": (urdf_cylinder_as_capsule(0.0175, 0.2, "z", (0.10, 0.01, -0.20)),),  # lower-leg (adapter) tube
         "{leg}_FOOT": (FOOT_SPHERE,),
     },
     # the manufacturer's "simple description" primitives: 44 shapes
@@ -114,12 +115,7 @@ COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
 
 def _anymal_c(shapes: dict[str, tuple[Shape, ...]]) -> RobotDescription:
     base, *leg_bodies = with_shapes((_BASE, *_LEG_BODIES), shapes)
-    bodies, joints = mirrored_legs(
-        leg_bodies,
-        _LEG_JOINTS,
-        # HAA range is asymmetric (abduction vs. adduction), so it flips on the right side
-        overrides={"RF_HAA": {"lower": -0.49, "upper": 0.72}, "RH_HAA": {"lower": -0.49, "upper": 0.72}},
-    )
+    bodies, joints = mirrored_legs(leg_bodies, _LEG_JOINTS)
     return RobotDescription(name="anymal_c", root="base", bodies=(base, *bodies), joints=joints)
 
 

@@ -22,11 +22,11 @@ from .description import (
     DEFAULT_COLLISION_SET,
     ORIGIN,
     Body,
-    Cylinder,
     Inertial,
     RevoluteJoint,
     RobotDescription,
     Sphere,
+    urdf_cylinder_as_capsule,
     with_shapes,
 )
 from .merging import merge_inertials
@@ -35,14 +35,15 @@ from .spawn import robot_spawn_cfg
 
 CASSIE_LEGS: dict[str, tuple[int, int]] = {"left": (1, 1), "right": (1, -1)}
 
-# legged_gym's toe collider: a capsule (r 0.02 m, 0.125 m long) centred at (0.030, 0, -0.030) in the toe frame,
+# legged_gym's toe collider: a URDF cylinder (r 0.02 m, 0.125 m long) its simulator collides as a capsule (0.165 m
+# in all), centred at (0.030, 0, -0.030) in the toe frame,
 # along (0.660, 0, 0.751) (horizontal at the default pose): a rotation about y of the capsule's x axis
 _TOE_PITCH = math.atan2(-0.751, 0.660)
 _TOE_ROT = (math.cos(_TOE_PITCH / 2), 0.0, math.sin(_TOE_PITCH / 2), 0.0)
 
 _LEGGED_GYM_SHAPES: dict[str, tuple] = {
     "pelvis": (Sphere(0.25),),
-    "{leg}_toe": (Cylinder(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
+    "{leg}_toe": (urdf_cylinder_as_capsule(0.02, 0.125, "x", (0.030, 0.0, -0.030), _TOE_ROT),),
 }
 
 COLLISION_SHAPES: dict[str, dict[str, tuple]] = {

@@ -64,10 +64,11 @@ class Capsule:
 
 @dataclass(frozen=True)
 class Cylinder:
-    """Cylinder collider as given by the source (``length`` [m] = full length along ``axis``).
+    """A manufacturer's cylinder collider (``length`` [m] = full length along ``axis``), for the ``detailed`` sets.
 
-    Written as a capsule of the same radius whose *total* length stays ``max(length, 2 radius)``
-    (legged_gym also swaps cylinders for capsules; capsule contacts are cheaper and smoother).
+    Written as the capsule of the same radius that fits the cylinder's *total* length, ``max(length, 2 radius)``
+    (capsule contacts are cheaper and smoother, and the shape keeps the part's extent). legged_gym's URDF cylinders
+    are not this: see :func:`urdf_cylinder_as_capsule`.
     """
 
     radius: float
@@ -78,6 +79,21 @@ class Cylinder:
 
 
 Shape = Box | Sphere | Capsule | Cylinder
+
+
+def urdf_cylinder_as_capsule(
+    radius: float, length: float, axis: Axis, pos: Vec3 = ORIGIN, rot: Quat = IDENTITY
+) -> Capsule:
+    """A URDF ``<cylinder>`` (``radius``, ``length`` [m]) as legged_gym's simulator collides it: a capsule whose
+    *straight part* is the cylinder's length, the round caps added at both ends (total ``length + 2 radius``).
+
+    legged_gym loads its URDFs with ``replace_cylinder_with_capsule=True``. NVIDIA's open URDF importers that make
+    the same swap keep the cylinder length as the capsule's height without caps: Isaac Sim's URDF importer sets
+    the USD capsule ``height`` (caps excluded) to the cylinder length, and warp.sim's ``parse_urdf`` builds the
+    capsule with ``half_height = length / 2``. Isaac Gym's importer is closed; we take the same convention
+    (docs/collision_sets.md).
+    """
+    return Capsule(radius, length, axis, pos, rot)
 
 
 @dataclass(frozen=True)

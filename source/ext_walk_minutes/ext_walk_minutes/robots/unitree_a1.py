@@ -9,6 +9,8 @@ foot spheres; no hip shapes) and a detailed one with hip motors.
 
 from __future__ import annotations
 
+import math
+
 from isaaclab.actuators import DCMotorCfg
 from isaaclab.assets.articulation import ArticulationCfg
 from isaaclab.utils import replace
@@ -48,12 +50,15 @@ _LEG_BODIES = (
     Body("{leg}_foot", Inertial(0.06, (0.0, 0.0, 0.0), (9.6e-6, 9.6e-6, 9.6e-6, 0.0, 0.0, 0.0))),
 )
 
+# position limits [rad] of legged_gym's URDF, which writes them in radians of whole and half degrees
+_HIP_RANGE = (math.radians(-46.0), math.radians(46.0))
+_THIGH_RANGE = (math.radians(-60.0), math.radians(240.0))
+_CALF_RANGE = (math.radians(-154.5), math.radians(-52.5))
+
 _LEG_JOINTS = (
-    RevoluteJoint("{leg}_hip_joint", "base", "{leg}_hip", (0.183, 0.047, 0.0), "x", -0.8029, 0.8029, 20.0, 52.4),
-    RevoluteJoint(
-        "{leg}_thigh_joint", "{leg}_hip", "{leg}_thigh", (0.0, 0.08505, 0.0), "y", -1.0472, 4.1888, 55.0, 28.6
-    ),
-    RevoluteJoint("{leg}_calf_joint", "{leg}_thigh", "{leg}_calf", (0.0, 0.0, -0.2), "y", -2.6965, -0.9163, 55.0, 28.6),
+    RevoluteJoint("{leg}_hip_joint", "base", "{leg}_hip", (0.183, 0.047, 0.0), "x", *_HIP_RANGE, 20.0, 52.4),
+    RevoluteJoint("{leg}_thigh_joint", "{leg}_hip", "{leg}_thigh", (0.0, 0.08505, 0.0), "y", *_THIGH_RANGE, 55.0, 28.6),
+    RevoluteJoint("{leg}_calf_joint", "{leg}_thigh", "{leg}_calf", (0.0, 0.0, -0.2), "y", *_CALF_RANGE, 55.0, 28.6),
     FixedJoint("{leg}_foot_fixed", "{leg}_calf", "{leg}_foot", (0.0, 0.0, -0.2)),
 )
 

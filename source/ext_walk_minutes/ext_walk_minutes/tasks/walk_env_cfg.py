@@ -47,8 +47,11 @@ OBS_NOISE = {
 }
 CLIP_OBSERVATIONS = 100.0
 """legged_gym clips every scaled observation to +-100 (Isaac Lab clips before scaling: +-100 / scale)."""
-FRICTION_RANGE = (0.5, 1.25)
-"""Friction coefficient of each robot, drawn once per robot at start-up."""
+ROUGH_FRICTION_RANGE = (0.75, 1.125)
+"""Friction coefficient of each robot's ground contacts on rough terrain, drawn once per robot at start-up: legged_gym's
+robot friction U(0.5, 1.25) averaged (PhysX's default) with its terrain mesh's 1.0."""
+FLAT_FRICTION_RANGE = (0.5, 1.25)
+"""The same on flat ground: legged_gym's flat config draws the robot's U(0, 1.5), averaged with its plane's 1.0."""
 
 PHYSICS_SUBSTEPS = 1
 """Solver substeps per 5 ms physics step: one, as legged_gym's PhysX runs (Isaac Lab's locomotion tasks take 2).
@@ -108,7 +111,8 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         self.scene.terrain.visual_material = None
         self.scene.sky_light = None
         # MuJoCo (Newton) gives a contact the larger friction of its two shapes (PhysX: combine mode "max"),
-        # so the ground has none of its own and each contact has the robot's sampled friction
+        # so the ground has none of its own and each contact has the robot's sampled friction (the friction event
+        # zeroes the ground again where Newton's height-field collider drops this material)
         self.scene.terrain.physics_material = self.scene.terrain.physics_material.replace(
             static_friction=0.0, dynamic_friction=0.0, friction_combine_mode="max"
         )
@@ -168,12 +172,12 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         # -- curriculum: legged_gym's game-inspired terrain curriculum, mean level per type logged
         self.curriculum.terrain_levels = CurrTerm(func=mdp.terrain_levels_by_type)
 
-        # -- randomisation: one friction per robot U(0.5, 1.25), base mass +-5 kg, pushes to +-1 m/s every 15 s
+        # -- randomisation: one ground friction per robot, base mass +-5 kg, pushes to +-1 m/s every 15 s
         ev = self.events
         ev.physics_material = EventTerm(
             func=mdp.randomize_robot_friction,
             mode="startup",
-            params={"asset_cfg": SceneEntityCfg("robot", body_names=".*"), "friction_range": FRICTION_RANGE},
+            params={"asset_cfg": SceneEntityCfg("robot", body_names=".*"), "friction_range": ROUGH_FRICTION_RANGE},
         )
         ev.add_base_mass = EventTerm(
             func=mdp.randomize_rigid_body_mass,
@@ -255,6 +259,7 @@ class WalkFlatEnvCfg(WalkRoughEnvCfg):
         self.scene.height_scanner = None
         self.observations.policy.height_scan = None
         self.curriculum.terrain_levels = None
+        self.events.physics_material.params["friction_range"] = FLAT_FRICTION_RANGE
 
         # -- commands: yaw-rate mode, resampled every 4 s, |yaw rate| <= 1.5 rad/s
         cmd = self.commands.base_velocity

@@ -74,7 +74,15 @@ def policy_contract(env) -> dict[str, Any]:
         },
         "commands": command_contract(base.cfg.commands.base_velocity),
         "height_scan": height_scan_contract(base),
+        "ground_friction_range": ground_friction_range(base.cfg),
     }
+
+
+def ground_friction_range(env_cfg) -> list[float] | None:
+    """The range each robot's ground-contact friction coefficient is drawn from in training, or ``None`` without
+    that randomisation."""
+    term = getattr(env_cfg.events, "physics_material", None)
+    return None if term is None else [float(v) for v in term.params["friction_range"]]
 
 
 def height_scan_contract(base) -> dict[str, Any] | None:

@@ -120,3 +120,27 @@ def optimizer_steps(path) -> float:
     state = data["optimizer_state_dict" if "optimizer_state_dict" in data else "optimizer"]["state"]
     (steps,) = {float(s["step"]) for s in state.values()}
     return steps
+
+
+def usage_error(capsys, main, *argv: str) -> str:
+    """The one ``error:`` line ``main(argv)`` prints on stderr, checked to exit 2 without a traceback."""
+    assert main(list(argv)) == 2
+    # Warp may print its no-CUDA warning first, on the first import of the simulator in this process
+    err = [line for line in capsys.readouterr().err.strip().splitlines() if not line.startswith("Warp ")]
+    assert len(err) == 1 and err[0].startswith("error: "), err
+    return err[0]
+
+
+def mounted_tmpfs(folder: Path, options: str):
+    """Generator for a fixture: a tmpfs mounted with ``options`` (e.g. ``size=16k``, ``ro``) on ``folder`` (made),
+    unmounted after; the test is skipped where mounting is not allowed (not root)."""
+    import pytest
+
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import io
 import json
+import math
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -228,14 +229,31 @@ def report_body(summary: dict, criterion: Criterion, end: float, iterations: int
     ]
 
 
+def check_targets(args: argparse.Namespace) -> None:
+    """One error line for a cap or a criterion no run can meet (it would train until its cap, then report it)."""
+    if args.window < 1 or (args.max_iterations is not None and args.max_iterations < 1):
+        raise UsageError(f"--window and --max_iterations must be at least 1 (got {args.window}, {args.max_iterations})")
+    if not (math.isfinite(args.max_seconds) and args.max_seconds > 0):
+        raise UsageError(f"--max-seconds must be a positive number of seconds (got {args.max_seconds})")
+    if not 0 < args.track_fraction <= 1:  # NaN fails too
+        raise UsageError(
+            f"--track-fraction is a share of the tracking reward's maximum, above 0 and at most 1 "
+            f"(got {args.track_fraction}); e.g. 0.8"
+        )
+    if not 0 < args.max_base_contact <= 1:
+        raise UsageError(
+            f"--max-base-contact is the share of episodes allowed to end on base contact, above 0 and at most 1 "
+            f"(got {args.max_base_contact}); e.g. 0.05"
+        )
+
+
 @exit_on_usage_error
 def main(argv: list[str] | None = None, start: float | None = None) -> int:
     start = process_start_time() if start is None else start
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
     check_task(args.task)
-    if args.window < 1 or args.max_seconds <= 0 or (args.max_iterations is not None and args.max_iterations < 1):
-        raise UsageError("--window and --max_iterations must be at least 1 and --max-seconds positive")
+    check_targets(args)
     device = resolve_device(args.device)
     spec = RunSpec(
         args.task,

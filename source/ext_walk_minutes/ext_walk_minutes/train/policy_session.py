@@ -11,8 +11,9 @@ from typing import Any
 import torch
 
 from ..common.cli import LOG_ROOT
+from ..common.errors import UsageError
 from . import backends
-from .checkpoints import find_checkpoint
+from .checkpoints import find_checkpoint, trained_task
 from .session import Configs, RunSpec, running_env
 
 
@@ -21,6 +22,12 @@ def find_policy(checkpoint: str, agent: str | None, task: str) -> tuple[Path, st
     (None: the backend that wrote it), read once so that a corrupt file fails before the simulator starts."""
     agents = [backends.get(agent).name] if agent else list(backends.names())
     path, agent = find_checkpoint(checkpoint, LOG_ROOT, agents, task)
+    trained = trained_task(path)
+    if trained is not None and trained != task:
+        raise UsageError(
+            f"'{path}' was trained on {trained}; run it with --task {trained} (a policy of another robot or "
+            f"terrain acts wrongly in {task}, or not at all)"
+        )
     backends.get(agent).read_checkpoint(path)
     return path, agent
 

@@ -7,6 +7,7 @@ Each can also record what it shows to a file to replay later (``--viz-record``).
 from __future__ import annotations
 
 import os
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +49,33 @@ def check_request(request: ViewRequest) -> None:
         raise UsageError(
             f"--viz-record: {request.viewer} records to a {suffix or 'no'} file (got '{request.record.name}')"
         )
+    if VIEWERS[request.viewer][2] is not None:
+        check_port(port_of(request))
+
+
+def port_of(request: ViewRequest) -> int:
+    """The port ``request`` asks for: ``--viz-port`` or the viewer's default."""
+    return request.port or VIEWERS[request.viewer][2]
+
+
+def check_port(port: int) -> None:
+    """One error line for a port the browser view cannot serve on: out of range, or taken (the viewers would
+    otherwise wait forever, or move to another port while the address printed names this one)."""
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--viz-port {port}: a port is a number from 1 to 65535 (e.g. --viz-port 8080)")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("0.0.0.0", port))  # where the viewers bind
+        except OSError as exc:
+            raise UsageError(
+                f"--viz-port {port}: the port is not free ({exc.strerror}; another live view or server holds it); "
+                "pass another one, e.g. --viz-port " + str(8081 if port != 8081 else 8082)
+            ) from None
 
 
 def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
     """Add the visualizer of ``request`` to ``env_cfg`` (beside any already configured, e.g. ``--video``'s)."""
-    port = request.port or VIEWERS[request.viewer][2]
+    port = port_of(request)
     record = None if request.record is None else str(request.record)
     if request.viewer == "viser":
         from isaaclab_visualizers.viser import ViserVisualizerCfg
@@ -70,13 +93,29 @@ def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
     add_visualizer(env_cfg, cfg)
 
 
-def address(request: ViewRequest) -> str:
-    """Where to watch ``request``'s view: a browser address (with the ``ssh -L`` that brings it from a remote
-    machine) or the window."""
+def bound_port(env: Any, request: ViewRequest) -> int:
+    """The port the running viewer of ``request`` serves on; a :class:`UsageError` if it is not the one asked for
+    (viser moves to the next free port when the asked one was taken after :func:`check_port`)."""
+    port = port_of(request)
+    if request.viewer != "viser":
+        return port  # rerun fails on a taken port rather than moving
+    for visualizer in env.unwrapped.sim.visualizers:
+        server = getattr(getattr(visualizer, "_viewer", None), "_server", None)
+        if server is not None and hasattr(server, "get_port") and server.get_port() != port:
+            raise UsageError(
+                f"--viz-port {port}: the port was taken while the scene was built (viser moved to "
+                f"{server.get_port()}); run again with a free --viz-port"
+            )
+    return port
+
+
+def address(request: ViewRequest, port: int | None = None) -> str:
+    """Where to watch ``request``'s view on ``port`` (default: the one asked for): a browser address (with the
+    ``ssh -L`` that brings it from a remote machine) or the window."""
     _, _, default_port, _ = VIEWERS[request.viewer]
     if default_port is None:
         return "the Newton window on this display"
-    port = request.port or default_port
+    port = port or port_of(request)
     return f"http://localhost:{port} (from another machine: ssh -L {port}:localhost:{port} THIS_HOST, then the same)"
 
 

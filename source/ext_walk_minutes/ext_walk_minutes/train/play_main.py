@@ -242,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if view is not None:
             video.aim_camera(run.env, args.follow, distance=2.0)
-            print(f"[play] live view: {live_view.address(view)}; Ctrl-C stops", flush=True)
+            port = live_view.bound_port(run.env, view)
+            print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
             result = rollout(
                 run.env,

@@ -23,6 +23,9 @@ FRAME_STRIDE = 2
 CAMERA_OFFSET = (-1.6, -2.2, 0.9)
 """The camera's position from the followed robot's base [m]: behind it on the left and above, so that the terrain
 around it and its neighbours are in view."""
+MAX_SIZE = (3840, 2160)
+"""Largest frame [px] (4K UHD): well within the framebuffer size OpenGL drivers allow, and Isaac Lab's recorder holds
+a clip's frames in memory until it writes the clip (25 MB a frame here: 3.7 GB for 6 s at 25 frames/s)."""
 GL_LIBRARIES = {"EGL": "libegl1", "GL": "libgl1"}
 """The shared libraries Newton's viewer draws with headless, and the Debian/Ubuntu package of each."""
 
@@ -77,7 +80,25 @@ def parse_size(text: str) -> tuple[int, int]:
         raise UsageError(f"--video-size must be WIDTHxHEIGHT in pixels, e.g. 640x360 (got '{text}')") from None
     if min(width, height) < 16:
         raise UsageError(f"--video-size must be at least 16x16 pixels (got '{text}')")
+    if width > MAX_SIZE[0] or height > MAX_SIZE[1]:
+        raise UsageError(
+            f"--video-size must be at most {MAX_SIZE[0]}x{MAX_SIZE[1]} pixels (got '{text}'; the viewer draws "
+            "each frame in one OpenGL framebuffer)"
+        )
     return width, height
+
+
+def check_writable(folder: Path, flag: str) -> None:
+    """One error line, before the simulator starts, when no file can be created in ``folder``."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"{flag}: cannot write to {folder} ({exc.strerror}); choose a folder you can write to"
+        ) from None
 
 
 def check_request(request: VideoRequest, num_envs: int) -> None:

@@ -106,8 +106,29 @@ def load(spec: str) -> Preset:
 
 def apply_flag_defaults(parser: argparse.ArgumentParser, preset: Preset) -> None:
     """Make the preset's flag values the parser's defaults, so flags given on the command line still win."""
-    known = {action.dest for action in parser._actions}
-    parser.set_defaults(**{key: value for key, value in preset.flags.items() if key in known})
+    actions = {action.dest: action for action in parser._actions}
+    for key, value in preset.flags.items():
+        if key in actions:
+            check_flag_value(preset, actions[key], value)
+    parser.set_defaults(**{key: value for key, value in preset.flags.items() if key in actions})
+
+
+def check_flag_value(preset: Preset, action: argparse.Action, value: Any) -> None:
+    """One error line naming the preset file when its value for a flag does not have the flag's type (argparse
+    would blame the flag itself, which the user did not give)."""
+    if action.type is None:
+        return
+    try:
+        converted = action.type(value)
+        # YAML gives numbers as numbers: 2.5 must not become 2, nor true 1
+        fits = isinstance(value, str) or (not isinstance(value, bool) and converted == value)
+    except (TypeError, ValueError):
+        fits = False
+    if not fits:
+        kind = {int: "an integer", float: "a number"}.get(action.type, action.type.__name__)
+        raise UsageError(
+            f"preset file '{preset.path}': {action.dest} takes {kind} (got {value!r}); fix it in the preset file"
+        )
 
 
 def override_value(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -244,16 +245,29 @@ def announce(
         print(f"[train] {_config_line(resolved)} (all settings: resolved_config.yaml)", flush=True)
     print(f"[train] logs: {log_dir}{'' if args.verbose else f' (set-up output: {SETUP_LOG})'}", flush=True)
 
+    write_run_files(spec, configs, log_dir, resolved)
+
+
+def write_run_files(spec: RunSpec, configs: Configs, log_dir: Path, resolved: dict) -> None:
+    """The run manifest, the configs and resolved_config.yaml in ``log_dir``; on a write error (a full disk) the
+    run folder is removed and a :class:`UsageError` says why, before the simulator starts."""
     from isaaclab_rl.entrypoints.common import dump_train_configs, write_run_manifest
 
-    write_run_manifest(
-        str(log_dir),
-        library=spec.agent,
-        task=spec.task,
-        metadata={"agent": spec.backend.entry_point, "timeout_bootstrap": spec.timeout_bootstrap},
-    )
-    dump_train_configs(str(log_dir), configs.env_cfg, configs.agent_cfg)
-    presets.write_summary(log_dir / "resolved_config.yaml", resolved)
+    try:
+        write_run_manifest(
+            str(log_dir),
+            library=spec.agent,
+            task=spec.task,
+            metadata={"agent": spec.backend.entry_point, "timeout_bootstrap": spec.timeout_bootstrap},
+        )
+        dump_train_configs(str(log_dir), configs.env_cfg, configs.agent_cfg)
+        presets.write_summary(log_dir / "resolved_config.yaml", resolved)
+    except OSError as exc:
+        shutil.rmtree(log_dir, ignore_errors=True)
+        raise UsageError(
+            f"cannot write the run's files in {log_dir.parent} ({exc.strerror}); free space there or train from "
+            "another folder (the run folder was removed)"
+        ) from None
 
 
 def _rollout_length(spec: RunSpec, configs: Configs) -> int | None:

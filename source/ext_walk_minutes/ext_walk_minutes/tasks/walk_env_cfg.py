@@ -62,18 +62,23 @@ steps on the rough grid for every robot and collision set. ``env.sim.physics.num
 
 CONTACTS_PER_ROBOT = 64
 """MuJoCo Warp's contact room per robot on rough terrain (Isaac Lab's locomotion tasks reserve 300). The room is one
-pool for all robots, so the mean matters: ANYmal C under random actions on the rough grid (64 robots, 300 policy
-steps) held at most 24 contacts per robot; the stability test checks every robot and collision set never overflows."""
+pool of ``64 x robots`` shared by all robots, so the sum matters: ANYmal C flailing under random actions on the rough
+grid (32 robots, 200 policy steps) used 20 contacts per robot on average, 48 in the busiest robot. A run that
+outgrows it says so once per iteration (:class:`ext_walk_minutes.envs.solver_room.SolverRoomWatch`)."""
 
 CONSTRAINT_ROWS_PER_ROBOT = 250
-"""MuJoCo Warp's constraint rows per robot (Isaac Lab's: 1000); each robot's own, so the largest matters: at most 69
-in use in the same run (three per contact, plus joint limits). The solver's arrays and kernels span all the rows."""
+"""MuJoCo Warp's constraint rows per robot (Isaac Lab's: 1000); each robot has its own world and rows, so the busiest
+robot matters. A contact in the solver takes four rows (pyramidal friction cone, condim 3: 2 x (3 - 1)), a joint at its
+limit one; contacts within the detection gap but not touching take none. The stability test checks every robot's own
+largest use. The solver's arrays and kernels span all the rows."""
 
 
 def walk_newton_cfg() -> NewtonCfg:
     """Isaac Lab's locomotion physics on Newton MuJoCo Warp with :data:`PHYSICS_SUBSTEPS` and the contact and
     constraint room our robots need (the tests' physics too)."""
     cfg = RoughPhysicsCfg().newton_mjwarp
+    # contact margin stays Isaac Lab's 0 (PhysX's rest offset in legged_gym): 0.01 would stand every robot 2 cm taller
+    # and, measured on the rough grid, sinks feet as deep into the surface it makes (docs/mdp.md, Contact margin)
     cfg.num_substeps = PHYSICS_SUBSTEPS
     cfg.solver_cfg.nconmax = CONTACTS_PER_ROBOT
     cfg.solver_cfg.njmax = CONSTRAINT_ROWS_PER_ROBOT

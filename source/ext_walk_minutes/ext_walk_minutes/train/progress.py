@@ -123,22 +123,24 @@ def mean_terrain_level(env: gym.Env) -> float | None:
     return base.scene.terrain.terrain_levels.float().mean().item()
 
 
-CPU_SECONDS_PER_STEP = 0.075
-CPU_SECONDS_PER_ROBOT_STEP = 0.0032
-"""A CPU iteration's time per env step: a part paid whatever the robot count and one per robot (2-core VM,
-Walk-Rough-AnymalC at 16 and 64 robots, collection and update: docs/benchmarks.md); a rough guide, not a promise."""
+CPU_STEP_SECONDS = {"flat": (0.065, 0.0001), "rough": (0.09, 0.0018)}
+"""A CPU iteration's seconds per env step, collection and update: a part paid whatever the robot count and one per
+robot (flat: the height-field ground costs little per robot; rough: the height scan and the terrain's contacts).
+Measured with rsl_rl on Walk-{Flat,Rough}-AnymalC at 4 and 64 robots, 2-core VM shared with other jobs (load 4-5):
+flat 1.6 and 1.7 s per iteration, rough 2.3 and 5.0 s. A guide, not a promise."""
 
 
-def cpu_outlook(steps_per_robot: int | None, num_envs: int, iterations: int) -> str:
+def cpu_outlook(steps_per_robot: int | None, num_envs: int, iterations: int, rough: bool) -> str:
     """The first line of a CPU run: what it can show, what needs a GPU, and about how long an iteration takes
-    (``steps_per_robot``: the rollout length; None: no estimate)."""
+    (``steps_per_robot``: the rollout length, None: no estimate; ``rough``: a task on the curriculum terrain)."""
     line = (
         "[train] on CPU: a check of the pipeline and of early learning (tracking % up, falls % down); a walking "
         "policy needs a GPU (4096 robots)."
     )
     if steps_per_robot is None:
         return line
-    per_iteration = steps_per_robot * (CPU_SECONDS_PER_STEP + CPU_SECONDS_PER_ROBOT_STEP * num_envs)
+    fixed, per_robot = CPU_STEP_SECONDS["rough" if rough else "flat"]
+    per_iteration = steps_per_robot * (fixed + per_robot * num_envs)
     total = datetime.timedelta(seconds=round(per_iteration * iterations))
     return (
         f"{line} Expect about {per_iteration:.0f} s per iteration ({steps_per_robot} steps x {num_envs} robots; "

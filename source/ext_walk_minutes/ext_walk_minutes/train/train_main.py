@@ -236,7 +236,8 @@ def announce(
         flush=True,
     )
     if spec.device == "cpu":
-        print(cpu_outlook(_rollout_length(spec, configs), spec.num_envs, iterations), flush=True)
+        rough = getattr(configs.env_cfg.curriculum, "terrain_levels", None) is not None
+        print(cpu_outlook(_rollout_length(spec, configs), spec.num_envs, iterations, rough), flush=True)
     if args.verbose:
         print(
             f"[train] resolved config (saved as resolved_config.yaml):\n{presets.format_summary(resolved)}", flush=True

@@ -187,12 +187,12 @@ def video_request(
         raise UsageError(
             f"--video {args.video}: cannot create its folder ({exc.strerror}); choose another path"
         ) from None
+    video.check_writable(path.parent, f"--video {args.video}")
     return path, request
 
 
 def save_video(request: video.VideoRequest, path: Path) -> None:
     """Put the recorder's clip at ``path`` (converted to GIF if asked); an error line when none was written."""
-    video.check_writable(path.parent, f"--video {args.video}")
     clips = video.recorded_clips(request.folder)
     if not clips:
         raise UsageError(

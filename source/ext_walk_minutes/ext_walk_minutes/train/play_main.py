@@ -103,15 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def rollout(env, act, steps: int | None, pace: live_view.RealTime | None = None) -> dict[str, float]:
+def rollout(
+    env, act, steps: int | None, pace: live_view.RealTime | None = None
+) -> tuple[dict[str, float], KeyboardInterrupt | None]:
     """Run ``steps`` policy steps (None: until Ctrl-C), each ``pace`` waits for real time if given; mean tracking
-    errors, distance walked per robot and falls over the steps run."""
+    errors, distance walked per robot and falls over the steps run, and the signal that ended it early (None)."""
     base = env.unwrapped
     robot = base.scene["robot"]
     obs = env.reset()[0]["policy"]
     lin_err = yaw_err = 0.0
     distance = torch.zeros(base.num_envs, device=base.device)
     falls = done = 0
+    stopped_by = None
     try:
         for done in itertools.count(1) if steps is None else range(1, steps + 1):
             command = base.command_manager.get_command("base_velocity").clone()
@@ -126,17 +129,19 @@ def rollout(env, act, steps: int | None, pace: live_view.RealTime | None = None)
             falls += int(terminated.sum().item())
             if pace is not None:
                 pace.wait()
-    except KeyboardInterrupt:  # the way out of a live view: report the steps run so far
+    except KeyboardInterrupt as interrupt:  # Ctrl-C is the way out of a live view: report the steps run so far
+        stopped_by = interrupt
         done -= 1
         print(f"\n[play] stopped after {done} steps", flush=True)
     steps_run = max(done, 1)
-    return {
+    figures = {
         "lin_vel_error": lin_err / steps_run,
         "yaw_rate_error": yaw_err / steps_run,
         "distance_per_robot": distance.mean().item(),
         "falls": falls,
         "seconds": done * base.step_dt,
     }
+    return figures, stopped_by
 
 
 def export(run: PolicyRun, checkpoint: Path) -> int:
@@ -191,17 +196,25 @@ def video_request(
     return path, request
 
 
-def save_video(request: video.VideoRequest, path: Path) -> None:
-    """Put the recorder's clip at ``path`` (converted to GIF if asked); an error line when none was written."""
-    clips = video.recorded_clips(request.folder)
-    if not clips:
-        raise UsageError(
-            "--video: no frames were recorded (see the recorder's message above); check that OpenGL "
-            "works headless (EGL) on this machine"
-        )
-    video.save_clip(clips[0], path)
-    shutil.rmtree(request.folder, ignore_errors=True)
+def save_video(request: video.VideoRequest, path: Path, frames: int, interrupted: bool) -> str:
+    """Put the recorder's clip at ``path`` (converted to GIF if asked) once it is checked to hold its ``frames``;
+    what was saved, in words. An error line when no complete clip was written, unless the run was
+    ``interrupted`` before the clip ended (then nothing is saved); the clip folder is removed in every case."""
+    try:
+        clips = video.recorded_clips(request.folder)
+        if interrupted and (not clips or video.readable_frames(clips[0]) < frames):
+            return "no video (stopped before the clip ended; nothing left behind)"
+        if not clips:
+            raise UsageError(
+                f"--video: no frames were recorded (see the recorder's message above); check that OpenGL works "
+                f"headless (EGL) on this machine and that {request.folder.parent} has free space "
+                f"({video.free_space(request.folder.parent)} free)"
+            )
+        video.save_clip(clips[0], path, frames)
+    finally:
+        shutil.rmtree(request.folder, ignore_errors=True)
     print(f"[play] video: {path} ({request.seconds:g} s following robot {request.follow})", flush=True)
+    return f"video {path}"
 
 
 @exit_on_usage_error
@@ -246,20 +259,27 @@ def main(argv: list[str] | None = None) -> int:
             port = live_view.bound_port(run.env, view)
             print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
-            result = rollout(
+            result, interrupt = rollout(
                 run.env,
                 run.act,
                 steps_to_run(args.steps, request, view, step_dt),
                 pace=None if view is None else live_view.RealTime(step_dt),
             )
-    if request is not None:
-        save_video(request, video_path)
     print(
         f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
         f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
         f"per robot | falls {result['falls']}",
         flush=True,
     )
+    saved = "nothing"
+    if request is not None:
+        saved = save_video(request, video_path, video.clip_frames(request, step_dt), interrupt is not None)
+    # Ctrl-C is how a live view ends; any other signal stops the run short of what was asked
+    if interrupt is not None and (view is None or isinstance(interrupt, interrupts.Terminated)):
+        what = "terminated" if isinstance(interrupt, interrupts.Terminated) else "interrupted"
+        exported = f", export in {checkpoint.parent}" if args.export else ""
+        print(f"[play] {what}: saved {saved}{exported}", flush=True)
+        return interrupts.exit_status(interrupt)
     return 0
 
 

@@ -188,13 +188,58 @@ def recorded_clips(folder: Path) -> list[Path]:
     return sorted(folder.glob("clip_*.mp4"))
 
 
-def save_clip(clip: Path, path: Path) -> None:
-    """Move the MP4 ``clip`` to ``path``, or write it there as an animated GIF when ``path`` ends in ``.gif``."""
-    if path.suffix == ".gif":
-        write_gif(*read_clip(clip), path)
-        clip.unlink()
-    else:
-        os.replace(clip, path)
+def clip_frames(request: VideoRequest, step_dt: float) -> int:
+    """Frames in a complete clip of ``request`` at the control period ``step_dt`` [s]."""
+    return clip_steps(request, step_dt) // FRAME_STRIDE
+
+
+def readable_frames(clip: Path) -> int:
+    """How many frames of the MP4 ``clip`` decode (0 for a file that does not open, e.g. cut short by a full
+    disk: its index, written last, is missing)."""
+    import imageio_ffmpeg
+
+    try:
+        reader = imageio_ffmpeg.read_frames(str(clip))
+        next(reader)  # the metadata
+        return sum(1 for _ in reader)
+    except (OSError, RuntimeError, StopIteration):
+        return 0
+
+
+def save_clip(clip: Path, path: Path, frames: int) -> None:
+    """Move the MP4 ``clip`` to ``path``, or write it there as an animated GIF when ``path`` ends in ``.gif``, once
+    it is checked to hold all its ``frames``; a :class:`UsageError` (and no file at ``path``) otherwise."""
+    readable = readable_frames(clip)
+    if readable < frames:
+        clip.unlink(missing_ok=True)
+        raise UsageError(
+            f"--video: the recorded clip is incomplete ({readable} of {frames} frames readable; "
+            f"{free_space(path.parent)} free where it was written), so no video was saved; free space or "
+            "choose another --video path"
+        )
+    try:
+        if path.suffix == ".gif":
+            write_gif(*read_clip(clip), path)
+            clip.unlink()
+        else:
+            os.replace(clip, path)
+    except OSError as exc:
+        clip.unlink(missing_ok=True)
+        raise UsageError(
+            f"--video: cannot write {path} ({exc.strerror}), so no video was saved; free space or "
+            "choose another --video path"
+        ) from None
+
+
+def free_space(folder: Path) -> str:
+    """The free space on ``folder``'s filesystem, e.g. ``12 kB`` (``unknown`` if it cannot be read)."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return "unknown"
+    return f"{free / 1e6:.1f} MB" if free >= 1e6 else f"{free / 1e3:.0f} kB"
 
 
 def read_clip(clip: Path) -> tuple[list, float]:
@@ -215,13 +260,16 @@ def write_gif(frames: list, fps: float, path: Path) -> None:
 
     images = [Image.fromarray(frame).quantize(colors=128, method=Image.Quantize.MEDIANCUT) for frame in frames]
     partial = path.with_name(f".{path.name}.tmp")
-    images[0].save(
-        partial,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=round(1000 / fps),
-        loop=0,
-        optimize=True,
-    )
-    os.replace(partial, path)
+    try:
+        images[0].save(
+            partial,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=round(1000 / fps),
+            loop=0,
+            optimize=True,
+        )
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -8,8 +8,10 @@ once per PPO update and checkpoints are written atomically.
 from __future__ import annotations
 
 import copy
+import logging
 from pathlib import Path
 
+import skrl
 import torch
 from isaaclab_rl.skrl import SkrlVecEnvWrapper
 
@@ -23,6 +25,10 @@ from ..progress import EpisodeStats, Progress
 from ..session import Configs, RunSpec
 from ._skrl_ppo import RslRlPPORunner, policy_state_with_std
 from .skrl import BACKEND
+
+# skrl's INFO lines (the env wrapper's kind, the seed) sit between the run's first lines, which say as much, and
+# the first progress line; its warnings still show
+skrl.logger.setLevel(logging.WARNING)
 
 
 def make_runner(

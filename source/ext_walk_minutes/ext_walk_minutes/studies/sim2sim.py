@@ -70,8 +70,8 @@ def load_contract(policy_dir: Path) -> dict[str, Any]:
                 f"--policy: {policy_dir} has no {name}; export one with "
                 "`python scripts/play.py --task ... --checkpoint ... --export`"
             )
-    contract = json.loads((policy_dir / "policy.json").read_text(encoding="utf-8"))
-    missing = [k for k in ("drive", "robot", "commands") if k not in contract]
+    contract = read_json(policy_dir / "policy.json")
+    missing = [k for k in ("drive", "robot", "commands", "stiffness", "action", "observation") if k not in contract]
     if missing or None in contract["stiffness"] or contract["robot"].get("description") is None:
         raise UsageError(
             f"--policy: {policy_dir / 'policy.json'} predates the sim-to-sim contract (no "
@@ -88,6 +88,42 @@ def load_contract(policy_dir: Path) -> dict[str, Any]:
             "it again with play.py --export"
         )
     return contract
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path``; a :class:`UsageError` for a file cut short or not JSON."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise UsageError(f"--policy: {path} is unreadable ({exc}); export it again with play.py --export") from None
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"--policy: {path} is not a policy contract (a JSON object); export it again with play.py --export"
+        )
+    return data
+
+
+def check_robot(contract: dict[str, Any], policy_dir: Path) -> None:
+    """One error line when the contract's robot is not one we describe, or lacks the joints its policy drives
+    (a policy.json edited or copied from another export)."""
+    from ..robots import DESCRIPTIONS
+
+    robot = contract["robot"]
+    sets = DESCRIPTIONS.get(robot["description"])
+    if sets is None or robot.get("collision_set") not in sets:
+        raise UsageError(
+            f"--policy: {policy_dir / 'policy.json'} names robot {robot['description']!r} with collision set "
+            f"{robot.get('collision_set')!r}, which is not one of ours ({', '.join(DESCRIPTIONS)}); export it "
+            "again with play.py --export"
+        )
+    joints = {joint.name for joint in sets[robot["collision_set"]].joints}
+    missing = [name for name in contract["action"]["joint_names"] if name not in joints]
+    if missing:
+        raise UsageError(
+            f"--policy: {policy_dir / 'policy.json'} drives joints {', '.join(missing[:4])} that robot "
+            f"{robot['description']} does not have (policy.json and policy.onnx of different exports?); export "
+            "them again together with play.py --export"
+        )
 
 
 def terrain_geoms(terrain: str) -> list[dict[str, str]]:
@@ -429,9 +465,33 @@ def onnx_policy(policy_dir: Path):
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
-    session = ort.InferenceSession(str(policy_dir / "policy.onnx"), options, providers=["CPUExecutionProvider"])
+    path = policy_dir / "policy.onnx"
+    try:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime's own errors (InvalidProtobuf, Fail, ...) share no base class but this
+        raise UsageError(
+            f"--policy: {path} is unreadable ({type(exc).__name__}); export it again with play.py --export"
+        ) from None
     name = session.get_inputs()[0].name
     return lambda obs: session.run(None, {name: obs.astype(np.float32)})[0].astype(np.float64)
+
+
+def check_policy_fits(policy, contract: dict[str, Any], policy_dir: Path) -> None:
+    """One error line when ``policy`` (from :func:`onnx_policy`) does not take the contract's observation or
+    give its actions (policy.onnx and policy.json of different exports)."""
+    sizes = contract["observation"]["size"], contract["action"]["size"]
+    try:
+        out = policy(np.zeros((1, sizes[0])))
+    except Exception as exc:  # onnxruntime's shape errors
+        raise UsageError(
+            f"--policy: policy.onnx in {policy_dir} does not take policy.json's {sizes[0]} observations "
+            f"({type(exc).__name__}); export them again together with play.py --export"
+        ) from None
+    if out.shape != (1, sizes[1]):
+        raise UsageError(
+            f"--policy: policy.onnx in {policy_dir} gives {out.shape[-1]} actions, policy.json drives {sizes[1]} "
+            "joints; export them again together with play.py --export"
+        )
 
 
 def rollout(
@@ -719,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
     policy_dir = Path(args.policy)
     contract = load_contract(policy_dir)
     policy = onnx_policy(policy_dir)
+    check_policy_fits(policy, contract, policy_dir)
+    check_robot(contract, policy_dir)
     checkpoint = None
     if not args.no_play:
         checkpoint = Path(args.checkpoint) if args.checkpoint else find_checkpoint(policy_dir)

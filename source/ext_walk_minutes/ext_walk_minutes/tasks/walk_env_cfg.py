@@ -18,10 +18,11 @@ from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
-from isaaclab.sim import RigidBodyMaterialCfg
+from isaaclab.sim.spawners.materials import RigidBodyMaterialBaseCfg
 from isaaclab.utils import configclass
 from isaaclab.utils.noise import UniformNoiseCfg
 from isaaclab_newton.physics import NewtonCfg
+from isaaclab_physx.sim.spawners.materials import PhysxRigidBodyMaterialCfg
 from isaaclab_tasks.core.velocity.velocity_env_cfg import LocomotionVelocityRoughEnvCfg, RoughPhysicsCfg
 
 from .. import mdp
@@ -118,10 +119,10 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         # MuJoCo (Newton) gives a contact the larger friction of its two shapes (PhysX: combine mode "max"),
         # so the ground has none of its own and each contact has the robot's sampled friction (the friction event
         # zeroes the ground again where Newton's height-field collider drops this material)
-        self.scene.terrain.physics_material = self.scene.terrain.physics_material.replace(
-            static_friction=0.0, dynamic_friction=0.0, friction_combine_mode="max"
+        self.scene.terrain.physics_material = PhysxRigidBodyMaterialCfg(
+            static_friction=0.0, dynamic_friction=0.0, friction_combine_mode="max", restitution_combine_mode="multiply"
         )
-        self.sim.physics_material = RigidBodyMaterialCfg(static_friction=1.0, dynamic_friction=1.0)
+        self.sim.physics_material = RigidBodyMaterialBaseCfg(static_friction=1.0, dynamic_friction=1.0)
         # contact = force above 1 N (legged_gym's air-time contact); Newton's sensor default is any force
         self.scene.contact_forces.force_threshold = 1.0
 

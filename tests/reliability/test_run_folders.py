@@ -47,6 +47,8 @@ def test_two_runs_in_the_same_second(tmp_path, monkeypatch):
     assert both["2026-11-29_23-14-52"] == first["2026-11-29_23-14-52"]  # the second run wrote nothing there
     for files in both.values():
         assert "model_0.pt" in files and any(f.startswith("events.out.tfevents.") for f in files), files
+    empty = [str(p.relative_to(parent)) for p in parent.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert not empty, f"empty folders in the run folders (rsl-rl's git/ without a diff?): {empty}"
 
 
 @pytest.mark.parametrize("agent", ["rsl_rl", "skrl"])

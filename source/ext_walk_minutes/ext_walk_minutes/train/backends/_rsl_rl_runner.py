@@ -132,14 +132,24 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
         spec.curriculum_snapshots,
     )
     finished = _watch_iterations(runner, progress, start)
+    runner.add_git_repo_to_log(__file__)  # this project's commit and diff beside rsl-rl's, as Isaac Lab's train.py
     try:
         runner.learn(iterations, init_at_random_ep_len=True)
     except KeyboardInterrupt as interrupt:
         raise type(interrupt)(_save_interrupted(runner, log_dir, finished[0], start)) from None
     finally:
         progress.close()
+        _remove_empty_git_folder(log_dir)
     report_parameters(runner.alg.save(), BACKEND.parameter_keys)
     return None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+
+
+def _remove_empty_git_folder(log_dir: str | None) -> None:
+    """rsl-rl makes ``<run>/git/`` for the diffs of the code's git checkouts; installed from wheels there are
+    none, and the folder stays empty."""
+    if log_dir is not None:
+        with contextlib.suppress(OSError):  # not empty, or not there: keep it
+            (Path(log_dir) / "git").rmdir()
 
 
 def _watch_iterations(runner: WalkOnPolicyRunner, progress: Progress, start: int) -> list[int]:

@@ -300,24 +300,27 @@ def kernel_cache_files() -> tuple[Path, int]:
 
 
 def training_figures(run_dir: Path | None) -> dict:
-    """What a finished (or stopped) rsl-rl run logged: iterations, s/iteration and env-steps/s (the first
-    iteration, with kernel compilation, left out when there are more), terrain levels at the first and last
+    """What a finished (or stopped) rsl-rl run logged: iterations, wall-clock s/iteration and env-steps/s (the first
+    iteration, with kernel compilation, left out when there are more), the mean terrain level at the first and last
     iteration, and the last iteration's share of each termination cause."""
     scalars = read_scalars(run_dir) if run_dir is not None else {}
-    fps = scalars.get("Perf/total_fps", {})
+    fps = scalars.get("walk/env_steps_per_s") or scalars.get("Perf/total_fps", {})  # ours: wall clock per iteration
     if not fps:
         return {"iterations": 0}
     steps = sorted(fps)
     measured = steps[1:] or steps
-    collect, learn = scalars.get("Perf/collection_time", {}), scalars.get("Perf/learning_time", {})
-
+    if len(steps) > 1:  # wall clock between the ends of the first and the last iteration
+        per_iteration = (fps[steps[-1]][1] - fps[steps[0]][1]) / (len(steps) - 1)
+    else:
+        collect, learn = scalars.get("Perf/collection_time", {}), scalars.get("Perf/learning_time", {})
+        per_iteration = collect.get(steps[0], (0.0,))[0] + learn.get(steps[0], (0.0,))[0]
     levels = next((scalars[t] for t in ("walk/terrain_level", "Curriculum/terrain_levels/mean") if t in scalars), {})
     terminations = {
         k.split("/", 1)[1]: v[max(v)][0] for k, v in scalars.items() if k.startswith("Episode_Termination/")
     }
     return {
         "iterations": len(steps),
-        "s_per_iteration": sum(collect[s][0] + learn[s][0] for s in measured) / len(measured),
+        "s_per_iteration": per_iteration,
         "env_steps_per_s": sum(fps[s][0] for s in measured) / len(measured),
         "terrain_level_first": levels[min(levels)][0] if levels else None,
         "terrain_level_last": levels[max(levels)][0] if levels else None,
@@ -606,7 +609,7 @@ def stage_rough(check: Check) -> None:
     how = "stopped at the cap" if run.capped else "finished"
     check.row(
         f"{plural(figures['iterations'], 'iteration')} ({how}): {figures['s_per_iteration']:.2f} s/iteration, "
-        f"{figures['env_steps_per_s']:,.0f} env-steps/s with learning",
+        f"{figures['env_steps_per_s']:,.0f} env-steps/s with learning (wall clock)",
         verdict="pass" if run.returncode in (0, 143) else "fail",
         value=figures["s_per_iteration"],
     )
@@ -947,6 +950,8 @@ def main(argv: list[str] | None = None) -> int:
         with interrupts.interrupts_handled():
             for stage in stages:
                 results.append(run_stage(check, stage, caps[stage.key]))
+                meta["total_s"] = time.monotonic() - start
+                write_outputs(out, results, meta, argv)  # a run killed from outside keeps the stages it finished
     except KeyboardInterrupt as interrupt:  # Ctrl-C / SIGTERM: the stages that finished are reported
         status = 143 if isinstance(interrupt, interrupts.Terminated) else 130
         print(f"\n[check_gpu] interrupted: saving the report of the {len(results)} stages that finished", flush=True)

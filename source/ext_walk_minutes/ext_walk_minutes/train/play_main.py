@@ -13,6 +13,7 @@ import torch
 
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from . import interrupts, live_view, video
+from .locomotion_recorder import LocomotionRecorder
 from .policy_session import PolicyRun, find_policy, policy_session
 from .session import (
     RunSpec,
@@ -29,6 +30,7 @@ EXPORT_TOLERANCE = 1e-5
 PLAY_NUM_ENVS = 16
 DEFAULT_VIDEO = "<run>/videos/play/<checkpoint>.mp4"
 DEFAULT_STEPS = 500
+DEFAULT_REPORT = "<run>/report/<checkpoint>"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --video, the clip's; with --viz, until "
         "Ctrl-C)",
+    )
+    parser.add_argument(
+        "--report",
+        nargs="?",
+        const=DEFAULT_REPORT,
+        default=None,
+        metavar="DIR",
+        help="write a locomotion report (tracking, gait, effort, safety; report.md, report.json, PNG figures) to DIR; "
+        "without DIR: <checkpoint's run>/report/<checkpoint>",
     )
     parser.add_argument(
         "--export",
@@ -104,10 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def rollout(
-    env, act, steps: int | None, pace: live_view.RealTime | None = None
+    env, act, steps: int | None, pace: live_view.RealTime | None = None, recorder=None
 ) -> tuple[dict[str, float], KeyboardInterrupt | None]:
-    """Run ``steps`` policy steps (None: until Ctrl-C), each ``pace`` waits for real time if given; mean tracking
-    errors, distance walked per robot and falls over the steps run, and the signal that ended it early (None)."""
+    """Run ``steps`` policy steps (None: until Ctrl-C), each ``pace`` waits for real time if given, each kept by
+    ``recorder`` if given; mean tracking errors, distance walked per robot and falls over the steps run, and the
+    signal that ended it early (None)."""
     base = env.unwrapped
     robot = base.scene["robot"]
     obs = env.reset()[0]["policy"]
@@ -122,6 +134,8 @@ def rollout(
             with torch.inference_mode():
                 obs_dict, _, terminated, truncated, _ = env.step(act(obs).to(base.device))
             obs = obs_dict["policy"]
+            if recorder is not None:
+                recorder.record(command, terminated, truncated)
             step = (robot.data.root_pos_w[:, :2] - pos_before).norm(dim=1)
             distance += torch.where(terminated | truncated, torch.zeros_like(step), step)
             lin_err += (command[:, :2] - robot.data.root_lin_vel_b[:, :2]).norm(dim=1).mean().item()
@@ -231,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
     video_path, request = video_request(args, checkpoint, num_envs)
     view = view_request(args, num_envs)
+    report_dir = report_request(args.report, checkpoint)
     print(
         f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
         flush=True,
@@ -258,13 +273,17 @@ def main(argv: list[str] | None = None) -> int:
             video.aim_camera(run.env, args.follow, distance=2.0)
             port = live_view.bound_port(run.env, view)
             print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
+        recorder = None if report_dir is None else LocomotionRecorder(run.env.unwrapped)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
             result, interrupt = rollout(
                 run.env,
                 run.act,
                 steps_to_run(args.steps, request, view, step_dt),
                 pace=None if view is None else live_view.RealTime(step_dt),
+                recorder=recorder,
             )
+        if recorder is not None and recorder.steps:
+            write_play_report(report_dir, recorder, f"{args.task} | {checkpoint}")
     print(
         f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
         f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
@@ -281,6 +300,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[play] {what}: saved {saved}{exported}", flush=True)
         return interrupts.exit_status(interrupt)
     return 0
+
+
+def report_request(report: str | None, checkpoint: Path) -> Path | None:
+    """The folder ``--report`` writes to (None without it), made and checked writable before the simulator starts."""
+    if report is None:
+        return None
+    path = checkpoint.parent / "report" / checkpoint.stem if report == DEFAULT_REPORT else Path(report).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--report {report}: cannot create {path} ({exc.strerror}); choose another folder") from None
+    video.check_writable(path, f"--report {report}")
+    return path.resolve()
+
+
+def write_play_report(folder: Path, recorder: LocomotionRecorder, what: str) -> None:
+    """Write the locomotion report of what ``recorder`` kept to ``folder`` and print where it is."""
+    from ..common.locomotion_files import write_report
+
+    recording = recorder.recording()
+    write_report(folder, {"Isaac Lab": recording}, [f"# Locomotion report: {what}"])
+    print(f"[play] report: {folder / 'report.md'}", flush=True)
 
 
 def steps_to_run(

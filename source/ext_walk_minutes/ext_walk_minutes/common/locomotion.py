@@ -106,10 +106,16 @@ def runs(series: np.ndarray, segment: np.ndarray) -> list[tuple[int, int, bool, 
     return out
 
 
-def touchdowns(contact: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """(T, N, F) bool: the foot lands in this step (in the air the step before, same episode)."""
+def touchdowns(contact: np.ndarray, ended: np.ndarray) -> np.ndarray:
+    """(T, N, F) bool: the foot lands in this step after a lift-off in the same episode (the first landing after a
+    reset, dropped from the start pose, is not a step)."""
+    segment = segment_ids(ended)
     down = np.zeros_like(contact, dtype=bool)
-    down[1:] = contact[1:] & ~contact[:-1] & valid[1:, :, None]
+    for r in range(contact.shape[1]):
+        for k in range(contact.shape[2]):
+            for start, stop, value, complete in runs(contact[:, r, k], segment[:, r]):
+                if complete and not value:
+                    down[stop, r, k] = True
     return down
 
 
@@ -215,7 +221,7 @@ def gait_index(rec: Recording) -> dict:
     layout = leg_layout(rec.foot_xy_b)
     if layout is None:
         return {"trot": None, "pace": None, "bound": None, "gait": None, "note": "needs four feet, one per corner"}
-    down = touchdowns(rec.contact, rec.valid)
+    down = touchdowns(rec.contact, rec.ended)
     segment = segment_ids(rec.ended)
     out = {}
     for gait, pairs in GAIT_PAIRS.items():
@@ -238,7 +244,7 @@ def gait(rec: Recording) -> dict:
     clearance and the gait index."""
     valid = rec.valid
     seconds = valid.sum(axis=0).astype(np.float64) * rec.dt  # (N,) time in continuing episodes
-    down = touchdowns(rec.contact, valid)
+    down = touchdowns(rec.contact, rec.ended)
     rate = down.sum(axis=(0, 1)) / max(seconds.sum(), 1e-9)  # (F,)
     duty = (rec.contact & valid[..., None]).sum(axis=(0, 1)) / np.maximum(valid.sum(), 1)
     air = air_times(rec)

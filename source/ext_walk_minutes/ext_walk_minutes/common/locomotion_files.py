@@ -136,22 +136,22 @@ def air_time_histogram(air: np.ndarray, path: Path) -> None:
 
 
 def torque_speed_plot(rec: Recording, path: Path, points: int = 20000) -> None:
-    """Joint-steps (a sample of ``points``), abs speed vs abs torque, over the drive's torque-speed curve."""
+    """Joint-steps (a sample of ``points``): torque in the direction of motion (negative: braking) against joint speed,
+    over the drive's limits of the weakest joint."""
     plt = pyplot()
-    qd, tau = np.abs(rec.joint_vel[rec.valid]).ravel(), np.abs(rec.torque[rec.valid]).ravel()
+    qd, tau = rec.joint_vel[rec.valid].ravel(), rec.torque[rec.valid].ravel()
     pick = np.random.default_rng(0).permutation(len(qd))[:points]
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.scatter(qd[pick], tau[pick], s=2, alpha=0.3, label="joint-steps")
-    top = max(
-        float(qd.max()) if len(qd) else 1.0,
-        float(np.nanmin(rec.velocity_limit)) if np.isfinite(rec.velocity_limit).any() else 0.0,
-    )
-    speeds = np.linspace(0, top * 1.05, 200)
+    ax.scatter(np.abs(qd[pick]), (tau * np.where(qd < 0, -1.0, 1.0))[pick], s=2, alpha=0.3, label="joint-steps")
     j = int(np.argmin(rec.effort_limit))
-    _, upper = torque_limits(speeds, rec.effort_limit[j], rec.saturation[j], rec.velocity_limit[j])
-    ax.plot(speeds, np.maximum(upper, 0), "k", lw=1.5, label=f"drive limit ({rec.joints[j] if rec.joints else j})")
+    top = max(float(np.abs(qd).max()) if len(qd) else 1.0, float(min(rec.velocity_limit[j], 1e3)))
+    speeds = np.linspace(0, top * 1.05, 200)
+    lower, upper = torque_limits(speeds, rec.effort_limit[j], rec.saturation[j], rec.velocity_limit[j])
+    name = rec.joints[j] if rec.joints else j
+    ax.plot(speeds, upper, "k", lw=1.5, label=f"drive limits ({name})")
+    ax.plot(speeds, lower, "k", lw=1.5)
     ax.set_xlabel("|joint speed| [rad/s]")
-    ax.set_ylabel("|torque| [N m]")
+    ax.set_ylabel("torque along motion [N m]")
     ax.legend(fontsize=7)
     save_figure(fig, path, "torque vs speed")
 

@@ -3,6 +3,9 @@ simulator starts (they were found after the whole rollout, or as an OpenGL trace
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from ext_walk_minutes.train import play_main
@@ -27,3 +30,17 @@ def test_video_size_beyond_a_framebuffer(capsys, tmp_path):
         capsys, play_main.main, *PLAY, "--video", str(tmp_path / "v.mp4"), "--video-size", "100000x100000"
     )
     assert "--video-size must be at most 3840x2160" in err
+
+
+@pytest.fixture
+def read_only_checkpoint(tmp_path):
+    """The fixture policy in a folder mounted read-only after the copy."""
+    for folder in mounted_tmpfs(tmp_path / "run", "size=1m"):
+        shutil.copy(FIXTURE_POLICY, folder / "model_192.pt")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield folder / "model_192.pt"
+
+
+def test_export_next_to_a_read_only_checkpoint(capsys, read_only_checkpoint):
+    err = usage_error(capsys, play_main.main, "--device", "cpu", "--checkpoint", str(read_only_checkpoint), "--export")
+    assert "--export (writes next to the checkpoint): cannot write to" in err and "Read-only file system" in err

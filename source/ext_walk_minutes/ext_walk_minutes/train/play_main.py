@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         require_extra("onnxruntime", "export", "--export")
     checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
+    if args.export:
+        video.check_writable(checkpoint.parent, "--export (writes next to the checkpoint)")
     video_path, request = video_request(args, checkpoint, num_envs)
     view = view_request(args, num_envs)
     report_dir = report_request(args.report, checkpoint)

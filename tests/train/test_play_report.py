@@ -1,0 +1,58 @@
+"""``play.py --report``: the fixture policy's locomotion report, and a folder it cannot write refused up front."""
+
+import json
+
+from helpers import FIXTURE_POLICY, run_script, usage_error
+
+from ext_walk_minutes.train.play_main import main
+
+# the fixture was trained with the detailed collider set (tests/fixtures/README.md)
+DETAILED = "env.scene.robot.spawn.collision_set=detailed"
+
+
+def test_unwritable_report_folder(tmp_path, capsys):
+    """A --report folder that cannot be made is one error line, exit 2, before the simulator starts."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    line = usage_error(
+        capsys, main, "--task", "Walk-Flat-AnymalC", "--checkpoint", str(FIXTURE_POLICY), "--report", str(blocker / "r")
+    )
+    assert "--report" in line and "cannot create" in line
+
+
+def test_fixture_report(tmp_path):
+    """8 robots x 5 s of the fixture: every section filled, figures written, values in a walking policy's range
+    (the applied torque never exceeds the drive's limit: the recorder reads the clipped torque)."""
+    out = tmp_path / "report"
+    run_script(
+        "play.py",
+        "--task",
+        "Walk-Flat-AnymalC",
+        "--checkpoint",
+        str(FIXTURE_POLICY),
+        "--num_envs",
+        "8",
+        "--steps",
+        "250",
+        "--report",
+        str(out),
+        DETAILED,
+        cwd=tmp_path,
+    )
+    r = json.loads((out / "report.json").read_text())["Isaac Lab"]
+    assert r["robots"] == 8 and abs(r["seconds"] - 5.0) < 1e-6
+    t, g, e, s = r["tracking"], r["gait"], r["effort"], r["safety"]
+    assert t["rmse_vx"] < 0.5 and t["within"] > 0.2
+    assert 1.0 < g["touchdowns_per_second_mean"] < 6.0
+    assert 0.3 < g["duty_factor_mean"] < 0.9
+    assert 0.05 < g["air_time"]["median"] < 0.5
+    assert g["slip_speed"]["mean"] < 0.5
+    assert 0.0 < g["clearance"]["median"] < 0.3
+    assert g["trot_index"] is not None
+    assert 0.2 < e["torque_peak_of_limit"] <= 1.0 + 1e-3
+    assert 0.1 < e["cost_of_transport"] < 5.0
+    assert s["falls_per_robot_minute"] < 20
+    text = (out / "report.md").read_text()
+    assert "| metric | Isaac Lab |" in text
+    for name in ("gait_diagram", "velocity", "torque_speed", "air_time"):
+        assert (out / f"{name}.png").stat().st_size > 1000

@@ -79,7 +79,9 @@ def test_stage_figures(quick_run):
 
     warp = _rows(report, "warp")
     assert [r["verdict"] for r in warp] == ["pass", "skipped: needs CUDA"]  # --quick: flat only
-    assert [r["verdict"] for r in _rows(report, "video")] == ["pass"]
+    video, fixture = _rows(report, "video")
+    assert video["verdict"] == "pass" and fixture["figure"].startswith("fixture policy on Newton (4 robots, 1 s)")
+    assert 0 <= fixture["value"] < 1.0  # play.py's summary line was read: the policy tracks (m/s)
     assert (out / "video" / "walk.mp4").stat().st_size > 0
     assert [r["verdict"] for r in _rows(report, "skrl")] == ["pass"]
     # kit-less PhysX stops before the simulator without CUDA, and the stage with it

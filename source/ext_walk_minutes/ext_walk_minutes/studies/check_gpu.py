@@ -39,8 +39,11 @@ REPO = Path(__file__).resolve().parents[4]
 SCRIPTS = REPO / "scripts"
 FIXTURE_POLICY = REPO / "tests" / "fixtures" / "walk_flat_anymalc_h200_it192.pt"
 """The flat ANYmal C policy trained on an H200 (tests/fixtures/README.md): filmed, and played on PhysX."""
-FIXTURE_PHYSICS = ("env.scene.robot.spawn.collision_set=detailed", "env.sim.physics.num_substeps=2")
-"""The fixture's training physics (44 collision shapes, two substeps) as config overrides."""
+FIXTURE_SHAPES = ("env.scene.robot.spawn.collision_set=detailed",)
+FIXTURE_PHYSICS = (*FIXTURE_SHAPES, "env.sim.physics.num_substeps=2")
+"""The fixture's training physics (44 collision shapes, two substeps) as config overrides (on PhysX: the shapes)."""
+FIXTURE_ROBOTS = 4
+"""Robots the fixture policy is played with, on Newton (filmed) and on PhysX: the same runs side by side."""
 FLAT, ROUGH = "Walk-Flat-AnymalC", "Walk-Rough-AnymalC"
 DOCS = Path("docs") / "benchmarks.md"
 DOCS_SECTION = "## GPU check (scripts/check_gpu.py)"
@@ -644,16 +647,33 @@ def stage_warp(check: Check) -> None:
         check.row("CUDA graph capture of the Warp stages", verdict="skipped: needs CUDA")
 
 
-def stage_video(check: Check) -> None:
-    """play.py films 1 s of the flat fixture policy headless (EGL: on an NVIDIA driver on a GPU machine)."""
-    from ..train.video import read_clip
-
-    checkpoint = check.out / "video" / "fixture" / "model_192.pt"
+def fixture_play_args(check: Check, folder: str) -> list[str]:
+    """play.py's arguments for the flat fixture policy (copied to ``<folder>/fixture/``): the same robots and steps
+    on every engine (5 s; ``--quick``: 1 s)."""
+    checkpoint = check.out / folder / "fixture" / "model_192.pt"
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURE_POLICY, checkpoint)
+    args = ["--task", FLAT, "--checkpoint", str(checkpoint), "--device", check.device]
+    return [*args, "--num_envs", str(FIXTURE_ROBOTS), "--steps", "50" if check.quick else "250"]
+
+
+def fixture_row(check: Check, engine: str, figures: dict) -> None:
+    check.stage.details[f"fixture_on_{engine}"] = figures
+    check.row(
+        f"fixture policy on {engine} ({plural(figures['robots'], 'robot')}, {figures['seconds']:g} s): lin vel error "
+        f"{figures['lin_vel_error']:.3f} m/s, yaw rate error {figures['yaw_rate_error']:.3f} rad/s, "
+        f"{figures['distance_per_robot']:.2f} m walked per robot, {plural(figures['falls'], 'fall')}",
+        value=figures["lin_vel_error"],
+    )
+
+
+def stage_video(check: Check) -> None:
+    """play.py films 1 s of the flat fixture policy headless (EGL: on an NVIDIA driver on a GPU machine), in its
+    training physics on Newton, and reports how it walks."""
+    from ..train.video import read_clip
+
     clip = check.out / "video" / "walk.mp4"
-    args = ["--task", FLAT, "--checkpoint", str(checkpoint), "--device", check.device, "--num_envs", "4"]
-    args += ["--steps", "10", "--video", str(clip), "--video-length", "1", "--video-size", "320x180"]
+    args = [*fixture_play_args(check, "video"), "--video", str(clip), "--video-length", "1", "--video-size", "320x180"]
     run = check.script("play.py", [*args, *FIXTURE_PHYSICS, *check.overrides(None)], "play_video")
     if run.returncode != 0 or not clip.exists():
         check.failed("video", run)
@@ -661,6 +681,11 @@ def stage_video(check: Check) -> None:
     frames, fps = read_clip(clip)
     ok = len(frames) >= round(fps) > 0
     check.row(f"video/walk.mp4: {len(frames)} frames at {fps:g} frames/s", "1 s decodes", "pass" if ok else "fail")
+    figures = play_figures(run)
+    if figures is None:
+        check.row(f"play.py printed no summary line (log {run.log})", verdict="fail")
+    else:
+        fixture_row(check, "Newton", figures)
 
 
 def stage_skrl(check: Check) -> None:
@@ -701,23 +726,15 @@ def stage_physx(check: Check) -> None:
             "pass",
             figures["env_steps_per_s"],
         )
-    checkpoint = check.out / "physx" / "fixture" / "model_192.pt"
-    checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURE_POLICY, checkpoint)
-    args = ["--task", FLAT, "--checkpoint", str(checkpoint), "--device", check.device, "--num_envs", "16"]
-    run = check.script("play.py", [*args, "--steps", "50" if check.quick else "500", "physics=ovphysx"], "play_physx")
+    args = [*fixture_play_args(check, "physx"), *FIXTURE_SHAPES, *check.overrides(None), "physics=ovphysx"]
+    run = check.script("play.py", args, "play_physx")
     if _skipped_by_usage_error(check, run, "fixture policy played on PhysX"):
         return
     figures = play_figures(run)
     if figures is None:
         check.failed("fixture policy played on PhysX", run)
         return
-    check.stage.details["fixture_on_physx"] = figures
-    check.row(
-        f"fixture policy on PhysX: lin vel error {figures['lin_vel_error']:.3f} m/s, "
-        f"{figures['distance_per_robot']:.2f} m walked per robot, {plural(figures['falls'], 'fall')}",
-        value=figures["lin_vel_error"],
-    )
+    fixture_row(check, "PhysX", figures)  # beside the video stage's row: the same robots and steps on Newton
 
 
 def _skipped_by_usage_error(check: Check, run: ChildRun, what: str) -> bool:

@@ -9,6 +9,7 @@ value loss and mean reward over iterations, one curve per mode) and ``bootstrap_
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -107,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     if not modes or set(modes) - set(MODES):
         raise UsageError(f"--modes must be a comma-separated subset of {','.join(MODES)} (got '{args.modes}')")
     seeds = parse_int_list(args.seeds, "--seeds")
+    if args.num_envs < 1 or args.max_iterations < 1:
+        raise UsageError(
+            f"--num_envs and --max_iterations must be at least 1 (got {args.num_envs}, {args.max_iterations})"
+        )
+    if not (math.isfinite(args.episode_length_s) and args.episode_length_s > 0):
+        raise UsageError(f"--episode_length_s must be positive seconds (got {args.episode_length_s})")
     workdir, out = Path(args.workdir).resolve(), output_dir("bootstrap_ablation", args.out)
     rows: list[dict] = []
     for seed in seeds:

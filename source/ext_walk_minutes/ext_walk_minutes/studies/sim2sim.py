@@ -774,7 +774,7 @@ def parse_friction(text: str | None, contract: dict[str, Any]) -> tuple[float, f
 @exit_on_usage_error
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.robots < 1 or args.seconds <= 0:
+    if args.robots < 1 or not (math.isfinite(args.seconds) and args.seconds > 0):
         raise UsageError(f"--robots must be at least 1 and --seconds positive (got {args.robots}, {args.seconds})")
     policy_dir = Path(args.policy)
     contract = load_contract(policy_dir)

@@ -206,6 +206,12 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
     }
 
 
+def is_revision(revision: str) -> bool:
+    """Whether ``revision`` names a commit of the repository around the working folder."""
+    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], capture_output=True)
+    return done.returncode == 0
+
+
 def measure_revision(revision: str, args: list[str]) -> dict:
     """:func:`measure` in a fresh process importing our package from git revision ``revision`` (a worktree)."""
     repo = subprocess.run(
@@ -264,6 +270,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--frontends takes torch, warp or torch,warp (got {args.frontends})")
     if args.against and frontends != ["torch"]:
         parser.error("--against compares revisions on the torch frontend; leave out --frontends")
+    if min(args.num_envs, args.steps, args.rounds) < 1 or args.warmup < 0:
+        parser.error(
+            f"--num_envs, --steps and --rounds must be at least 1 and --warmup at least 0 (got {args.num_envs}, "
+            f"{args.steps}, {args.rounds}, {args.warmup})"
+        )
+    if args.against and not is_revision(args.against):
+        parser.error(f"--against {args.against}: not a git revision of this repository (e.g. HEAD~1 or a commit hash)")
     results: list[dict] = []
     for _ in range(args.rounds if args.against or len(frontends) > 1 else 1):
         for frontend in frontends:

@@ -345,6 +345,8 @@ def view_request(args: argparse.Namespace, num_envs: int) -> live_view.ViewReque
             raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")
         return None
     record = Path(args.viz_record).expanduser().resolve() if args.viz_record else None
+    if record is not None:
+        video.check_writable(record.parent, f"--viz-record {args.viz_record}")
     request = live_view.ViewRequest(args.viz, args.viz_port, record)
     live_view.check_request(request)
     video.check_follow(args.follow, num_envs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes.util
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ around it and its neighbours are in view."""
 MAX_SIZE = (3840, 2160)
 """Largest frame [px] (4K UHD): well within the framebuffer size OpenGL drivers allow, and Isaac Lab's recorder holds
 a clip's frames in memory until it writes the clip (25 MB a frame here: 3.7 GB for 6 s at 25 frames/s)."""
+FRAMES_PER_SECOND = 25
+"""Frames per second of video at the tasks' 50 Hz control rate (:data:`FRAME_STRIDE`)."""
+MAX_CLIP_BYTES = 16e9
+"""Most frame data [bytes] a clip may hold (1920x1080: 100 s): Isaac Lab's recorder keeps a clip's frames in
+memory until it writes it."""
 GL_LIBRARIES = {"EGL": "libegl1", "GL": "libgl1"}
 """The shared libraries Newton's viewer draws with headless, and the Debian/Ubuntu package of each."""
 
@@ -103,8 +109,15 @@ def check_writable(folder: Path, flag: str) -> None:
 
 def check_request(request: VideoRequest, num_envs: int) -> None:
     """One error line, before the simulator starts, for a request that cannot be filmed here."""
-    if request.seconds <= 0:
+    if not (math.isfinite(request.seconds) and request.seconds > 0):
         raise UsageError(f"--video-length must be positive seconds (got {request.seconds})")
+    held = request.seconds * FRAMES_PER_SECOND * request.size[0] * request.size[1] * 3
+    if held > MAX_CLIP_BYTES:
+        raise UsageError(
+            f"--video-length {request.seconds:g} at {request.size[0]}x{request.size[1]} holds {held / 1e9:.0f} GB of "
+            f"frames in memory until the clip is written (at most {MAX_CLIP_BYTES / 1e9:.0f} GB); film shorter or "
+            "smaller"
+        )
     check_follow(request.follow, num_envs)
     require_extra("moviepy", "video", "--video")
     missing = [f"lib{lib} ({package})" for lib, package in GL_LIBRARIES.items() if not ctypes.util.find_library(lib)]

@@ -213,3 +213,55 @@ def test_several_checkpoints_need_checkpoint(exported, tmp_path):
         == 0
     )
     assert sim2sim.main(["--policy", str(tmp_path), "--robots", "1", "--seconds", "0.2"]) == 2
+
+
+def test_mujoco_locomotion_report(exported):
+    """The locomotion report's metrics on MuJoCo's arrays: a robot holding its default pose (zero actions) stands
+    on four feet (duty factor near 1, no steps, feet still once settled, cost of transport undefined); the fixture
+    policy steps."""
+    from ext_walk_minutes.common.locomotion import locomotion_report
+
+    contract = sim2sim.load_contract(exported[0])
+    recorded = []
+    sim2sim.rollout(contract, lambda obs: np.zeros((len(obs), 12)), robots=1, seconds=2.0, recorder_out=recorded)
+    still = locomotion_report(recorded[0])
+    assert still["gait"]["duty_factor_mean"] > 0.95  # all but the drop from the spawn pose
+    assert still["gait"]["touchdowns_per_second_mean"] == 0.0
+    assert still["gait"]["slip_speed"]["median"] < 0.01  # feet rock for the first second after the drop
+    assert still["effort"]["cost_of_transport"] is None and "undefined" in still["effort"]["note"]
+    recorded = []
+    sim2sim.rollout(contract, sim2sim.onnx_policy(exported[0]), robots=2, seconds=3.0, seed=1, recorder_out=recorded)
+    walking = locomotion_report(recorded[0])
+    assert sorted(recorded[0].feet) == ["LF_FOOT", "LH_FOOT", "RF_FOOT", "RH_FOOT"]
+    assert 1.0 < walking["gait"]["touchdowns_per_second_mean"] < 6.0
+    assert 0.3 < walking["gait"]["duty_factor_mean"] < 0.9
+    assert walking["effort"]["torque_peak_of_limit"] <= 1.0 + 1e-6  # MuJoCo gets the contract's clipped torque
+    assert walking["effort"]["cost_of_transport"] > 0.1
+
+
+def test_script_writes_both_reports_side_by_side(exported, tmp_path):
+    """With play.py: report/report.md has an Isaac Lab and a MuJoCo column, from the same metric code."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "sim2sim.py"),
+            "--policy",
+            str(exported[0]),
+            "--robots",
+            "2",
+            "--seconds",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = (tmp_path / "report" / "report.md").read_text()
+    assert "| metric | Isaac Lab | MuJoCo |" in text
+    reports = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert reports["Isaac Lab"]["robots"] == reports["MuJoCo"]["robots"] == 2
+    assert (tmp_path / "report" / "mujoco_gait_diagram.png").is_file()

@@ -78,8 +78,22 @@ class Recording:
         return ~self.ended
 
     def save(self, path) -> None:
-        """Write the arrays to ``path`` (.npz) for later analysis."""
+        """Write the arrays to ``path`` (.npz), to compare with another simulator's or to analyse further."""
         np.savez_compressed(path, **{k: np.asarray(v) for k, v in vars(self).items()})
+
+    @classmethod
+    def load(cls, path) -> Recording:
+        """The recording :meth:`save` wrote to ``path``."""
+        with np.load(path) as f:
+            fields = {k: f[k] for k in f.files}
+        return cls(
+            **{
+                **fields,
+                "dt": float(fields["dt"]),
+                "feet": [str(x) for x in fields["feet"]],
+                "joints": [str(x) for x in fields["joints"]],
+            }
+        )
 
 
 # ---------------------------------------------------------------- phases
@@ -349,16 +363,17 @@ def effort(rec: Recording) -> dict:
 
 
 def safety(rec: Recording) -> dict:
-    """Falls per robot-minute, base and knee (penalised leg body) contacts as share of robot-steps and as new contacts
-    per robot-minute, and how close the joints come to their position limits."""
+    """Falls per robot-minute, base and knee (penalised leg body) contacts that do not end the episode as share of
+    robot-steps and as new contacts per robot-minute, and how close the joints come to their position limits."""
     t, n = rec.ended.shape
     minutes = t * n * rec.dt / 60.0
     valid = rec.valid
 
     def contacts(touching: np.ndarray) -> tuple[float, float]:
+        touching = touching & valid  # the contact that ends an episode is its fall, counted there
         new = touching.copy()
         new[1:] &= ~touching[:-1]
-        return float((touching & valid).mean()), float(new.sum() / minutes)
+        return float(touching.mean()), float(new.sum() / minutes)
 
     base_share, base_rate = contacts(rec.base_contact)
     leg_share, leg_rate = contacts(rec.leg_contact)

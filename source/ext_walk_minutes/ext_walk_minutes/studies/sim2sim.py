@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 
 from ..common.errors import UsageError, exit_on_usage_error
+from ..common.locomotion import Recording, drive_arrays
 from .outputs import output_dir, report_header
 
 TERRAINS = ("flat", "slope", "stairs")
@@ -494,6 +495,95 @@ def check_policy_fits(policy, contract: dict[str, Any], policy_dir: Path) -> Non
         )
 
 
+class MujocoRecorder:
+    """Each robot's state after each policy step, as the locomotion report's arrays
+    (:class:`~ext_walk_minutes.common.locomotion.Recording`, the same metrics as ``play.py --report``).
+
+    The feet are the leaf bodies of the kinematic tree, the knees their parents and grandparents (shank and thigh:
+    legged_gym's penalised contacts); a body touches when its contacts' normal forces add up to more than
+    :data:`BASE_CONTACT_N` (the contact sensor's threshold in our tasks).
+    """
+
+    def __init__(self, model, joints: JointMap, contract: dict[str, Any]) -> None:
+        parents = set(model.body_parentid[1:].tolist())
+        self.feet = [b for b in range(1, model.nbody) if b not in parents]
+        self.knees = sorted(
+            {int(model.body_parentid[f]) for f in self.feet}
+            | {int(model.body_parentid[model.body_parentid[f]]) for f in self.feet} - {joints.base, 0}
+        )
+        self.joints, self.contract = joints, contract
+        self.names = [model.body(b).name for b in self.feet]
+        ids = [model.joint(n).id for n in contract["action"]["joint_names"]]
+        self.limits = np.where(model.jnt_limited[ids, None].astype(bool), model.jnt_range[ids], [-np.inf, np.inf])
+        self.rows: list[dict[int, dict[str, np.ndarray]]] = [{}]
+        self.foot_xy_b: np.ndarray | None = None
+        self.mass: dict[int, float] = {}
+
+    def normal_forces(self, model, data) -> np.ndarray:
+        """(nbody,) sum of the normal forces of each body's contacts [N]."""
+        import mujoco
+
+        total, force = np.zeros(model.nbody), np.zeros(6)
+        for i in range(data.ncon):
+            mujoco.mj_contactForce(model, data, i, force)
+            for geom in (data.contact[i].geom1, data.contact[i].geom2):
+                total[model.geom_bodyid[geom]] += abs(force[0])
+        return total
+
+    def robot(self, i: int, model, data, command: np.ndarray, torque: np.ndarray, fell: bool) -> None:
+        """Keep robot ``i``'s state after this step (before a fall's reset), the ``command`` it walked to and the
+        last physics step's ``torque`` (joints,)."""
+        import mujoco
+
+        base = self.joints.base
+        lin_b, ang_b = base_velocities(model, data, base)
+        rot = data.xmat[base].reshape(3, 3)
+        if self.foot_xy_b is None:
+            self.foot_xy_b = ((data.xpos[self.feet] - data.xpos[base]) @ rot)[:, :2]
+        velocity = np.zeros((len(self.feet), 6))
+        for k, body in enumerate(self.feet):
+            mujoco.mj_objectVelocity(model, data, mujoco.mjtObj.mjOBJ_BODY, body, velocity[k], 0)
+        touching = self.normal_forces(model, data) > BASE_CONTACT_N
+        self.mass[i] = float(model.body_mass.sum())
+        self.rows[-1][i] = {
+            "command": command.copy(),
+            "velocity": np.array([lin_b[0], lin_b[1], ang_b[2]]),
+            "contact": touching[self.feet],
+            "foot_pos": data.xpos[self.feet].copy(),
+            "foot_vel": velocity[:, 3:].copy(),
+            "joint_pos": data.qpos[self.joints.qpos].copy(),
+            "joint_vel": data.qvel[self.joints.qvel].copy(),
+            "torque": np.asarray(torque, dtype=np.float64).copy(),
+            "ended": np.array(fell),
+            "fell": np.array(fell),
+            "base_contact": np.array(touching[base]),
+            "leg_contact": np.array(touching[self.knees].any()),
+        }
+
+    def step(self) -> None:
+        """Close this policy step (every robot recorded)."""
+        self.rows.append({})
+
+    def recording(self, dt: float) -> Recording:
+        """The steps recorded, time x robots."""
+        rows = [r for r in self.rows if r]
+        robots = sorted(rows[0])
+        arrays = {k: np.stack([np.stack([r[i][k] for i in robots]) for r in rows]) for k in rows[0][robots[0]]}
+        effort, saturation, speed = drive_arrays(self.contract["drive"])
+        return Recording(
+            dt=dt,
+            mass=np.array([self.mass[i] for i in robots]),
+            foot_xy_b=self.foot_xy_b,
+            joint_limits=self.limits,
+            effort_limit=effort,
+            saturation=saturation,
+            velocity_limit=speed,
+            feet=self.names,
+            joints=list(self.contract["action"]["joint_names"]),
+            **arrays,
+        )
+
+
 def rollout(
     contract: dict[str, Any],
     policy,
@@ -504,6 +594,7 @@ def rollout(
     friction: tuple[float, float] = (1.0, 1.0),
     contact: str = "noslip",
     frame_hook=None,
+    recorder_out: list | None = None,
 ) -> dict[str, float]:
     """Run ``robots`` independent MuJoCo worlds for ``seconds``; figures as ``play.py`` prints them.
 
@@ -512,6 +603,7 @@ def rollout(
     non-finite state; the robot is put back at its start pose), final base heights [m] and whether every
     value stayed finite. Each robot gets one friction coefficient drawn from ``friction`` (low, high), as
     training draws one per robot. ``frame_hook(model, data, step)`` is called on robot 0 after each policy step.
+    With ``recorder_out`` (a list), the rollout's :class:`Recording` is appended to it.
     """
     import mujoco
 
@@ -533,6 +625,7 @@ def rollout(
     distance = np.zeros(robots)
     falls = 0
     finite = True
+    recorder = None if recorder_out is None else MujocoRecorder(model, joints, contract)
     for step in range(steps):
         commands.step(step_dt if step else 0.0, np.array([yaw_of(d, joints.base) for d in worlds]))
         obs = np.stack(
@@ -541,15 +634,19 @@ def rollout(
         actions = policy(obs)
         finite &= bool(np.all(np.isfinite(obs)) and np.all(np.isfinite(actions)))
         targets = default + scale * actions
+        command = commands.value.copy()
         for i, (robot, data) in enumerate(zip(models, worlds)):
             before = data.qpos[0:2].copy()
             for _ in range(contract["decimation"]):
                 data.ctrl[joints.actuator] = pd_torque(law, targets[i], data.qpos[joints.qpos], data.qvel[joints.qvel])
                 mujoco.mj_step(robot, data)
             lin_b, ang_b = base_velocities(robot, data, joints.base)
+            down = fallen(robot, data, joints.base)
+            if recorder is not None:
+                recorder.robot(i, robot, data, command[i], data.ctrl[joints.actuator], down)
             lin_err += float(np.linalg.norm(commands.value[i, :2] - lin_b[:2])) / robots
             yaw_err += abs(float(commands.value[i, 2] - ang_b[2])) / robots
-            if fallen(robot, data, joints.base):
+            if down:
                 falls += 1
                 finite &= bool(np.all(np.isfinite(data.qpos)))
                 place_at_default_pose(robot, data, joints, contract)
@@ -559,6 +656,10 @@ def rollout(
                 distance[i] += float(np.linalg.norm(data.qpos[0:2] - before))
         if frame_hook is not None:
             frame_hook(models[0], worlds[0], step)
+        if recorder is not None:
+            recorder.step()
+    if recorder is not None:
+        recorder_out.append(recorder.recording(step_dt))
     return {
         "lin_vel_error": lin_err / steps,
         "yaw_rate_error": yaw_err / steps,
@@ -622,9 +723,18 @@ def find_checkpoint(policy_dir: Path) -> Path | None:
 
 
 def play_figures(
-    task: str, checkpoint: Path, robots: int, steps: int, device: str, seed: int | None
+    task: str,
+    checkpoint: Path,
+    robots: int,
+    steps: int,
+    device: str,
+    seed: int | None,
+    report: Path | None = None,
+    collision_set: str | None = None,
 ) -> dict[str, float]:
-    """Run ``scripts/play.py`` on ``checkpoint`` in a subprocess and read back its summary line."""
+    """Run ``scripts/play.py`` on ``checkpoint`` in a subprocess and read back its summary line; with ``report``, it
+    writes its locomotion report there; ``collision_set`` (the contract's) gives it the robot the policy was
+    exported with."""
     script = Path(__file__).resolve().parents[4] / "scripts" / "play.py"
     runner = [str(script)] if script.is_file() else ["-m", "ext_walk_minutes.train.play_main"]
     command = [
@@ -643,6 +753,10 @@ def play_figures(
     ]
     if seed is not None:
         command += ["--seed", str(seed)]
+    if report is not None:
+        command += ["--report", str(report)]
+    if collision_set:
+        command.append(f"env.scene.robot.spawn.collision_set={collision_set}")
     print(f"[sim2sim] running {' '.join(command)}", flush=True)
     done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
     match = PLAY_LINE.search(done.stdout)
@@ -673,6 +787,19 @@ def table(rows: dict[str, dict[str, float]], robots: int) -> list[str]:
             f"{r['yaw_rate_error']:.3f} | {r['distance_per_robot']:.2f} | {r['falls']} |"
         )
     return lines
+
+
+def write_locomotion_report(out: Path, mujoco_run: Recording, play_recording: Path | None, intro: str) -> None:
+    """``out/report``: the locomotion report of both simulators side by side (play.py's from its saved arrays), and
+    MuJoCo's arrays (``mujoco_recording.npz``)."""
+    from ..common.locomotion_files import write_report
+
+    columns = {"MuJoCo": mujoco_run}
+    if play_recording is not None:
+        columns = {"Isaac Lab": Recording.load(play_recording), **columns}
+    write_report(out / "report", columns, ["# Sim-to-sim locomotion report", "", intro])
+    mujoco_run.save(out / "report" / "mujoco_recording.npz")
+    print(f"[sim2sim] locomotion report: {out / 'report' / 'report.md'}", flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -799,9 +926,10 @@ def main(argv: list[str] | None = None) -> int:
         f"| {args.robots} robots x {args.seconds} s | terrain {args.terrain}",
         flush=True,
     )
+    recorded: list[Recording] = []
     try:
         mujoco_result = rollout(
-            contract, policy, args.robots, args.seconds, args.terrain, args.seed, friction, args.contact, hook
+            contract, policy, args.robots, args.seconds, args.terrain, args.seed, friction, args.contact, hook, recorded
         )
     finally:
         if close is not None:
@@ -810,7 +938,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_play:
         steps = round(args.seconds * contract["control_rate_hz"])
         rows["ours: Newton MuJoCo Warp (play.py)"] = play_figures(
-            contract["task"], checkpoint, args.robots, steps, args.device, args.seed
+            contract["task"],
+            checkpoint,
+            args.robots,
+            steps,
+            args.device,
+            args.seed,
+            out / "play_report",
+            contract["robot"].get("collision_set"),
         )
     lines = table(rows, args.robots)
     header = report_header(
@@ -830,4 +965,5 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n".join(lines), flush=True)
     print(f"[sim2sim] wrote {out / 'sim2sim.md'}, {out / 'sim2sim.json'}", flush=True)
+    write_locomotion_report(out, recorded[0], None if args.no_play else out / "play_report" / "recording.npz", intro)
     return 0

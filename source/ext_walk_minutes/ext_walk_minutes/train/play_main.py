@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         const=DEFAULT_REPORT,
         default=None,
         metavar="DIR",
-        help="write a locomotion report (tracking, gait, effort, safety; report.md, report.json, PNG figures) to DIR; "
+        help="write a locomotion report (tracking, gait, effort, safety; report.md, report.json, PNG figures, the "
+        "arrays in recording.npz) to DIR; "
         "without DIR: <checkpoint's run>/report/<checkpoint>",
     )
     parser.add_argument(
@@ -323,6 +324,7 @@ def write_play_report(folder: Path, recorder: LocomotionRecorder, what: str) -> 
 
     recording = recorder.recording()
     write_report(folder, {"Isaac Lab": recording}, [f"# Locomotion report: {what}"])
+    recording.save(folder / "recording.npz")
     print(f"[play] report: {folder / 'report.md'}", flush=True)
 
 

@@ -30,6 +30,7 @@ SLOW = (
     "tests/train/test_isaaclab_user.py",
     "tests/train/test_live_view.py",
     "tests/train/test_play_report.py::test_fixture_report",
+    "tests/train/test_play_report.py::test_recorder_reads_nothing_back_per_step",
     "tests/train/test_sync_free.py::test_env_step_has_no_sync_from_our_code",
     "tests/train/test_sync_free.py::test_ppo_rollout_has_no_sync_from_our_code",
     "tests/train/test_train_play.py",

@@ -56,3 +56,32 @@ def test_fixture_report(tmp_path):
     assert "| metric | Isaac Lab |" in text
     for name in ("gait_diagram", "velocity", "torque_speed", "air_time"):
         assert (out / f"{name}.png").stat().st_size > 1000
+
+
+def test_recorder_reads_nothing_back_per_step():
+    """The recorder keeps each step on the device: no host synchronisation from our code while recording (counted
+    on CPU as tests/train/test_sync_free.py does), and the one read at the end has every step."""
+    import torch
+
+    from ext_walk_minutes.studies.step_cost import StepCounters, package_dir
+    from ext_walk_minutes.train.locomotion_recorder import LocomotionRecorder
+    from ext_walk_minutes.train.session import running_env
+    from helpers import walk_run
+
+    spec, configs = walk_run("Walk-Flat-AnymalC", 2, ["env.episode_length_s=0.1"])  # resets inside the record
+    counters = StepCounters(package_dir())
+    with running_env(spec, configs) as env:
+        base = env.unwrapped
+        recorder = LocomotionRecorder(base)
+        actions = torch.zeros(base.num_envs, base.action_manager.total_action_dim, device=base.device)
+        with counters.active():
+            for _ in range(8):
+                command = base.command_manager.get_command("base_velocity").clone()
+                _, _, terminated, truncated, _ = base.step(actions)
+                recorder.record(command, terminated, truncated)
+        recording = recorder.recording()
+    assert sum(counters.syncs.values()) > 0 or counters.torch_ops > 0  # the counters saw the steps
+    assert not counters.our_syncs, counters.our_sync_sites
+    assert recording.contact.shape == (8, 2, 4) and recording.torque.shape == (8, 2, 12)
+    assert recording.ended.any()  # 5-step episodes: a reset was recorded
+    assert sorted(recording.feet) == ["LF_FOOT", "LH_FOOT", "RF_FOOT", "RH_FOOT"]

@@ -40,9 +40,9 @@ class Recording:
     contact: np.ndarray
     """(T, N, F) bool, foot touching the ground after the step."""
     foot_pos: np.ndarray
-    """(T, N, F, 3) foot body positions, world [m]."""
+    """(T, N, F, 3) foot body (link frame) positions, world [m]."""
     foot_vel: np.ndarray
-    """(T, N, F, 3) foot body linear velocities, world [m/s]."""
+    """(T, N, F, 3) foot body centre-of-mass linear velocities, world [m/s]."""
     joint_pos: np.ndarray
     """(T, N, J) [rad]."""
     joint_vel: np.ndarray

@@ -24,9 +24,11 @@ def _t(x) -> torch.Tensor:
     return x.torch if hasattr(x, "torch") else x
 
 
-def _sensor_ids(sensor, names) -> list[int]:
-    """The contact sensor's body indices matching ``names`` (regexes); none when ``names`` is empty."""
-    return sensor.find_bodies(names, preserve_order=True)[0] if names else []
+def _sensor_ids(sensor, names, device) -> torch.Tensor:
+    """The contact sensor's body indices matching ``names`` (regexes) on ``device`` (indexing with a list would copy
+    it to the device at every step); none when ``names`` is empty."""
+    ids = sensor.find_bodies(names, preserve_order=True)[0] if names else []
+    return torch.tensor(ids, dtype=torch.long, device=device)
 
 
 def _contact_bodies(cfg) -> tuple[list[str], list[str], list[str]]:
@@ -56,19 +58,18 @@ class LocomotionRecorder:
         self.sensor = base.scene["contact_forces"]
         self.n = min(base.num_envs, MAX_ROBOTS)
         feet, base_body, knees = _contact_bodies(base.cfg)
-        self.feet = _sensor_ids(self.sensor, feet)
-        self.base_ids = _sensor_ids(self.sensor, base_body)
-        self.knee_ids = _sensor_ids(self.sensor, knees)
-        self.foot_names = [self.sensor.body_names[i] for i in self.feet]
-        self.foot_bodies = self.robot.find_bodies(self.foot_names, preserve_order=True)[0]
+        self.feet = _sensor_ids(self.sensor, feet, base.device)
+        self.base_ids = _sensor_ids(self.sensor, base_body, base.device)
+        self.knee_ids = _sensor_ids(self.sensor, knees, base.device)
+        self.foot_names = [self.sensor.body_names[i] for i in self.feet.tolist()]  # once, at the start
+        foot_bodies = self.robot.find_bodies(self.foot_names, preserve_order=True)[0]
+        self.foot_bodies = torch.tensor(foot_bodies, dtype=torch.long, device=base.device)
         self.threshold = self.sensor.cfg.force_threshold
         self.steps: list[dict[str, torch.Tensor]] = []
         self.foot_xy_b: torch.Tensor | None = None
 
-    def _touching(self, forces: torch.Tensor, ids: list[int]) -> torch.Tensor:
+    def _touching(self, forces: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """(n, len(ids)) bool: net contact force above the sensor's threshold."""
-        if not ids:
-            return torch.zeros(self.n, 0, dtype=torch.bool, device=forces.device)
         return forces[:, ids].norm(dim=-1) > self.threshold
 
     def record(self, command: torch.Tensor, terminated: torch.Tensor, truncated: torch.Tensor) -> None:

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from ext_walk_minutes.studies import bootstrap_ablation, sim2sim
+from ext_walk_minutes.common.errors import UsageError
+from ext_walk_minutes.studies import bootstrap_ablation, outputs, sim2sim
 from ext_walk_minutes.train import play_main, train_main
 from helpers import FIXTURE_POLICY, REPO, usage_error
 
@@ -59,3 +60,9 @@ def test_step_cost_input(args, says):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert says in done.stderr.strip().splitlines()[-1]
+
+
+def test_study_out_folder_that_cannot_be_made(tmp_path):
+    (tmp_path / "file").write_text("a file where a folder should be")
+    with pytest.raises(UsageError, match="--out .*: cannot create it"):
+        outputs.output_dir("evaluate", str(tmp_path / "file" / "out"))  # evaluate.py printed a traceback twice

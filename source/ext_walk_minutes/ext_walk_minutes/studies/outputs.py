@@ -14,15 +14,19 @@ from pathlib import Path
 import torch
 
 from ..common.cli import LOG_ROOT
+from ..common.errors import UsageError
 from ..common.figures import pyplot, save_figure  # noqa: F401  (the studies' figure helpers)
 
 STUDIES_ROOT = LOG_ROOT / "studies"
 
 
 def output_dir(name: str, out: str | None) -> Path:
-    """``out`` if given, else ``logs/studies/<name>/<timestamp>/``; created."""
+    """``out`` if given, else ``logs/studies/<name>/<timestamp>/``; created (a :class:`UsageError` if it cannot be)."""
     path = Path(out) if out else STUDIES_ROOT / name / datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot create it ({exc.strerror}); choose a folder you can write to") from None
     return path
 
 

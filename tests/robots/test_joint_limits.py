@@ -76,3 +76,24 @@ def test_hinges_as_built_are_legged_gyms(robot):
         else:
             assert (lower[dof], upper[dof]) == pytest.approx((low, high), abs=1e-6), joint
         assert velocity[dof] == pytest.approx(vel, rel=1e-6) and effort[dof] == pytest.approx(eff, rel=1e-6), joint
+
+
+def test_manufacturer_limits_restore_anymal_cs_hip_abduction_range():
+    """``joint_limits=manufacturer`` gives ANYmal C (and with arm) the maker's HAA range, which the H200 fixture
+    policy was trained with; robots whose limits legged_gym kept are unchanged; an unknown choice names the choices."""
+    from ext_walk_minutes.robots.spawn import robot_description
+
+    cfg = robots.ANYMAL_C_CFG.spawn
+    for robot in ("anymal_c", "anymal_c_arm"):
+        desc = robot_description(cfg.replace(robot=robot, joint_limits="manufacturer"))
+        model = built_model(desc, ground=False)
+        limits = dict(zip([n.rsplit("/", 1)[-1] for n in model.joint_label], model.joint_qd_start.numpy()))
+        for joint, (low, high) in robots.MANUFACTURER_LIMITS[robot].items():
+            dof = limits[joint]
+            assert (model.joint_limit_lower.numpy()[dof], model.joint_limit_upper.numpy()[dof]) == pytest.approx(
+                (low, high), abs=1e-6
+            )
+    a1 = cfg.replace(robot="unitree_a1")
+    assert robot_description(a1.replace(joint_limits="manufacturer")) == robot_description(a1)
+    with pytest.raises(ValueError, match="legged_gym, manufacturer"):
+        robot_description(cfg.replace(joint_limits="urdf"))

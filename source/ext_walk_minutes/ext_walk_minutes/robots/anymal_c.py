@@ -119,6 +119,15 @@ def _anymal_c(shapes: dict[str, tuple[Shape, ...]]) -> RobotDescription:
     return RobotDescription(name="anymal_c", root="base", bodies=(base, *bodies), joints=joints)
 
 
+MANUFACTURER_POSITION_LIMITS = {
+    "LF_HAA": (-0.72, 0.49),
+    "LH_HAA": (-0.72, 0.49),
+    "RF_HAA": (-0.49, 0.72),
+    "RH_HAA": (-0.49, 0.72),
+}
+"""ANYbotics' hip abduction range [rad] (robots.md 2.1; asymmetric, so mirrored on the right), which legged_gym's URDF
+leaves out: ``env.scene.robot.spawn.joint_limits=manufacturer`` (the H200 fixture policy was trained with it)."""
+
 ANYMAL_C_SETS = {name: _anymal_c(shapes) for name, shapes in COLLISION_SHAPES.items()}
 """ANYmal C descriptions (SI units, base-aligned frames) by collision set."""
 

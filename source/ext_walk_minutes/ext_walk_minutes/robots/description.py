@@ -25,6 +25,10 @@ SignedAxis = Literal["x", "y", "z", "-x", "-y", "-z"]
 IDENTITY: Quat = (1.0, 0.0, 0.0, 0.0)
 ORIGIN: Vec3 = (0.0, 0.0, 0.0)
 
+JOINT_LIMIT_SETS = ("legged_gym", "manufacturer")
+"""Position limits a robot can be built with: ``legged_gym``, its URDFs' (the default), and ``manufacturer``, the robot
+maker's description where legged_gym's differs (ANYmal C's hip abduction range; the same limits for the others)."""
+
 COLLISION_SETS = ("legged_gym", "detailed")
 """Collision shapes a robot can be built with: ``legged_gym``, the shapes of legged_gym's URDF after its fixed-link
 merging (cylinders as capsules), and ``detailed``, the manufacturer's primitives (docs/collision_sets.md)."""
@@ -197,6 +201,16 @@ class RobotDescription:
                 pos[j.child] = tuple(float(a + b) for a, b in zip(pos[j.parent], j.pos))  # type: ignore[assignment]
                 pending.remove(j)
         return pos
+
+
+def with_position_limits(desc: RobotDescription, limits: Mapping[str, tuple[float, float]]) -> RobotDescription:
+    """``desc`` with the hinges named in ``limits`` (joint name -> (lower, upper) [rad]) limited to those ranges."""
+    if unknown := set(limits) - {j.name for j in desc.joints}:
+        raise KeyError(f"limits for unknown joints: {sorted(unknown)}")
+    joints = tuple(
+        replace(j, lower=limits[j.name][0], upper=limits[j.name][1]) if j.name in limits else j for j in desc.joints
+    )
+    return replace(desc, joints=joints)
 
 
 def with_shapes(bodies: Sequence[Body], shapes: Mapping[str, tuple[Shape, ...]]) -> tuple[Body, ...]:

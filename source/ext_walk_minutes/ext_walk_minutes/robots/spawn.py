@@ -13,7 +13,7 @@ import dataclasses
 from isaaclab.sim import UsdFileCfg
 from isaaclab.utils import configclass
 
-from .description import COLLISION_SETS, DEFAULT_COLLISION_SET, RobotDescription
+from .description import COLLISION_SETS, DEFAULT_COLLISION_SET, JOINT_LIMIT_SETS, RobotDescription, with_position_limits
 from .usd_cache import usd_path
 
 
@@ -39,10 +39,14 @@ class RobotUsdCfg(UsdFileCfg):
     collision_set: str = DEFAULT_COLLISION_SET
     """Collision shapes: ``legged_gym`` (legged_gym's URDF, the default) or ``detailed`` (docs/collision_sets.md)."""
 
+    joint_limits: str = "legged_gym"
+    """Position limits: ``legged_gym`` (its URDFs', docs/joint_limits.md) or ``manufacturer`` (the maker's, where
+    they differ: ANYmal C's hip abduction range)."""
+
 
 def robot_description(cfg: RobotUsdCfg) -> RobotDescription:
     """The description ``cfg`` spawns. Raises ``ValueError`` naming the choices for an unknown robot or set."""
-    from . import DESCRIPTIONS
+    from . import DESCRIPTIONS, MANUFACTURER_LIMITS
 
     if cfg.robot not in DESCRIPTIONS:
         raise ValueError(f"unknown robot '{cfg.robot}'; ours are: {', '.join(DESCRIPTIONS)}")
@@ -51,7 +55,15 @@ def robot_description(cfg: RobotUsdCfg) -> RobotDescription:
             f"unknown collision set '{cfg.collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
             "(env.scene.robot.spawn.collision_set=...)"
         )
-    return DESCRIPTIONS[cfg.robot][cfg.collision_set]
+    if cfg.joint_limits not in JOINT_LIMIT_SETS:
+        raise ValueError(
+            f"unknown joint limits '{cfg.joint_limits}'; choose one of: {', '.join(JOINT_LIMIT_SETS)} "
+            "(env.scene.robot.spawn.joint_limits=...)"
+        )
+    desc = DESCRIPTIONS[cfg.robot][cfg.collision_set]
+    if cfg.joint_limits == "manufacturer" and cfg.robot in MANUFACTURER_LIMITS:
+        desc = with_position_limits(desc, MANUFACTURER_LIMITS[cfg.robot])
+    return desc
 
 
 def robot_usd_path(cfg: RobotUsdCfg) -> str:

@@ -16,7 +16,7 @@ def test_play_refuses_another_tasks_checkpoint(capsys, tmp_path, monkeypatch):
     run = tmp_path / "logs" / "rsl_rl" / "Walk-Flat-A1" / "2026-12-06_10-00-00"
     run.mkdir(parents=True)
     (run / "run.json").write_text(json.dumps({"library": "rsl_rl", "task": "Walk-Flat-A1"}))
-    policy = torch.load(FIXTURE_POLICY, weights_only=True)
+    policy = torch.load(FIXTURE_POLICY, map_location="cpu", weights_only=True)
     policy["infos"] = None  # an A1 run's checkpoint: only its run folder's run.json says which task it learnt
     torch.save(policy, run / "model_192.pt")
     argv = ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--checkpoint", str(run / "model_192.pt")]

@@ -26,10 +26,21 @@ import torch
 
 from ..common.errors import UsageError, exit_on_usage_error
 from ..terrains import column_types, level_difficulty, terrain_parameter
+from ..train import trained_config
 from ..train.policy_session import find_policy, policy_session
-from ..train.session import RunSpec, check_task, parse, resolve_configs, resolve_device, set_cpu_threads
+from ..train.session import (
+    Configs,
+    RunSpec,
+    check_task,
+    parse,
+    resolve_configs,
+    resolve_device,
+    set_cpu_threads,
+)
 from .outputs import output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
+DEFAULT_TASK = "Walk-Rough-AnymalC"
+"""The task ``--checkpoint latest`` is looked up under, and evaluated on, without ``--task``."""
 DEFAULT_TERRAINS = ("stairs_up", "stairs_down", "obstacles", "slope_up", "slope_down")
 FORWARD_SPEED = 0.75  # m/s
 LATERAL_SPEED = 0.1  # m/s, the lateral command is uniform in [-LATERAL_SPEED, LATERAL_SPEED]
@@ -217,13 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.split("\n\n")[0].split(": ", 1)[1],
         epilog="Extra key=value arguments are config overrides, as for train.py.",
     )
-    parser.add_argument("--task", default="Walk-Rough-AnymalC", help="a rough task (default: %(default)s)")
+    parser.add_argument(
+        "--task",
+        default=None,
+        help="a rough task (default: the checkpoint's, or the rough task of its robot for a flat policy, which "
+        f"then walks blind with its own observations and networks; {DEFAULT_TASK} for --checkpoint latest)",
+    )
     parser.add_argument(
         "--checkpoint",
         default="latest",
         help="'latest' (default), a run folder (timestamp or path) or a checkpoint file",
     )
     parser.add_argument("--agent", default=None, help="the PPO backend (default: the one that wrote the checkpoint)")
+    trained_config.add_flag(parser, "the checkpoint")
     parser.add_argument(
         "--terrain",
         default=",".join(DEFAULT_TERRAINS),
@@ -305,6 +322,30 @@ def difficulty_text(rows: list[dict], training_grid, last_difficulty: float | No
     )
 
 
+def evaluation_task(requested: str | None, trained: dict | None) -> str:
+    """``--task``, else the checkpoint's task if rough, else the rough task of its robot; a :class:`UsageError` for
+    a task of another robot than the checkpoint's (its networks would not fit, or act wrongly)."""
+    if trained is None:
+        return requested or DEFAULT_TASK
+    robot = trained["task"].split("-", 2)[-1]
+    task = requested or f"Walk-Rough-{robot}"
+    if task.split("-", 2)[-1] != robot:
+        raise UsageError(
+            f"the checkpoint was trained on {trained['task']}; evaluate it on a task of the same robot "
+            f"(e.g. --task Walk-Rough-{robot}) or leave --task out"
+        )
+    check_task(task)
+    return task
+
+
+def with_policy_of(configs: Configs, trained_spec: RunSpec) -> Configs:
+    """``configs`` (the evaluation task's) with the observations and agent config of the task the policy was trained
+    on (``trained_spec``): a flat policy on the rough grid sees its 48 observations and has its own network sizes."""
+    own = resolve_configs(trained_spec)
+    configs.env_cfg.observations = own.env_cfg.observations
+    return dataclasses.replace(configs, agent_cfg=own.agent_cfg)
+
+
 def check_terrains(task: str, env_cfg, terrains: list[str]):
     """The task's terrain grid, checked to have a curriculum and the terrain types asked for (each with a
     physical parameter for the x axis)."""
@@ -342,7 +383,8 @@ def evaluation_duration(requested: float | None, half_tile: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
-    check_task(args.task)
+    if args.task is not None:
+        check_task(args.task)
     device = resolve_device(args.device)
     terrains = [t for t in args.terrain.split(",") if t]
     robots = args.robots if args.robots is not None else (50 if device.startswith("cuda") else 4)
@@ -351,10 +393,15 @@ def main(argv: list[str] | None = None) -> int:
     if not terrains or len(set(terrains)) != len(terrains):
         raise UsageError(f"--terrain needs distinct comma-separated terrain types (got '{args.terrain}')")
     last_difficulty = max_difficulty(args)
-    checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
-    spec = RunSpec(args.task, agent, device, 1, args.seed, tuple(overrides), play_mode=True)
+    checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task or DEFAULT_TASK, same_task=False)
+    task = evaluation_task(args.task, trained)
+    stored = trained_config.overrides_of(trained) if args.trained_config else ()
+    print(f"[evaluate] {trained_config.applied(trained, args.trained_config)}", flush=True)
+    spec = RunSpec(task, agent, device, 1, args.seed, tuple(overrides), play_mode=True, trained=stored)
     configs = resolve_configs(spec)
-    grid = check_terrains(args.task, configs.env_cfg, terrains)
+    if args.trained_config and trained is not None and trained["task"] != task:
+        configs = with_policy_of(configs, dataclasses.replace(spec, task=trained["task"]))
+    grid = check_terrains(task, configs.env_cfg, terrains)
     trained_grid = training_grid(spec)
     trained = trained_values(trained_grid, terrains)
     half_tile = grid.size[0] / 2
@@ -362,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration, last_difficulty)
     out = output_dir("evaluate", args.out)
     print(
-        f"[evaluate] task {args.task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
+        f"[evaluate] task {task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
         f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}",
         flush=True,
     )
@@ -373,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
 
     csv_path, png_path, md_path = (out / f"evaluate.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
-    title = f"{args.task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
+    title = f"{task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
     plot(rows, png_path, title, trained)
     header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
     intro = (

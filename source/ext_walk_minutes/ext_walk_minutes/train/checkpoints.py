@@ -120,15 +120,9 @@ def load_checkpoint(path: Path) -> dict:
 
 
 def trained_task(checkpoint: Path) -> str | None:
-    """The task a checkpoint was trained on, from the run manifest (``run.json``) of the run folder holding it
-    (rsl-rl: beside it; skrl: one folder up); None for a checkpoint outside a run folder."""
-    import json
+    """The task a checkpoint was trained on: stored in the file, else in the run manifest (``run.json``) of the run
+    folder holding it (rsl-rl: beside it; skrl: one folder up); None if neither says."""
+    from .trained_config import of_checkpoint  # it reads checkpoints with this module
 
-    for folder in (checkpoint.parent, checkpoint.parent.parent):
-        manifest = folder / "run.json"
-        if manifest.is_file():
-            try:
-                return json.loads(manifest.read_text()).get("task")
-            except (OSError, ValueError):
-                return None
-    return None
+    entry = of_checkpoint(checkpoint)
+    return None if entry is None else entry["task"]

@@ -12,10 +12,11 @@ from pathlib import Path
 import torch
 
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from . import interrupts, live_view, video
+from . import interrupts, live_view, trained_config, video
 from .locomotion_recorder import LocomotionRecorder
 from .policy_session import PolicyRun, find_policy, policy_session
 from .session import (
+    DEFAULT_TASK,
     RunSpec,
     add_common_args,
     check_task,
@@ -38,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
         description="Run a trained walking policy headless; print velocity tracking errors and distance walked.",
     )
-    add_common_args(parser, default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})")
+    add_common_args(
+        parser,
+        default_num_envs_help=f"robots to run (default: {PLAY_NUM_ENVS})",
+        task_help=f"task id (default: the checkpoint's, stored with it; {DEFAULT_TASK} for --checkpoint latest)",
+    )
+    trained_config.add_flag(parser, "the checkpoint")
     parser.add_argument(
         "--checkpoint",
         default="latest",
@@ -236,25 +242,29 @@ def save_video(request: video.VideoRequest, path: Path, frames: int, interrupted
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
-    check_task(args.task)
+    if args.task is not None:
+        check_task(args.task)
     device = resolve_device(args.device)
     num_envs = resolve_num_envs(args.num_envs if args.num_envs is not None else PLAY_NUM_ENVS, device)
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be at least 1 (got {args.steps})")
     if args.export:
         require_extra("onnxruntime", "export", "--export")
-    checkpoint, agent = find_policy(args.checkpoint, args.agent, args.task)
+    checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task)
+    task = args.task or (trained["task"] if trained else DEFAULT_TASK)
+    check_task(task)
     if args.export:
         video.check_writable(checkpoint.parent, "--export (writes next to the checkpoint)")
     video_path, request = video_request(args, checkpoint, num_envs)
     view = view_request(args, num_envs)
     report_dir = report_request(args.report, checkpoint)
     print(
-        f"[play] task {args.task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
+        f"[play] task {task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
         flush=True,
     )
+    print(f"[play] {trained_config.applied(trained, args.trained_config)}", flush=True)
     spec = RunSpec(
-        args.task,
+        task,
         agent,
         device,
         num_envs,
@@ -264,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         args.asset,
         play_mode=True,
         video=request,
+        trained=trained_config.overrides_of(trained) if args.trained_config else (),
     )
     configs = resolve_configs(spec)
     step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
@@ -286,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 recorder=recorder,
             )
         if recorder is not None and recorder.steps:
-            write_play_report(report_dir, recorder, f"{args.task} | {checkpoint}")
+            write_play_report(report_dir, recorder, f"{task} | {checkpoint}")
     print(
         f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
         f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "

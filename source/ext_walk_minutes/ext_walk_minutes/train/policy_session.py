@@ -13,23 +13,28 @@ import torch
 from ..common.cli import LOG_ROOT
 from ..common.errors import UsageError
 from . import backends
-from .checkpoints import find_checkpoint, trained_task
-from .session import Configs, RunSpec, running_env
+from .checkpoints import find_checkpoint
+from .session import DEFAULT_TASK, Configs, RunSpec, running_env
+from .trained_config import of_checkpoint
 
 
-def find_policy(checkpoint: str, agent: str | None, task: str) -> tuple[Path, str]:
-    """``(checkpoint file, agent)`` for ``--checkpoint`` (``latest``, a run folder or a file) and ``--agent``
-    (None: the backend that wrote it), read once so that a corrupt file fails before the simulator starts."""
+def find_policy(
+    checkpoint: str, agent: str | None, task: str | None, *, same_task: bool = True
+) -> tuple[Path, str, dict[str, Any] | None]:
+    """``(checkpoint file, agent, what it was trained with)`` (:mod:`.trained_config`) for ``--checkpoint``
+    (``latest``, a run folder or a file) and ``--agent`` (None: the backend that wrote it), read once so that a
+    corrupt file fails before the simulator starts. ``latest`` and timestamps are looked up under ``task`` (None:
+    :data:`~.session.DEFAULT_TASK`); with ``same_task``, a checkpoint trained on another ``task`` is refused."""
     agents = [backends.get(agent).name] if agent else list(backends.names())
-    path, agent = find_checkpoint(checkpoint, LOG_ROOT, agents, task)
-    trained = trained_task(path)
-    if trained is not None and trained != task:
+    path, agent = find_checkpoint(checkpoint, LOG_ROOT, agents, task or DEFAULT_TASK)
+    data = backends.get(agent).read_checkpoint(path)
+    trained = of_checkpoint(path, data)
+    if same_task and task is not None and trained is not None and trained["task"] != task:
         raise UsageError(
-            f"'{path}' was trained on {trained}; run it with --task {trained} (a policy of another robot or "
-            f"terrain acts wrongly in {task}, or not at all)"
+            f"'{path}' was trained on {trained['task']}; run it with --task {trained['task']} or leave --task out "
+            f"(a policy of another robot or terrain acts wrongly in {task}, or not at all)"
         )
-    backends.get(agent).read_checkpoint(path)
-    return path, agent
+    return path, agent, trained
 
 
 @dataclass(frozen=True)

@@ -136,9 +136,12 @@ def override_value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def merged_overrides(preset: Preset | None, agent: str, command_line: Sequence[str]) -> list[str]:
-    """The preset's overrides for ``agent``, then the command line's: one ``key=value`` per key, the latter winning."""
-    merged: dict[str, str] = {}
+def merged_overrides(
+    preset: Preset | None, agent: str, command_line: Sequence[str], first: Sequence[str] = ()
+) -> list[str]:
+    """``first`` (a checkpoint's stored overrides), the preset's overrides for ``agent``, then the command line's: one
+    ``key=value`` per key, the later winning."""
+    merged: dict[str, str] = dict(token.split("=", 1) for token in first)
     if preset is not None:
         for key, value in {**preset.overrides, **preset.backend_overrides.get(agent, {})}.items():
             merged[key] = override_value(value)
@@ -150,6 +153,15 @@ def merged_overrides(preset: Preset | None, agent: str, command_line: Sequence[s
 
 
 _MISSING = object()
+MISSING = _MISSING
+"""What :func:`config_value` returns for a field that does not exist."""
+
+
+def config_value(roots: Mapping[str, Any], key: str) -> Any:
+    """The value of the dotted ``key`` (``env.<field>...`` or ``agent.<field>...``) in ``roots`` (``{"env": env_cfg,
+    "agent": agent_cfg}``); :data:`MISSING` if there is no such field."""
+    root, *parts = key.split(".")
+    return _field(roots[root], parts) if root in roots else _MISSING
 
 
 def _field(obj: Any, parts: list[str]) -> Any:

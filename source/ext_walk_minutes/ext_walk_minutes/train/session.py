@@ -25,8 +25,16 @@ FRONTENDS = ("torch", "warp")
 """Runtimes of the MDP managers and terms (Isaac Lab's ``--frontend``): torch, or Isaac Lab's experimental Warp."""
 
 
-def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: str) -> None:
-    parser.add_argument("--task", default="Walk-Flat-AnymalC", help="task id (default: %(default)s)")
+DEFAULT_TASK = "Walk-Flat-AnymalC"
+
+
+def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: str, task_help: str = "") -> None:
+    """The flags every entry point takes; ``task_help`` given: ``--task`` defaults to None, explained by it."""
+    parser.add_argument(
+        "--task",
+        default=None if task_help else DEFAULT_TASK,
+        help=task_help or "task id (default: %(default)s)",
+    )
     parser.add_argument("--num_envs", type=int, default=None, help=default_num_envs_help)
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the agent config's)")
@@ -131,6 +139,9 @@ class RunSpec:
     """Film the run (``--video``): clips from a headless viewer following one robot."""
     frontend: str = "torch"
     """One of :data:`FRONTENDS`; ``warp``: the task on Isaac Lab's Warp managers (:mod:`ext_walk_minutes.warp`)."""
+    trained: tuple[str, ...] = ()
+    """The ``key=value`` overrides a checkpoint was trained with (:mod:`.trained_config`): applied first, the preset's
+    and the command line's win; those naming no field of the config as chosen now are left out."""
 
     @property
     def backend(self) -> Backend:
@@ -158,10 +169,13 @@ def resolve_configs(spec: RunSpec) -> Configs:
     from .. import tasks  # noqa: F401  (registers the gym ids)
 
     backend = spec.backend
-    overrides = presets.merged_overrides(spec.preset, spec.agent, spec.overrides)
+    given = presets.merged_overrides(spec.preset, spec.agent, spec.overrides)
+    overrides = presets.merged_overrides(spec.preset, spec.agent, spec.overrides, first=spec.trained)
     # check the field names against the configs as selected by group choices such as physics=... (cheap: cached)
     groups = [tok for tok in overrides if "." not in tok.split("=", 1)[0]]
     env_cfg, agent_cfg = resolve_task_config(spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=groups)
+    if spec.trained:
+        overrides = _without_unfitting(overrides, spec.trained, given, env_cfg, agent_cfg)
     presets.check_override_keys(spec.task, env_cfg, agent_cfg, spec.agent, overrides)
     env_cfg, agent_cfg = resolve_task_config(
         spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=overrides
@@ -183,6 +197,16 @@ def resolve_configs(spec: RunSpec) -> Configs:
     # the exact bootstrap needs the observation the env computes before its automatic reset
     env_cfg.compute_final_obs = spec.timeout_bootstrap == "exact" and not spec.play_mode
     return Configs(env_cfg, agent_cfg, tuple(overrides))
+
+
+def _without_unfitting(overrides: list[str], trained: tuple[str, ...], given: list[str], env_cfg, agent_cfg) -> list:
+    """``overrides`` less the checkpoint's stored ones that name no field of the configs as chosen now (said once)."""
+    from .trained_config import fitting
+
+    _, left_out = fitting(trained, given, env_cfg, agent_cfg)
+    if left_out:
+        print(f"[config] not applied (no such field in this config): {' '.join(left_out)}", flush=True)
+    return [token for token in overrides if token not in left_out]
 
 
 def check_robot_choices(env_cfg: Any) -> None:

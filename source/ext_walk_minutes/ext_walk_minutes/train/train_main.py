@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..common.cli import LOG_ROOT, parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from . import backends, distributed, interrupts, presets, video
+from . import backends, distributed, interrupts, presets, trained_config, video
 from .bootstrap import DEFAULT_MODE, MODES
 from .progress import cpu_outlook
 from .run_folder import new_run_folder
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN",
         help="continue from a run: 'latest', a run folder (timestamp or path) or a checkpoint file",
     )
+    trained_config.add_flag(parser, "the --resume checkpoint")
     parser.add_argument(
         "--distributed",
         action="store_true",
@@ -175,24 +176,26 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
     )
 
 
-def resume_checkpoint(resume: str | None, spec: RunSpec) -> Path | None:
-    """The checkpoint ``--resume`` names (None without it), read before the simulator starts: it must be readable
-    and come from the same backend."""
+def resume_checkpoint(resume: str | None, spec: RunSpec) -> tuple[Path | None, dict | None]:
+    """The checkpoint ``--resume`` names and what it was trained with (None, None without it), read before the
+    simulator starts: it must be readable and come from the same backend and task."""
     if resume is None:
-        return None
-    from .checkpoints import find_checkpoint, trained_task
+        return None, None
+    from .checkpoints import find_checkpoint
+    from .trained_config import of_checkpoint
 
     path, agent = find_checkpoint(resume, LOG_ROOT, [spec.agent], spec.task, flag="--resume")
     if agent != spec.agent:
         raise UsageError(f"'{path}' is a {agent} checkpoint; resume it with --agent {agent}")
-    task = trained_task(path)
+    trained = of_checkpoint(path)
+    task = None if trained is None else trained["task"]
     if task is not None and task != spec.task:
         raise UsageError(
             f"'{path}' was trained on {task}; resume it with --task {task} (its networks do not fit "
             f"{spec.task}'s observations and actions)"
         )
     spec.backend.read_checkpoint(path)
-    return path
+    return path, trained
 
 
 def announce(
@@ -299,7 +302,9 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
     """Check the run, make its folder, build the env and train; the exit status."""
     rank = distributed.from_environment(args.distributed)
     spec = run_spec(args, overrides, rank)
-    resume = resume_checkpoint(args.resume, spec)
+    resume, trained = resume_checkpoint(args.resume, spec)
+    if trained is not None and args.trained_config:  # the resumed run's settings, the command line's winning
+        spec = dataclasses.replace(spec, trained=trained_config.overrides_of(trained))
     if not args.verbose:
         SETUP.start()  # until the first progress line
     configs = resolve_configs(spec)

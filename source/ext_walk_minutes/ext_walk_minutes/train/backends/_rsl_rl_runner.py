@@ -23,6 +23,7 @@ from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..session import Configs, RunSpec
+from ..trained_config import KEY, record
 from .rsl_rl import BACKEND
 
 
@@ -56,7 +57,11 @@ class WalkPPO(PPO):
 
 
 class WalkOnPolicyRunner(OnPolicyRunner):
-    """rsl-rl's runner with atomic checkpoint writes, distributed also on CPU (see :mod:`.distributed`)."""
+    """rsl-rl's runner with atomic checkpoint writes that carry the run's config (see :mod:`..trained_config`),
+    distributed also on CPU (see :mod:`.distributed`)."""
+
+    trained_config: dict | None = None
+    """Saved in every checkpoint's ``infos`` (:func:`..trained_config.record`)."""
 
     def _configure_multi_gpu(self) -> None:
         if not torch.distributed.is_initialized():
@@ -75,7 +80,7 @@ class WalkOnPolicyRunner(OnPolicyRunner):
     def save(self, path: str, infos: dict | None = None) -> None:
         saved = self.alg.save()
         saved["iter"] = self.current_learning_iteration
-        saved["infos"] = infos
+        saved["infos"] = infos if self.trained_config is None else {**(infos or {}), KEY: self.trained_config}
         atomic_torch_save(saved, path)
 
 
@@ -117,6 +122,7 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
     """
     log_dir = log_dir if is_main_process() else None
     runner, stats = make_runner(env, configs.agent_cfg, spec.device, log_dir, spec.timeout_bootstrap)
+    runner.trained_config = record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)
     if resume is not None:
         _load(runner, resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it

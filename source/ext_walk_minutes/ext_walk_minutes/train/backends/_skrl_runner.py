@@ -17,6 +17,7 @@ from isaaclab_rl.skrl import SkrlVecEnvWrapper
 
 from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from ..checkpoints import atomic_torch_save
+from ..trained_config import KEY, record
 from ..distributed import is_main_process, report_parameters
 from ..divergence import check_finite
 from ..interrupts import deferred
@@ -78,9 +79,10 @@ def _load(agent, path: Path, inference: bool = False) -> int:
     return int(data.get("iter", -1))
 
 
-def _save(agent, log_dir: Path, it: int, rollouts: int) -> Path:
+def _save(agent, log_dir: Path, it: int, rollouts: int, extra: dict | None = None) -> Path:
+    """Write the agent's modules, the iteration and ``extra`` (the run's config, :mod:`..trained_config`)."""
     path = log_dir / "checkpoints" / f"agent_{(it + 1) * rollouts}.pt"
-    atomic_torch_save({**_checkpoint(agent), "iter": it}, path)
+    atomic_torch_save({**_checkpoint(agent), "iter": it, **(extra or {})}, path)
     return path
 
 
@@ -142,6 +144,7 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
     # skrl counts checkpoint intervals in env steps (the config's, from rsl-rl's save_interval); 0: none
     save_interval = configs.agent_cfg["agent"]["experiment"]["checkpoint_interval"] // rollouts
     start = _load(agent, resume) + 1 if resume is not None else 0
+    trained = {KEY: record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)}
     progress = Progress(
         env,
         stats,
@@ -172,20 +175,20 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
             progress.iteration_done(it)
             if save_interval > 0 and it % save_interval == 0 and log_dir is not None:
-                _save(agent, log_dir, it, rollouts)
+                _save(agent, log_dir, it, rollouts, trained)
     except KeyboardInterrupt as interrupt:
-        raise type(interrupt)(_save_interrupted(agent, log_dir, finished, start, rollouts)) from None
+        raise type(interrupt)(_save_interrupted(agent, log_dir, finished, start, rollouts, trained)) from None
     finally:
         progress.close()
     report_parameters(_checkpoint(agent), BACKEND.parameter_keys)
-    return None if log_dir is None else _save(agent, log_dir, finished, rollouts)
+    return None if log_dir is None else _save(agent, log_dir, finished, rollouts, trained)
 
 
-def _save_interrupted(agent, log_dir: Path | None, finished: int, start: int, rollouts: int) -> str:
+def _save_interrupted(agent, log_dir: Path | None, finished: int, start: int, rollouts: int, extra: dict) -> str:
     """Save the last finished iteration of an interrupted run; its path ('' if none finished)."""
     if log_dir is None:
         return "by rank 0"
-    return str(_save(agent, log_dir, finished, rollouts)) if finished >= start else ""
+    return str(_save(agent, log_dir, finished, rollouts, extra)) if finished >= start else ""
 
 
 class DeterministicPolicy(torch.nn.Module):

@@ -92,7 +92,6 @@ def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
             str(port),
             "--viz-record",
             str(recording),
-            "env.scene.robot.spawn.collision_set=detailed",
             *SMALL_TERRAIN,
         ],
         cwd=tmp_path,

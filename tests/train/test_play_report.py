@@ -6,9 +6,6 @@ from helpers import FIXTURE_POLICY, run_script, usage_error
 
 from ext_walk_minutes.train.play_main import main
 
-# the fixture was trained with the detailed collider set (tests/fixtures/README.md)
-DETAILED = "env.scene.robot.spawn.collision_set=detailed"
-
 
 def test_unwritable_report_folder(tmp_path, capsys):
     """A --report folder that cannot be made is one error line, exit 2, before the simulator starts."""
@@ -21,13 +18,12 @@ def test_unwritable_report_folder(tmp_path, capsys):
 
 
 def test_fixture_report(tmp_path):
-    """8 robots x 5 s of the fixture: every section filled, figures written, values in a walking policy's range
-    (the applied torque never exceeds the drive's limit: the recorder reads the clipped torque)."""
+    """8 robots x 5 s of the fixture, with no --task and no key=value arguments (it carries its task and training
+    physics): every section filled, figures written, values in a walking policy's range (the applied torque never
+    exceeds the drive's limit: the recorder reads the clipped torque)."""
     out = tmp_path / "report"
     run_script(
         "play.py",
-        "--task",
-        "Walk-Flat-AnymalC",
         "--checkpoint",
         str(FIXTURE_POLICY),
         "--num_envs",
@@ -36,7 +32,6 @@ def test_fixture_report(tmp_path):
         "250",
         "--report",
         str(out),
-        DETAILED,
         cwd=tmp_path,
     )
     r = json.loads((out / "report.json").read_text())["Isaac Lab"]

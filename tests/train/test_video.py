@@ -41,7 +41,6 @@ def test_play_films_the_robot_walking(tmp_path):
         "1",
         "--video-size",
         "320x180",
-        "env.scene.robot.spawn.collision_set=detailed",
         *SMALL_TERRAIN,
         cwd=tmp_path,
     )

@@ -30,6 +30,12 @@ def _checkpoint_iteration(path: Path) -> int:
     return int(torch.load(path, map_location="cpu", weights_only=False)["iter"])
 
 
+def _trained_config(path: Path) -> dict:
+    from ext_walk_minutes.train.trained_config import in_checkpoint
+
+    return in_checkpoint(torch.load(path, map_location="cpu", weights_only=True))
+
+
 def _actor_from_checkpoint(state: dict):
     """The deterministic actor rebuilt from a checkpoint's state dict alone: its Linear layers (in order) with ELU
     between them (the tasks' actor); fails on any other tensor but the action std (e.g. an observation normaliser
@@ -72,6 +78,9 @@ def test_train_play_export_resume(agent, tmp_path):
     assert json.loads((run_dir / "run.json").read_text())["task"] == task
     first = _latest_checkpoint(run_dir)
     assert _checkpoint_iteration(first) == 1
+    stored = _trained_config(first)  # rsl-rl: in infos; skrl: an entry of its dict
+    assert (stored["task"], stored["agent"], stored["overrides"]) == (task, agent, SMALL_TERRAIN)
+    assert stored["physics"]["env.sim.physics.num_substeps"] == 1
 
     # -- play loads it (no --agent: inferred from the checkpoint) and exports ONNX + TorchScript + contract
     out = run_script(
@@ -138,13 +147,18 @@ def test_train_play_export_resume(agent, tmp_path):
     np.testing.assert_allclose(onnx_out, expected, atol=1e-5)
 
     # -- resume continues the iteration count and the optimizer: Adam's step count goes on from the checkpoint's
-    # (2 iterations' updates + 1 more; a resume with a fresh optimizer would hold 1 iteration's)
-    out = run_script("train.py", *common, "--max_iterations", "1", "--resume", "latest", cwd=tmp_path).stdout
+    # (2 iterations' updates + 1 more; a resume with a fresh optimizer would hold 1 iteration's); it rebuilds the
+    # run's config from the checkpoint (the small terrain is not given again)
+    out = run_script(
+        "train.py", *common[: -len(SMALL_TERRAIN)], "--max_iterations", "1", "--resume", "latest", cwd=tmp_path
+    ).stdout
     assert [int(i) for i, *_ in PROGRESS.findall(out)] == [3], out[-2000:]
     newest = max((d for d in (tmp_path / "logs" / agent / task).iterdir()), key=lambda d: d.name)
     assert newest != run_dir
     resumed = _latest_checkpoint(newest)
     assert _checkpoint_iteration(resumed) == 2
+    # the stored physics pins, then the stored overrides, all applied as overrides of the resumed run
+    assert _trained_config(resumed)["overrides"][-len(SMALL_TERRAIN) :] == SMALL_TERRAIN, out[-2000:]
     first_steps = optimizer_steps(first)
     assert first_steps > 0 and optimizer_steps(resumed) == pytest.approx(first_steps * 3 / 2)
 

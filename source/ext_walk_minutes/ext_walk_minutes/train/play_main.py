@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from . import interrupts, live_view, trained_config, video
+from . import interrupts, live_view, play_policies, trained_config, video
 from .locomotion_recorder import LocomotionRecorder
 from .policy_session import PolicyRun, find_policy, policy_session
 from .session import (
@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--checkpoint",
         default="latest",
-        help="'latest' (default), a run folder (timestamp or path) or a checkpoint file",
+        help="'latest' (default), a run folder (timestamp or path), a checkpoint file, 'pretrained' (the policy "
+        "shipped with the package for the task), or no policy: 'zero' (the default pose) or 'random' (random joint "
+        "targets)",
     )
     parser.add_argument(
         "--agent",
@@ -250,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"--steps must be at least 1 (got {args.steps})")
     if args.export:
         require_extra("onnxruntime", "export", "--export")
-    checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task)
+    checkpoint, agent, trained = choose_policy(args)
     task = args.task or (trained["task"] if trained else DEFAULT_TASK)
     check_task(task)
     if args.export:
@@ -280,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
     if view is not None:
         live_view.add_viewer(configs.env_cfg, view)
-    with policy_session(spec, configs, checkpoint) as run:
+    stand_in = args.checkpoint in play_policies.STAND_INS
+    opened = play_policies.stand_in_session(spec, configs, args.checkpoint) if stand_in else None
+    with opened or policy_session(spec, configs, checkpoint) as run:
         if args.export and export(run, checkpoint):
             return 1
         if view is not None:
@@ -314,6 +318,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[play] {what}: saved {saved}{exported}", flush=True)
         return interrupts.exit_status(interrupt)
     return 0
+
+
+def choose_policy(args: argparse.Namespace) -> tuple[Path, str, dict | None]:
+    """``(checkpoint, agent, trained config)`` for ``--checkpoint``: a run's, the shipped one (``pretrained``) or a
+    stand-in's name (``zero``/``random``: no file, no trained config)."""
+    task = args.task or DEFAULT_TASK
+    if args.checkpoint in play_policies.STAND_INS:
+        if args.export:
+            raise UsageError(f"--export: --checkpoint {args.checkpoint} plays no policy; pass a trained one")
+        return (*play_policies.stand_in(args.checkpoint, task, args.agent), None)
+    if args.checkpoint == play_policies.PRETRAINED:
+        return find_policy(str(play_policies.pretrained_checkpoint(task)), args.agent, args.task)
+    return find_policy(args.checkpoint, args.agent, args.task)
 
 
 def report_request(report: str | None, checkpoint: Path) -> Path | None:

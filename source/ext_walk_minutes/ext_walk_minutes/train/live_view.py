@@ -109,6 +109,15 @@ def bound_port(env: Any, request: ViewRequest) -> int:
     return port
 
 
+def viser_server(env: Any) -> Any:
+    """The ``viser.ViserServer`` of ``env``'s viser visualizer (for a panel of our own in its sidebar); None without."""
+    for visualizer in env.unwrapped.sim.visualizers:
+        server = getattr(getattr(visualizer, "_viewer", None), "_server", None)
+        if server is not None and hasattr(server, "gui"):
+            return server
+    return None
+
+
 def address(request: ViewRequest, port: int | None = None) -> str:
     """Where to watch ``request``'s view on ``port`` (default: the one asked for): a browser address (with the
     ``ssh -L`` that brings it from a remote machine) or the window."""

@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the browser view's port (default: viser 8080, rerun 9090)",
     )
     parser.add_argument(
+        "--drive",
+        action="store_true",
+        help="with --viz viser: a panel in the page drives the followed robot (forward/lateral speed and yaw rate "
+        "sliders, stop, push, reset, robot picker; commanded vs measured velocity); the others keep the task's "
+        "commands",
+    )
+    parser.add_argument(
         "--viz-record",
         "--viz_record",
         dest="viz_record",
@@ -291,11 +298,17 @@ def main(argv: list[str] | None = None) -> int:
             video.aim_camera(run.env, args.follow, distance=2.0)
             port = live_view.bound_port(run.env, view)
             print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
+        act = run.act
+        if args.drive:
+            from .drive import Drive
+
+            act = Drive(run.env, live_view.viser_server(run.env), args.follow).wrap(run.act)
+            print("[play] drive: the panel 'Drive' in the page's sidebar commands the followed robot", flush=True)
         recorder = None if report_dir is None else LocomotionRecorder(run.env.unwrapped)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
             result, interrupt = rollout(
                 run.env,
-                run.act,
+                act,
                 steps_to_run(args.steps, request, view, step_dt),
                 pace=None if view is None else live_view.RealTime(step_dt),
                 recorder=recorder,
@@ -370,6 +383,8 @@ def steps_to_run(
 
 def view_request(args: argparse.Namespace, num_envs: int) -> live_view.ViewRequest | None:
     """What ``--viz`` serves (None without it); checked before the simulator starts."""
+    if args.drive and args.viz != "viser":
+        raise UsageError("--drive puts its panel in viser's page: add --viz viser")
     if args.viz is None:
         if args.viz_record:
             raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")

@@ -1,0 +1,122 @@
+"""Drive one robot from the browser (``play.py --viz viser --drive``): a panel in viser's sidebar sets the velocity
+command of the robot picked in it; the other robots keep the task's commands.
+
+The panel's callbacks run in viser's thread: they only note what was asked, and :meth:`Drive.before_step` applies it
+in the simulation's thread between two policy steps (the command, a push, a reset, the camera).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from ..mdp.events import push_by_replacing_velocity
+from .video import aim_camera
+
+PUSH_RANGE = {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}
+"""legged_gym's push: the base (v_x, v_y) [m/s] set to uniform samples in these ranges (its ``max_push_vel_xy``)."""
+
+READOUT_EVERY = 5
+"""Policy steps between two updates of the readout and the camera (0.1 s at 50 Hz)."""
+
+AXES = (("forward speed [m/s]", "lin_vel_x"), ("lateral speed [m/s]", "lin_vel_y"), ("yaw rate [rad/s]", "ang_vel_z"))
+"""The sliders: label and the command term's range (``cfg.ranges``) each spans."""
+
+
+class Drive:
+    """The panel and the command of the driven robot of ``env`` (Isaac Lab's ``base_velocity`` command term,
+    :class:`~isaaclab.envs.mdp.commands.UniformVelocityCommand`), added to the viser ``server``."""
+
+    def __init__(self, env: Any, server: Any, robot: int) -> None:
+        self._base = env.unwrapped
+        self._term = self._base.command_manager.get_term("base_velocity")
+        self._lock = threading.Lock()
+        self._command = [0.0, 0.0, 0.0]  # v_x [m/s], v_y [m/s], yaw rate [rad/s]
+        self._robot, self._released = robot, None
+        self._push = self._reset = False
+        self._steps = 0
+        self._add_panel(server.gui, robot)
+
+    def _add_panel(self, gui: Any, robot: int) -> None:
+        with gui.add_folder("Drive", order=-1.0):
+            picker = gui.add_dropdown(
+                "robot", options=[str(i) for i in range(self._base.num_envs)], initial_value=str(robot)
+            )
+            self._sliders = []
+            for i, (label, name) in enumerate(AXES):
+                low, high = getattr(self._term.cfg.ranges, name)
+                slider = gui.add_slider(label, min=low, max=high, step=0.05, initial_value=min(max(0.0, low), high))
+                slider.on_update(lambda _, i=i, slider=slider: self._set(i, float(slider.value)))
+                self._sliders.append(slider)
+            self._follow = gui.add_checkbox("camera follows", initial_value=True)
+            stop, push, reset = gui.add_button("stop"), gui.add_button("push"), gui.add_button("reset robot")
+            self._readout = gui.add_markdown("")
+        picker.on_update(lambda _: self._pick(int(picker.value)))
+        stop.on_click(lambda _: self._stop())
+        push.on_click(lambda _: self._flag("_push"))
+        reset.on_click(lambda _: self._flag("_reset"))
+
+    def _set(self, axis: int, value: float) -> None:
+        with self._lock:
+            self._command[axis] = value
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._command = [0.0, 0.0, 0.0]
+        for slider in self._sliders:
+            slider.value = 0.0
+
+    def _pick(self, robot: int) -> None:
+        with self._lock:
+            self._released, self._robot = self._robot, robot
+
+    def _flag(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, True)
+
+    def wrap(self, act: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[torch.Tensor], torch.Tensor]:
+        """``act`` preceded by :meth:`before_step`: the rollout calls it once per step, just before ``env.step``."""
+
+        def driven(obs: torch.Tensor) -> torch.Tensor:
+            self.before_step()
+            return act(obs)
+
+        return driven
+
+    def before_step(self) -> None:
+        """Apply what the panel asked: the driven robot's command (kept from resampling, heading control and
+        standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a time-out), the camera
+        on it; every :data:`READOUT_EVERY` steps, the commanded and measured velocity in the panel."""
+        with self._lock:
+            command, robot, released = list(self._command), self._robot, self._released
+            push, reset = self._push, self._reset
+            self._push = self._reset = False
+            self._released = None
+        term, base = self._term, self._base
+        if released is not None and released != robot:
+            term.time_left[released] = 0.0  # back to the task's commands: resampled at this step
+        term.vel_command_b[robot] = torch.tensor(command, device=base.device)
+        term.time_left[robot] = float("inf")
+        term.is_heading_env[robot] = False
+        term.is_standing_env[robot] = False
+        if push:
+            push_by_replacing_velocity(base, torch.tensor([robot], device=base.device), PUSH_RANGE)
+        if reset:
+            base.episode_length_buf[robot] = base.max_episode_length
+        if self._steps % READOUT_EVERY == 0:
+            self._show(robot, command)
+        self._steps += 1
+
+    def _show(self, robot: int, command: list[float]) -> None:
+        data = self._base.scene["robot"].data
+        v_x, v_y = data.root_lin_vel_b[robot, :2].tolist()
+        yaw_rate = data.root_ang_vel_b[robot, 2].item()
+        self._readout.content = (
+            f"robot {robot}  \ncommand: v_x {command[0]:.2f} m/s, v_y {command[1]:.2f} m/s, yaw {command[2]:.2f} "
+            f"rad/s  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
+        )
+        if self._follow.value:
+            aim_camera(self._base, robot, distance=2.0)

@@ -1,0 +1,79 @@
+"""``play.py --viz viser --drive``: a real browser (Chromium driven by Playwright, as in test_live_view.py) drives the
+shipped policy's robot with the page's panel: full forward speed makes it walk, stop makes it stand."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from helpers import REPO, SMALL_TERRAIN
+from test_live_view import CHROMIUM, CHROMIUM_FLAGS, _free_port, _wait_for_line
+
+pytestmark = pytest.mark.slow
+
+MEASURED = re.compile(r"measured: v_x (-?[0-9.]+) m/s")
+
+
+def _measured_speeds(page, seconds: float) -> list[float]:
+    """The panel's measured forward speed [m/s], read every 0.2 s for ``seconds``."""
+    speeds, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        found = MEASURED.search(page.get_by_text("measured: v_x").first.inner_text())
+        if found:
+            speeds.append(float(found.group(1)))
+        time.sleep(0.2)
+    return speeds
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt install chromium; .ci/run installs it)")
+def test_the_panel_drives_the_robot_forward_and_stops_it(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    command = [sys.executable, str(REPO / "scripts" / "play.py"), "--checkpoint", "pretrained", "--device", "cpu"]
+    command += ["--num_envs", "2", "--viz", "viser", "--viz-port", str(port), "--drive", *SMALL_TERRAIN]
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    try:
+        _wait_for_line(proc, "[play] drive:", 400)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page.goto(f"http://localhost:{port}")
+            page.get_by_text("measured: v_x").first.wait_for(timeout=180_000)
+            forward = page.get_by_role("slider").first  # the panel's first slider: forward speed
+            top = float(forward.get_attribute("aria-valuemax"))
+            forward.focus()
+            forward.press("End")
+            page.get_by_text(f"command: v_x {top:.2f}").first.wait_for(timeout=30_000)
+            time.sleep(1.0)  # accelerate
+            walking = _measured_speeds(page, 3.0)
+            page.screenshot(path=tmp_path / "drive.png")  # to look at when the test fails
+            page.get_by_role("button", name="stop").click()
+            page.get_by_text("command: v_x 0.00").first.wait_for(timeout=30_000)
+            time.sleep(2.0)  # slow down
+            standing = _measured_speeds(page, 1.0)
+            browser.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            rest, _ = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    print(f"driven at {top} m/s: measured {walking}; stopped: {standing}")
+    assert walking and sum(walking) / len(walking) > top / 2, f"driven at {top} m/s it walked {walking}"
+    assert standing and max(abs(v) for v in standing) < 0.2, f"stopped, it still moved at {standing}"
+    assert proc.returncode == 0, rest[-3000:]

@@ -74,9 +74,13 @@ def test_spawn_cfg_picks_the_set(tmp_path):
 
 
 def test_collision_table_script(tmp_path):
-    out = tmp_path / "collision_sets.md"
-    run_script("collision_table.py", "--out", str(out), cwd=tmp_path, timeout=300)
-    rows = [line for line in out.read_text().splitlines() if line.startswith("| anymal_c |")]
+    out, joints = tmp_path / "collision_sets.md", tmp_path / "joint_limits.md"
+    run_script("collision_table.py", "--out", str(out), "--joints-out", str(joints), cwd=tmp_path, timeout=300)
+    lines = out.read_text().splitlines()
+    rows = [line for line in lines if line.startswith(("| anymal_c | legged_gym |", "| anymal_c | detailed |"))]
+    # the capsule table: ANYmal C's base capsule 0.75 m straight, 0.95 m tip to tip (legged_gym's convention)
+    assert "| anymal_c | base | 0.1 | 0.75 | 0.95 |" in lines
+    assert "| anymal_c | LF_HAA, LF_HFE, LF_KFE," in joints.read_text() and "| none | 20 | 80 |" in joints.read_text()
     assert rows[0].startswith("| anymal_c | legged_gym | 13 | ") and rows[1].startswith("| anymal_c | detailed | 44 | ")
     pairs = [int(row.split("|")[4]) for row in rows]  # with self-collisions (flat tasks)
     assert pairs[0] * 5 < pairs[1]  # legged_gym's set: a fraction of the detailed set's contact pairs

@@ -27,6 +27,7 @@ FIXTURE_PHYSICS = {
     "env.sim.physics.num_substeps": 2,
     "env.scene.robot.spawn.collision_set": "detailed",
     "env.events.physics_material.params.friction_range": [1.0, 1.25],
+    "env.scene.robot.spawn.joint_limits": "manufacturer",  # the maker's HAA range (legged_gym's URDF has none)
 }
 
 

@@ -31,6 +31,7 @@ PHYSICS_KEYS = (
     "env.decimation",
     "env.sim.physics.num_substeps",
     "env.scene.robot.spawn.collision_set",
+    "env.scene.robot.spawn.joint_limits",
     "env.events.physics_material.params.friction_range",
 )
 """Config fields a policy is sensitive to and the tasks' defaults have changed before: pinned by value."""

@@ -268,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     view = view_request(args, num_envs)
     report_dir = report_request(args.report, checkpoint)
     print(
-        f"[play] task {task} | agent {agent} | checkpoint {checkpoint} | {num_envs} envs | device {device}",
+        f"[play] task {task} | agent {agent} | checkpoint {play_policies.described(args.checkpoint, checkpoint)} | "
+        f"{num_envs} envs | device {device}",
         flush=True,
     )
     print(f"[play] {trained_config.applied(trained, args.trained_config)}", flush=True)

@@ -46,6 +46,15 @@ def stand_in(kind: str, task: str, agent: str | None) -> tuple[Path, str]:
     return LOG_ROOT / "untrained" / task / f"{kind}.pt", backends.get(agent).name if agent else backends.names()[0]
 
 
+def described(name: str, checkpoint: Path) -> str:
+    """``checkpoint`` for the console, or what the stand-in ``name`` plays."""
+    if name == "zero":
+        return "zero (no policy: the default pose as joint targets)"
+    if name == "random":
+        return "random (no policy: uniformly random joint targets)"
+    return str(checkpoint)
+
+
 class StandInPolicy(torch.nn.Module):
     """Actions without a policy: zeros (the default joint pose) or uniform in [-1, 1] (random joint targets within
     one action scale of it), (N, num_actions) for observations (N, obs_dim)."""

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from helpers import REPO, SMALL_TERRAIN
+from helpers import REPO, SMALL_TERRAIN, walk_run
 from test_live_view import CHROMIUM, CHROMIUM_FLAGS, _free_port, _wait_for_line
 
 pytestmark = pytest.mark.slow
@@ -77,3 +77,51 @@ def test_the_panel_drives_the_robot_forward_and_stops_it(tmp_path):
     assert walking and sum(walking) / len(walking) > top / 2, f"driven at {top} m/s it walked {walking}"
     assert standing and max(abs(v) for v in standing) < 0.2, f"stopped, it still moved at {standing}"
     assert proc.returncode == 0, rest[-3000:]
+
+
+def test_panel_requests_apply_between_steps():
+    """The panel's requests, as its callbacks record them, applied by the simulation thread to a real env (2 robots,
+    zero actions, a viser server of its own): the driven robot's command holds through the step's command update; a
+    push replaces its base v_xy and only its; a reset ends its episode at the next step (a time-out); picking another
+    robot hands the first back to the task's commands."""
+    import torch
+    import viser
+
+    from ext_walk_minutes.train.drive import Drive
+    from ext_walk_minutes.train.play_policies import stand_in_session
+
+    spec, configs = walk_run("Walk-Flat-AnymalC", 2, play_mode=True)
+    server = viser.ViserServer(host="127.0.0.1", port=_free_port(), verbose=False)
+    try:
+        with stand_in_session(spec, configs, "zero") as run:
+            env, robot = run.env.unwrapped, run.env.unwrapped.scene["robot"]
+            obs = run.env.reset()[0]["policy"]
+            drive = Drive(run.env, server, 0)
+            act = drive.wrap(run.act)
+            drive._set(0, 0.7)
+            drive._set(2, -0.5)
+            for _ in range(5):
+                obs = run.env.step(act(obs))[0]["policy"]
+            command = env.command_manager.get_command("base_velocity")
+            assert command[0].tolist() == pytest.approx([0.7, 0.0, -0.5])
+            assert "command: v_x 0.70" in drive._readout.content
+
+            torch.manual_seed(0)
+            before = robot.data.root_com_vel_w.torch[:, :2].clone()
+            drive._flag("_push")
+            drive.before_step()
+            after = robot.data.root_com_vel_w.torch[:, :2]
+            assert (after[0] - before[0]).abs().max() > 0.05 and torch.equal(after[1], before[1])
+
+            drive._flag("_reset")
+            _, _, terminated, truncated, _ = run.env.step(act(obs))
+            assert truncated[0] and not terminated[0] and not truncated[1]
+            assert env.episode_length_buf[0] < env.episode_length_buf[1]
+
+            drive._pick(1)
+            run.env.step(act(obs))
+            term = env.command_manager.get_term("base_velocity")
+            assert command[1].tolist() == pytest.approx([0.7, 0.0, -0.5])
+            assert 0 < term.time_left[0] < float("inf") and term.time_left[1] == float("inf")
+    finally:
+        server.stop()

@@ -57,7 +57,8 @@ def test_contract_carries_the_pd_law_and_the_robot(exported):
     assert contract["stiffness"] == [80.0] * 12 and contract["damping"] == [2.0] * 12  # not the simulator's zeros
     assert contract["drive"]["model"] == ["DCMotor"] * 12
     assert contract["drive"]["saturation_effort"] == [120.0] * 12
-    assert contract["robot"] == {"description": "anymal_c", "collision_set": "legged_gym"}
+    # the fixture's stored training robot: the maker's colliders and hip abduction range
+    assert contract["robot"] == {"description": "anymal_c", "collision_set": "detailed", "joint_limits": "manufacturer"}
     assert contract["task"] == "Walk-Flat-AnymalC"
     assert contract["commands"]["ranges"]["ang_vel_z"] == [-1.5, 1.5]
 

@@ -46,23 +46,29 @@ class RobotUsdCfg(UsdFileCfg):
 
 def robot_description(cfg: RobotUsdCfg) -> RobotDescription:
     """The description ``cfg`` spawns. Raises ``ValueError`` naming the choices for an unknown robot or set."""
+    return described_robot(cfg.robot, cfg.collision_set, cfg.joint_limits)
+
+
+def described_robot(robot: str, collision_set: str, joint_limits: str = "legged_gym") -> RobotDescription:
+    """The description of ``robot`` with ``collision_set`` and ``joint_limits`` (the spawn config's fields; also what
+    an exported policy's contract names). Raises ``ValueError`` naming the choices for an unknown one."""
     from . import DESCRIPTIONS, MANUFACTURER_LIMITS
 
-    if cfg.robot not in DESCRIPTIONS:
-        raise ValueError(f"unknown robot '{cfg.robot}'; ours are: {', '.join(DESCRIPTIONS)}")
-    if cfg.collision_set not in COLLISION_SETS:
+    if robot not in DESCRIPTIONS:
+        raise ValueError(f"unknown robot '{robot}'; ours are: {', '.join(DESCRIPTIONS)}")
+    if collision_set not in COLLISION_SETS:
         raise ValueError(
-            f"unknown collision set '{cfg.collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
+            f"unknown collision set '{collision_set}'; choose one of: {', '.join(COLLISION_SETS)} "
             "(env.scene.robot.spawn.collision_set=...)"
         )
-    if cfg.joint_limits not in JOINT_LIMIT_SETS:
+    if joint_limits not in JOINT_LIMIT_SETS:
         raise ValueError(
-            f"unknown joint limits '{cfg.joint_limits}'; choose one of: {', '.join(JOINT_LIMIT_SETS)} "
+            f"unknown joint limits '{joint_limits}'; choose one of: {', '.join(JOINT_LIMIT_SETS)} "
             "(env.scene.robot.spawn.joint_limits=...)"
         )
-    desc = DESCRIPTIONS[cfg.robot][cfg.collision_set]
-    if cfg.joint_limits == "manufacturer" and cfg.robot in MANUFACTURER_LIMITS:
-        desc = with_position_limits(desc, MANUFACTURER_LIMITS[cfg.robot])
+    desc = DESCRIPTIONS[robot][collision_set]
+    if joint_limits == "manufacturer" and robot in MANUFACTURER_LIMITS:
+        desc = with_position_limits(desc, MANUFACTURER_LIMITS[robot])
     return desc
 
 

@@ -175,11 +175,11 @@ def mujoco_model(contract: dict[str, Any], terrain: str = "flat", friction: floa
     """
     import mujoco
 
-    from ..robots import DESCRIPTIONS
     from ..robots.mjcf_writer import mjcf_xml
+    from ..robots.spawn import described_robot
 
     robot = contract["robot"]
-    desc = DESCRIPTIONS[robot["description"]][robot["collision_set"]]
+    desc = described_robot(robot["description"], robot["collision_set"], robot.get("joint_limits") or "legged_gym")
     names = contract["action"]["joint_names"]
     drive = contract["drive"]
     per_joint = dict(

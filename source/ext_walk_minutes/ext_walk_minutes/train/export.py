@@ -71,6 +71,7 @@ def policy_contract(env) -> dict[str, Any]:
         "robot": {
             "description": getattr(robot.cfg.spawn, "robot", None),
             "collision_set": getattr(robot.cfg.spawn, "collision_set", None),
+            "joint_limits": getattr(robot.cfg.spawn, "joint_limits", None),
         },
         "commands": command_contract(base.cfg.commands.base_velocity),
         "height_scan": height_scan_contract(base),

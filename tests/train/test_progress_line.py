@@ -57,7 +57,25 @@ def test_setup_output_goes_to_the_log_and_our_lines_to_the_terminal(tmp_path, ca
 def test_no_moviepy_syntax_warnings(tmp_path, ours_first):
     # an empty bytecode cache: moviepy's sources are compiled, as on every run with PYTHONDONTWRITEBYTECODE
     env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp_path), PYTHONDONTWRITEBYTECODE="1")
-    imports = "import ext_walk_minutes, moviepy.editor" if ours_first else "import moviepy.editor"
+    # a name other than ImageSequenceClip loads the full moviepy.editor (our package defers it until then)
+    imports = (
+        "import ext_walk_minutes, moviepy.editor; moviepy.editor.VideoFileClip"
+        if ours_first
+        else "import moviepy.editor"
+    )
     err = subprocess.run([sys.executable, "-c", imports], env=env, capture_output=True, text=True, check=True).stderr
     # without our package first (the control), Python 3.12 warns about moviepy's regex strings
     assert ("SyntaxWarning" in err) != ours_first, err
+
+
+def test_an_env_import_leaves_matplotlib_and_moviepy_effects_unloaded():
+    # Isaac Lab's video recorder takes ImageSequenceClip from moviepy.editor with every env; the full module costs
+    # about 0.5 s of CPU at every start (matplotlib, moviepy's effects)
+    code = (
+        "import sys, ext_walk_minutes, isaaclab.envs.utils.video_recorder as vr\n"
+        "from moviepy.video.io.ImageSequenceClip import ImageSequenceClip\n"
+        "assert vr.ImageSequenceClip is ImageSequenceClip\n"
+        "print(sorted(m for m in ('matplotlib', 'moviepy.video.fx.all') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "[]"

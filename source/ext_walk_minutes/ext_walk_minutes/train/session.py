@@ -177,9 +177,10 @@ def resolve_configs(spec: RunSpec) -> Configs:
     if spec.trained:
         overrides = _without_unfitting(overrides, spec.trained, given, env_cfg, agent_cfg)
     presets.check_override_keys(spec.task, env_cfg, agent_cfg, spec.agent, overrides)
-    env_cfg, agent_cfg = resolve_task_config(
-        spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=overrides
-    )
+    if overrides != groups:  # the field overrides on top of the group choices (none: the configs are final)
+        env_cfg, agent_cfg = resolve_task_config(
+            spec.task, backend.entry_point, play_mode=spec.play_mode, overrides=overrides
+        )
     if spec.asset != "ours":
         from ..tasks.official import AssetUnavailable, use_asset
 

@@ -48,7 +48,7 @@ def test_entrypoint_trains_one_iteration_into_logs(tmp_path):
         "env.scene.terrain.terrain_generator.num_cols": 11,
         "env.episode_length_s": 10,
     }
-    assert "preset: cpu-debug" in proc.stdout
+    assert "| preset cpu-debug |" in proc.stdout  # the config line under the task line
     env = yaml.unsafe_load(  # Isaac Lab writes python tuples and slices; our own file
         (run_dir / "params" / "env.yaml").read_text()
     )

@@ -50,7 +50,8 @@ def _isaaclab_env(tmp_path: Path) -> Path:
             "--no-hashes",
             "--no-dev",
             "--no-emit-workspace",
-            "--all-extras",
+            # every extra but physx, which uv.lock resolves in a fork of its own (ovphysx pins packaging<24)
+            *("--package", "ext-walk-minutes", "--extra", "all"),
             "-q",
             "-o",
             str(constraints),

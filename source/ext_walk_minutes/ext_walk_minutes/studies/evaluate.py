@@ -346,6 +346,16 @@ def with_policy_of(configs: Configs, trained_spec: RunSpec) -> Configs:
     return dataclasses.replace(configs, agent_cfg=own.agent_cfg)
 
 
+PROTOCOL_KEYS = ("env.scene.terrain.", "env.curriculum.", "env.episode_length_s", "env.scene.num_envs")
+"""Config the evaluation sets itself (grid, levels, episode length, robots): a checkpoint's stored overrides of these
+(e.g. a small training grid) are not applied."""
+
+
+def outside_protocol(stored: tuple[str, ...]) -> tuple[str, ...]:
+    """The stored ``key=value`` overrides of a checkpoint that the evaluation keeps (robot, physics, agent)."""
+    return tuple(token for token in stored if not token.split("=", 1)[0].startswith(PROTOCOL_KEYS))
+
+
 def check_terrains(task: str, env_cfg, terrains: list[str]):
     """The task's terrain grid, checked to have a curriculum and the terrain types asked for (each with a
     physical parameter for the x axis)."""
@@ -395,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     last_difficulty = max_difficulty(args)
     checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task or DEFAULT_TASK, same_task=False)
     task = evaluation_task(args.task, trained)
-    stored = trained_config.overrides_of(trained) if args.trained_config else ()
+    stored = outside_protocol(trained_config.overrides_of(trained)) if args.trained_config else ()
     print(f"[evaluate] {trained_config.applied(trained, args.trained_config)}", flush=True)
     spec = RunSpec(task, agent, device, 1, args.seed, tuple(overrides), play_mode=True, trained=stored)
     configs = resolve_configs(spec)

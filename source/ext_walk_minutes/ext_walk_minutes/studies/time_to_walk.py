@@ -235,14 +235,14 @@ def check_targets(args: argparse.Namespace) -> None:
         raise UsageError(f"--window and --max_iterations must be at least 1 (got {args.window}, {args.max_iterations})")
     if not (math.isfinite(args.max_seconds) and args.max_seconds > 0):
         raise UsageError(f"--max-seconds must be a positive number of seconds (got {args.max_seconds})")
-    if not 0 < args.track_fraction <= 1:  # NaN fails too
+    if not 0 <= args.track_fraction <= 1:  # NaN fails too; 0 holds at once (a check of the pipeline)
         raise UsageError(
-            f"--track-fraction is a share of the tracking reward's maximum, above 0 and at most 1 "
+            f"--track-fraction is a share of the tracking reward's maximum, at least 0 and at most 1 "
             f"(got {args.track_fraction}); e.g. 0.8"
         )
-    if not 0 < args.max_base_contact <= 1:
+    if not (math.isfinite(args.max_base_contact) and args.max_base_contact > 0):  # above 1: any share passes
         raise UsageError(
-            f"--max-base-contact is the share of episodes allowed to end on base contact, above 0 and at most 1 "
+            f"--max-base-contact is the share of episodes allowed to end on base contact, above 0 "
             f"(got {args.max_base_contact}); e.g. 0.05"
         )
 

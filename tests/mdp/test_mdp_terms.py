@@ -13,6 +13,7 @@ import math
 import pytest
 import torch
 
+from ext_walk_minutes.mdp import GROUND_FRICTION
 from helpers import ROUGH_REWARD_WEIGHTS, walk_run
 
 NUM_ENVS = 10
@@ -309,16 +310,17 @@ def test_one_friction_per_robot_in_range_and_ground_takes_the_robots(env):
         return wp.to_torch(env.sim.physics_manager.get_model().shape_material_mu).clone()
 
     all_mu = model_mu()
-    assert all_mu.numel() > mu.numel() and (all_mu == 0.0).sum() == all_mu.numel() - mu.numel()  # the ground
+    ground = all_mu == GROUND_FRICTION  # the ground's own: below every robot's, so each contact takes the robot's
+    assert all_mu.numel() > mu.numel() and ground.sum() == all_mu.numel() - mu.numel()
     # the model holds the term's draws, robot by robot (a copy instead of a view would leave mu = 1.0 there)
-    torch.testing.assert_close(all_mu[all_mu != 0.0].reshape(mu.shape), mu, rtol=0, atol=0)
+    torch.testing.assert_close(all_mu[~ground].reshape(mu.shape), mu, rtol=0, atol=0)
     # a new draw for robot 3 alone reaches the model, on all of robot 3's shapes and nowhere else
     cfg = env.event_manager.get_term_cfg("physics_material")
     friction_term(env, torch.tensor([3]), **{**cfg.params, "friction_range": (0.3125, 0.3125)})
     after = model_mu()
     changed = after != all_mu
     assert changed.sum() == mu.shape[1] and (after[changed] == 0.3125).all()
-    assert (after[after != 0.0].reshape(mu.shape)[3] == 0.3125).all()
+    assert (after[~ground].reshape(mu.shape)[3] == 0.3125).all()
 
 
 def test_push_sets_the_horizontal_velocity(env):

@@ -21,6 +21,8 @@ __version__ = "0.1.0"
 # moviepy 1.0.3 (Isaac Lab's video recorder imports it with every env) has regex strings that Python 3.12 flags each
 # time it compiles them: every run where its bytecode is not cached (PYTHONDONTWRITEBYTECODE, a read-only install)
 warnings.filterwarnings("ignore", category=SyntaxWarning, module=r".*[/\\]moviepy[/\\]")
+# Isaac Lab 3.0's Newton cloner announces a workaround of its own at every scene build; nothing of ours to change
+warnings.filterwarnings("ignore", message="Newton shape color replacement is enabled", category=FutureWarning)
 
 
 def _moviepy_editor_on_demand() -> None:

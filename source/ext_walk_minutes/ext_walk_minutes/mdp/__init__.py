@@ -11,7 +11,7 @@ from isaaclab_tasks.core.velocity import mdp as _velocity_mdp
 from .cassie import single_foot_contact  # noqa: F401
 from .commands import ZeroSlowVelocityCommand, ZeroSlowVelocityCommandCfg  # noqa: F401
 from .curriculums import terrain_levels_by_type  # noqa: F401
-from .events import push_by_replacing_velocity, randomize_robot_friction  # noqa: F401
+from .events import GROUND_FRICTION, push_by_replacing_velocity, randomize_robot_friction  # noqa: F401
 from .rewards import joint_acc_l2_policy_step  # noqa: F401
 from .terminations import non_finite_state  # noqa: F401
 

@@ -8,6 +8,10 @@ from isaaclab.utils.math import sample_uniform
 
 _AXES = ("x", "y", "z", "roll", "pitch", "yaw")
 
+GROUND_FRICTION = 1e-5
+"""The ground's own friction coefficient: MuJoCo's smallest (``MJ_MINMU``; MuJoCo Warp warns below it), far below any
+robot's draw, so that MuJoCo's max rule gives every robot-ground contact the robot's coefficient."""
+
 
 class randomize_robot_friction(ManagerTermBase):
     """One friction coefficient per robot, ``mu ~ U(friction_range)``: the coefficient of every contact the robot
@@ -15,7 +19,8 @@ class randomize_robot_friction(ManagerTermBase):
 
     legged_gym draws one friction per robot (64 buckets) for all its shapes and PhysX averages it with the ground's
     1.0; we sample the averaged value directly (the tasks' ranges are legged_gym's after averaging). On Newton the
-    coefficient is written to the model's per-shape ``mu`` of the robot's shapes and the ground's shapes get 0:
+    coefficient is written to the model's per-shape ``mu`` of the robot's shapes and the ground's shapes get
+    :data:`GROUND_FRICTION` (about 0):
     MuJoCo gives a contact the larger of its two shapes' coefficients, so every robot-ground contact has the
     robot's. (Isaac Lab's terrain material does not reach a terrain Newton turns into a height field, so the
     ground is zeroed here.) Other physics backends fall back to Isaac Lab's per-shape term with the same range.
@@ -36,7 +41,7 @@ class randomize_robot_friction(ManagerTermBase):
             self.shape_friction = wp.to_torch(mu)
             """The robots' per-shape friction coefficients, shape (num_envs, num_shapes) (a view on the model)."""
             ground = wp.to_torch(model.shape_body) == -1  # shapes on no body: the terrain
-            wp.to_torch(model.shape_material_mu)[ground] = 0.0
+            wp.to_torch(model.shape_material_mu)[ground] = GROUND_FRICTION
         else:
             low, high = cfg.params["friction_range"]
             fallback_cfg = EventTermCfg(

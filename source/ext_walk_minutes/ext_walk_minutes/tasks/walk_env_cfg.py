@@ -120,7 +120,10 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         # so the ground has none of its own and each contact has the robot's sampled friction (the friction event
         # zeroes the ground again where Newton's height-field collider drops this material)
         self.scene.terrain.physics_material = PhysxRigidBodyMaterialCfg(
-            static_friction=0.0, dynamic_friction=0.0, friction_combine_mode="max", restitution_combine_mode="multiply"
+            static_friction=mdp.GROUND_FRICTION,
+            dynamic_friction=mdp.GROUND_FRICTION,
+            friction_combine_mode="max",
+            restitution_combine_mode="multiply",
         )
         self.sim.physics_material = RigidBodyMaterialBaseCfg(static_friction=1.0, dynamic_friction=1.0)
         # contact = force above 1 N (legged_gym's air-time contact); Newton's sensor default is any force

@@ -8,9 +8,10 @@ from isaaclab.utils.math import sample_uniform
 
 _AXES = ("x", "y", "z", "roll", "pitch", "yaw")
 
-GROUND_FRICTION = 1e-5
-"""The ground's own friction coefficient: MuJoCo's smallest (``MJ_MINMU``; MuJoCo Warp warns below it), far below any
-robot's draw, so that MuJoCo's max rule gives every robot-ground contact the robot's coefficient."""
+GROUND_FRICTION = 1e-4
+"""The ground's own friction coefficient: above MuJoCo's smallest (``MJ_MINMU`` 1e-5, which MuJoCo Warp warns below
+of, and which float32 rounds under), far below any robot's draw, so that MuJoCo's max rule gives every robot-ground
+contact the robot's coefficient."""
 
 
 class randomize_robot_friction(ManagerTermBase):

@@ -145,19 +145,17 @@ ROOM = "solver_room"
 
 def _solver_data():
     """MuJoCo Warp's data of the running simulation."""
-    from isaaclab_newton.physics import NewtonManager
+    from ext_walk_minutes.envs.solver_room import mjwarp_solver
 
-    return NewtonManager._solver.mjw_data
+    return mjwarp_solver().mjw_data
 
 
 def _check_room(worst: dict) -> None:
     """Update ``worst`` with the most contacts and constraint rows any one robot uses now (one world holds them all:
     each contact and row is told to its robot)."""
-    from isaaclab_newton.physics import NewtonManager
+    from ext_walk_minutes.envs.solver_room import mjwarp_solver, room_use
 
-    from ext_walk_minutes.envs.solver_room import room_use
-
-    contacts, rows = room_use(NewtonManager._solver).most()
+    contacts, rows = room_use(mjwarp_solver()).most()
     worst["contacts"] = max(worst["contacts"], contacts)
     worst["rows"] = max(worst["rows"], rows)
 

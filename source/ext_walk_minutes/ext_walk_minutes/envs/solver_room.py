@@ -101,8 +101,6 @@ class SolverRoomWatch:
         """Constraint rows each robot's world can hold (``njmax``)."""
         self._contact_count, self._nefc, self._key = contact_count, data.nefc, physics_key
         self._peaks = wp.zeros(2, dtype=wp.int32, device=data.nefc.device)
-        self.overflowed = 0
-        """How many checks found an overflow."""
 
     @classmethod
     def register(cls) -> SolverRoomWatch | None:
@@ -141,7 +139,6 @@ class SolverRoomWatch:
             over.append((f"{rows} constraint rows in one robot for a room of {self.row_room}", "njmax", 2 * rows))
         if not over:
             return None
-        self.overflowed += 1
         what = "; ".join(text for text, _, _ in over)
         fix = " ".join(f"{self._key}.solver_cfg.{key}={value}" for _, key, value in over)
         return (

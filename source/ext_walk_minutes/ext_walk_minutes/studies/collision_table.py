@@ -70,11 +70,10 @@ def built_model(desc: RobotDescription, self_collisions: bool = True, ground: bo
     return builder.finalize("cpu")
 
 
-def capsule_rows(robot: str, desc: RobotDescription) -> list[str]:
-    """One table row per capsule of ``desc`` (one of each left-front part), from the built model."""
+def capsule_rows(robot: str, model) -> list[str]:
+    """One table row per capsule of ``robot``'s built ``model`` (:func:`built_model`; one of each left-front part)."""
     import newton
 
-    model = built_model(desc, ground=False)
     types, scales, bodies = model.shape_type.numpy(), model.shape_scale.numpy(), model.shape_body.numpy()
     rows = {}
     for kind, (radius, half_height, _), body in zip(types, scales, bodies):
@@ -85,9 +84,9 @@ def capsule_rows(robot: str, desc: RobotDescription) -> list[str]:
     return list(rows.values())
 
 
-def joint_rows(robot: str, desc: RobotDescription) -> list[str]:
-    """Table rows of ``desc``'s hinges from the built model, joints with equal limits on one row."""
-    model = built_model(desc, ground=False)
+def joint_rows(robot: str, model) -> list[str]:
+    """Table rows of the hinges of ``robot``'s built ``model`` (:func:`built_model`), joints with equal limits on
+    one row."""
     lower, upper = model.joint_limit_lower.numpy(), model.joint_limit_upper.numpy()
     velocity, effort = model.joint_velocity_limit.numpy(), model.joint_effort_limit.numpy()
     groups: dict[tuple, list[str]] = {}
@@ -136,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{r['pairs_no_self_collisions']} |"
         for r in table_rows()
     ]
-    capsules = [row for robot, sets in DESCRIPTIONS.items() for row in capsule_rows(robot, sets["legged_gym"])]
-    joints = [row for robot, sets in DESCRIPTIONS.items() for row in joint_rows(robot, sets["legged_gym"])]
+    models = {robot: built_model(sets["legged_gym"], ground=False) for robot, sets in DESCRIPTIONS.items()}
+    capsules = [row for robot, model in models.items() for row in capsule_rows(robot, model)]
+    joints = [row for robot, model in models.items() for row in joint_rows(robot, model)]
     for path, text in (
         (args.out, HEADER + "\n".join(lines) + "\n" + CAPSULE_HEADER + "\n".join(capsules) + "\n"),
         (args.joints_out, JOINT_HEADER + "\n".join(joints) + "\n"),

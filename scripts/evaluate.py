@@ -3,7 +3,7 @@
 import os
 import sys
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.train.session
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.run.spec
 
 from ext_walk_minutes.studies.evaluate import main
 

@@ -6,7 +6,7 @@ DIR holds ``policy.onnx`` and ``policy.json`` written by ``scripts/play.py --exp
 import os
 import sys
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.train.session
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.run.spec
 
 from ext_walk_minutes.studies.sim2sim import main
 

@@ -6,9 +6,9 @@ Also runs as ``isaaclab -p scripts/train.py ...``. See ``--help``.
 import os
 import sys
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.train.session
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.run.spec
 
-from ext_walk_minutes.train.train_main import main
+from ext_walk_minutes.cli.train import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,7 +5,7 @@ import sys
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from ext_walk_minutes.train.warmup import main
+from ext_walk_minutes.cli.warmup import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -82,7 +82,7 @@ def default_actuators(robot_cfg) -> dict:
 
 def walk_run(task: str, num_envs: int, overrides=(), agent: str = "rsl_rl", **spec_fields):
     """``(spec, configs)`` of a small CPU run of ``task`` with seed 0: a :class:`RunSpec` and its resolved configs."""
-    from ext_walk_minutes.train.session import RunSpec, resolve_configs
+    from ext_walk_minutes.run.spec import RunSpec, resolve_configs
 
     spec = RunSpec(task, agent, "cpu", num_envs, 0, tuple(overrides), **spec_fields)
     return spec, resolve_configs(spec)

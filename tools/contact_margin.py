@@ -35,7 +35,7 @@ def measure(margin: float, robots: int, steps: int, seed: int) -> dict:
     from helpers import walk_run
 
     from ext_walk_minutes.envs.solver_room import mjwarp_solver, room_use
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run(
         "Walk-Rough-AnymalC",

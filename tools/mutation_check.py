@@ -16,7 +16,7 @@ mutant over the copy's module and always restores it (``try``/``finally``, also 
 Usage (from the repository root)::
 
     .venv/bin/python tools/mutation_check.py \\
-        --module source/ext_walk_minutes/ext_walk_minutes/train/bootstrap.py \\
+        --module source/ext_walk_minutes/ext_walk_minutes/rl/bootstrap.py \\
         --tests "tests/train/test_bootstrap.py::test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only" \\
         --out /tmp/mutation/bootstrap
 

@@ -70,7 +70,7 @@ def _skrl_ppo(desired_kl: float):
     from skrl.resources.schedulers.torch import KLAdaptiveLR
     from skrl.utils.model_instantiators.torch import deterministic_model, gaussian_model
 
-    from ext_walk_minutes.train.backends._skrl_ppo import RslRlPPO, learn_std_directly
+    from ext_walk_minutes.rl.backends._skrl_ppo import RslRlPPO, learn_std_directly
 
     obs_space = gymnasium.spaces.Box(-1.0, 1.0, (OBS,))
     act_space = gymnasium.spaces.Box(-1.0, 1.0, (ACT,))
@@ -181,7 +181,7 @@ def test_rules_differ_from_skrls_stock_ones():
     1e-6) give other numbers on the same inputs, so agreement above is not a matter of course."""
     from skrl.resources.schedulers.torch import KLAdaptiveLR
 
-    from ext_walk_minutes.train.backends._skrl_ppo import adapted_learning_rate, gaussian_kl, value_loss
+    from ext_walk_minutes.rl.backends._skrl_ppo import adapted_learning_rate, gaussian_kl, value_loss
 
     batch = {name: value.flatten(0, 1) for name, value in _batch().items()}
     predicted = batch["values"] + torch.linspace(-1.0, 1.0, batch["values"].shape[0]).unsqueeze(1)
@@ -203,7 +203,7 @@ def test_rules_differ_from_skrls_stock_ones():
 
 def test_older_checkpoints_load_with_std():
     """A policy saved while skrl learnt log(std) loads into the std-learning policy with the same std."""
-    from ext_walk_minutes.train.backends._skrl_ppo import policy_state_with_std
+    from ext_walk_minutes.rl.backends._skrl_ppo import policy_state_with_std
 
     agent = _skrl_ppo(0.01)
     agent.policy.act({"observations": torch.zeros(1, OBS), "states": None}, role="policy")

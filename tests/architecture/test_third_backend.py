@@ -40,13 +40,13 @@ class Stub(Backend):
     def default_iterations(self, agent_cfg):
         return agent_cfg.max_iterations
 
-    def train(self, env, spec, configs, log_dir, iterations, resume):
+    def train(self, env, job):
         base = env.unwrapped
         env.reset()
-        for _ in range(iterations):
+        for _ in range(job.iterations):
             env.step(torch.zeros(base.num_envs, base.action_manager.total_action_dim, device=base.device))
-        path = Path(log_dir) / f"stub_{iterations - 1}.pt"
-        torch.save({"iter": iterations - 1, "steps": int(base.common_step_counter)}, path)
+        path = Path(job.log_dir) / f"stub_{job.iterations - 1}.pt"
+        torch.save({"iter": job.iterations - 1, "steps": int(base.common_step_counter)}, path)
         return path
 
 
@@ -54,8 +54,9 @@ BACKEND = Stub()
 '''
 CHECK = """
 from pathlib import Path
-from ext_walk_minutes.train import backends, presets
-from ext_walk_minutes.train.checkpoints import find_checkpoint
+from ext_walk_minutes.rl import backends
+from ext_walk_minutes.run import presets
+from ext_walk_minutes.run.checkpoints import find_checkpoint
 print(backends.names())
 print(find_checkpoint("latest", Path("logs"), list(backends.names()), "Walk-Flat-AnymalC")[1])
 print(presets.merged_overrides(presets.load("mine.yaml"), "stub", []))
@@ -65,16 +66,16 @@ print(presets.merged_overrides(presets.load("mine.yaml"), "stub", []))
 def test_a_stub_backend_needs_one_file(tmp_path):
     copy = tmp_path / "src" / "ext_walk_minutes"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "train" / "backends" / "stub.py").write_text(STUB)
+    (copy / "rl" / "backends" / "stub.py").write_text(STUB)
     added, changed = _differences(PACKAGE, copy)
-    assert (added, changed) == (["train/backends/stub.py"], [])
+    assert (added, changed) == (["rl/backends/stub.py"], [])
 
     env = dict(os.environ, PYTHONPATH=str(copy.parent), PYTHONUNBUFFERED="1")
     train = subprocess.run(
         [
             sys.executable,
             "-m",
-            "ext_walk_minutes.train.train_main",
+            "ext_walk_minutes.cli.train",
             "--agent",
             "stub",
             "--device",

@@ -9,7 +9,7 @@ from helpers import SMALL_TERRAIN, walk_run
 
 def _random_rollout(overrides: list[str], steps: int = 60):
     from ext_walk_minutes.envs import PositiveRewardManager
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN + overrides)
     rewards, unclipped = [], []
@@ -41,7 +41,7 @@ def test_clipping_can_be_switched_off():
 
 def test_exempt_terms_are_added_after_the_clip():
     """legged_gym adds the termination penalty after clipping; any term can be named so."""
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN)
     configs.env_cfg.reward_clip_exempt_terms = ("action_rate_l2",)

@@ -21,7 +21,7 @@ def foot_ground_friction(task: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     standing on ``task``'s ground."""
     from isaaclab_newton.physics import NewtonManager
 
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     terrain = ["env.scene.terrain.terrain_generator.num_rows=2", "env.scene.terrain.terrain_generator.num_cols=5"]
     spec, configs = walk_run(task, NUM_ENVS, terrain)

@@ -21,7 +21,7 @@ NUM_ENVS = 10
 
 @pytest.fixture(scope="module")
 def env():
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run(
         "Walk-Rough-AnymalC",

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from ext_walk_minutes.common.errors import UsageError
-from ext_walk_minutes.train.checkpoints import atomic_torch_save, load_checkpoint
+from ext_walk_minutes.rl.checkpoint_files import atomic_torch_save, load_checkpoint
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])

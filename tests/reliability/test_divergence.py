@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from ext_walk_minutes.train.play_main import exports_match
+from ext_walk_minutes.cli.play import exports_match
 from helpers import SMALL_TERRAIN, run_script
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ext_walk_minutes.train import train_main
+from ext_walk_minutes.cli import train as train_cli
 
 
 def _error(capsys, tmp_path, *argv: str) -> str:
-    assert train_main.main(["--device", "cpu", "--num_envs", "2", *argv]) == 2
+    assert train_cli.main(["--device", "cpu", "--num_envs", "2", *argv]) == 2
     # Warp may print its own warnings first, on the first import of the simulator in this process
     err = "\n".join(line for line in capsys.readouterr().err.strip().splitlines() if not line.startswith("Warp "))
     assert err.startswith("error: ") and "\n" not in err and "Traceback" not in err, err

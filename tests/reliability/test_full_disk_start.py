@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ext_walk_minutes.train import train_main
+from ext_walk_minutes.cli import train as train_cli
 from helpers import mounted_tmpfs, usage_error
 
 
@@ -17,6 +17,6 @@ def full_disk(tmp_path):
 
 def test_train_on_a_full_disk(capsys, full_disk, monkeypatch):
     monkeypatch.chdir(full_disk)
-    err = usage_error(capsys, train_main.main, "--device", "cpu", "--num_envs", "1", "--max_iterations", "1")
+    err = usage_error(capsys, train_cli.main, "--device", "cpu", "--num_envs", "1", "--max_iterations", "1")
     assert "cannot write the run's files" in err and "No space left on device" in err
     assert not any((full_disk / "logs" / "rsl_rl" / "Walk-Flat-AnymalC").iterdir()), "a partial run folder was left"

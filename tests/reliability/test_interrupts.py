@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from ext_walk_minutes.train import interrupts
+from ext_walk_minutes.rl import interrupts
 
 
 def test_a_signal_during_the_update_is_raised_after_it():

@@ -8,7 +8,7 @@ from helpers import SMALL_TERRAIN, walk_run
 
 
 def test_a_nan_robot_is_reset_and_counted():
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN)
     with running_env(spec, configs) as env:

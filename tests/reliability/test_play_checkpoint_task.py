@@ -8,7 +8,7 @@ import json
 
 import torch
 
-from ext_walk_minutes.train import play_main
+from ext_walk_minutes.cli import play as play_cli
 from helpers import FIXTURE_POLICY, usage_error
 
 
@@ -28,7 +28,7 @@ def test_play_refuses_another_tasks_checkpoint_by_its_run_folder(capsys, tmp_pat
     _fixture_as(run / "model_192.pt", None)
     err = usage_error(
         capsys,
-        play_main.main,
+        play_cli.main,
         "--device",
         "cpu",
         "--task",
@@ -44,7 +44,7 @@ def test_play_refuses_another_tasks_lone_checkpoint(capsys, tmp_path):
     _fixture_as(tmp_path / "model_192.pt", "Walk-Flat-A1")
     err = usage_error(
         capsys,
-        play_main.main,
+        play_cli.main,
         "--device",
         "cpu",
         "--task",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ext_walk_minutes.train import train_main
+from ext_walk_minutes.cli import train as train_cli
 from helpers import usage_error
 
 
@@ -12,5 +12,5 @@ from helpers import usage_error
 def test_preset_flag_of_the_wrong_type_names_the_preset_file(capsys, tmp_path, value):
     preset = tmp_path / "mine.yaml"
     preset.write_text(f"num_envs: {value}\n")
-    err = usage_error(capsys, train_main.main, "--preset", str(preset), "--device", "cpu")
+    err = usage_error(capsys, train_cli.main, "--preset", str(preset), "--device", "cpu")
     assert f"preset file '{preset}': num_envs takes an integer" in err

@@ -10,7 +10,7 @@ import pytest
 
 from ext_walk_minutes.common.errors import UsageError
 from ext_walk_minutes.studies import bootstrap_ablation, outputs, sim2sim
-from ext_walk_minutes.train import play_main, train_main
+from ext_walk_minutes.cli import play as play_cli, train as train_cli
 from helpers import FIXTURE_POLICY, REPO, usage_error
 
 PLAY = ["--device", "cpu", "--num_envs", "1", "--checkpoint", str(FIXTURE_POLICY)]
@@ -18,18 +18,18 @@ PLAY = ["--device", "cpu", "--num_envs", "1", "--checkpoint", str(FIXTURE_POLICY
 
 @pytest.mark.parametrize(("length", "says"), [("nan", "positive seconds"), ("inf", "positive seconds")])
 def test_play_video_length_not_finite(capsys, tmp_path, length, says):
-    err = usage_error(capsys, play_main.main, *PLAY, "--video", str(tmp_path / "v.mp4"), "--video-length", length)
+    err = usage_error(capsys, play_cli.main, *PLAY, "--video", str(tmp_path / "v.mp4"), "--video-length", length)
     assert says in err
 
 
 def test_video_clip_too_large_for_memory(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     argv = ["--device", "cpu", "--num_envs", "1", "--video", "--video-length", "3600", "--video-size", "1920x1080"]
-    assert "holds 560 GB of frames in memory" in usage_error(capsys, train_main.main, *argv)
+    assert "holds 560 GB of frames in memory" in usage_error(capsys, train_cli.main, *argv)
 
 
 def test_play_viz_record_into_a_missing_folder(capsys, tmp_path):
-    err = usage_error(capsys, play_main.main, *PLAY, "--viz", "viser", "--viz-record", str(tmp_path / "no" / "v.viser"))
+    err = usage_error(capsys, play_cli.main, *PLAY, "--viz", "viser", "--viz-record", str(tmp_path / "no" / "v.viser"))
     assert "--viz-record" in err and "No such file or directory" in err
 
 

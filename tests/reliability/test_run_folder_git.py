@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rsl_rl.utils.logger import Logger
 
-from ext_walk_minutes.train.backends import _rsl_rl_runner
+from ext_walk_minutes.rl.backends import _rsl_rl_runner
 
 
 def test_git_folder_without_a_checkout_is_removed(tmp_path):

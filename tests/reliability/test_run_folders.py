@@ -8,7 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from ext_walk_minutes.train import run_folder, train_main
+from ext_walk_minutes.run import folder as run_folder
+from ext_walk_minutes.cli import train as train_cli
 from helpers import SMALL_TERRAIN
 
 FROZEN = datetime(2026, 11, 29, 23, 14, 52)
@@ -35,7 +36,7 @@ def test_two_runs_in_the_same_second(tmp_path, monkeypatch):
     contents = []
     for seed in ("1", "2"):
         assert (
-            train_main.main(
+            train_cli.main(
                 ["--device", "cpu", "--num_envs", "2", "--max_iterations", "1", "--seed", seed, *SMALL_TERRAIN]
             )
             == 0
@@ -55,6 +56,6 @@ def test_two_runs_in_the_same_second(tmp_path, monkeypatch):
 def test_unwritable_logs_folder_is_one_line_and_no_run(tmp_path, monkeypatch, capsys, agent):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "logs").write_text("a file where the logs folder should be")
-    assert train_main.main(["--device", "cpu", "--num_envs", "2", "--agent", agent, *SMALL_TERRAIN]) == 2
+    assert train_cli.main(["--device", "cpu", "--num_envs", "2", "--agent", agent, *SMALL_TERRAIN]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: cannot create the run folder under 'logs/") and "\n" not in err, err

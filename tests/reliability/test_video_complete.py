@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from ext_walk_minutes.common.errors import UsageError
-from ext_walk_minutes.train import play_main, video
+from ext_walk_minutes.cli import play as play_cli
+from ext_walk_minutes.run import video
 from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN, mounted_tmpfs
 
 FRAMES = 25
@@ -41,7 +42,7 @@ def test_a_clip_cut_short_is_removed_not_reported(tmp_path, capsys):
     clip.write_bytes(clip.read_bytes()[: clip.stat().st_size // 2])  # the file a full disk leaves
     path = tmp_path / "v.mp4"
     with pytest.raises(UsageError, match=r"incomplete \(0 of 25 frames readable"):
-        play_main.save_video(request, path, FRAMES, interrupted=False)
+        play_cli.save_video(request, path, FRAMES, interrupted=False)
     assert not path.exists() and not request.folder.exists()
     assert "[play] video" not in capsys.readouterr().out
 
@@ -50,7 +51,7 @@ def test_a_complete_clip_is_saved(tmp_path):
     request = video.VideoRequest(tmp_path / ".v.mp4.clips", seconds=1.0)
     _clip(request.folder)
     path = tmp_path / "v.mp4"
-    assert play_main.save_video(request, path, FRAMES, interrupted=False) == f"video {path}"
+    assert play_cli.save_video(request, path, FRAMES, interrupted=False) == f"video {path}"
     assert video.readable_frames(path) == FRAMES and not request.folder.exists()
 
 

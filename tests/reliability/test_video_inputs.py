@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from ext_walk_minutes.train import play_main
+from ext_walk_minutes.cli import play as play_cli
 from helpers import FIXTURE_POLICY, mounted_tmpfs, usage_error
 
 PLAY = ["--device", "cpu", "--num_envs", "1", "--checkpoint", str(FIXTURE_POLICY)]
@@ -21,14 +21,12 @@ def read_only_folder(tmp_path):
 
 
 def test_video_folder_not_writable(capsys, read_only_folder):
-    err = usage_error(capsys, play_main.main, *PLAY, "--video", str(read_only_folder / "v.mp4"))
+    err = usage_error(capsys, play_cli.main, *PLAY, "--video", str(read_only_folder / "v.mp4"))
     assert f"cannot write to {read_only_folder}" in err and "Read-only file system" in err
 
 
 def test_video_size_beyond_a_framebuffer(capsys, tmp_path):
-    err = usage_error(
-        capsys, play_main.main, *PLAY, "--video", str(tmp_path / "v.mp4"), "--video-size", "100000x100000"
-    )
+    err = usage_error(capsys, play_cli.main, *PLAY, "--video", str(tmp_path / "v.mp4"), "--video-size", "100000x100000")
     assert "--video-size must be at most 3840x2160" in err
 
 
@@ -42,5 +40,5 @@ def read_only_checkpoint(tmp_path):
 
 
 def test_export_next_to_a_read_only_checkpoint(capsys, read_only_checkpoint):
-    err = usage_error(capsys, play_main.main, "--device", "cpu", "--checkpoint", str(read_only_checkpoint), "--export")
+    err = usage_error(capsys, play_cli.main, "--device", "cpu", "--checkpoint", str(read_only_checkpoint), "--export")
     assert "--export (writes next to the checkpoint): cannot write to" in err and "Read-only file system" in err

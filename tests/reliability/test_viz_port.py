@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import socket
 
-from ext_walk_minutes.train import play_main
+from ext_walk_minutes.cli import play as play_cli
 from helpers import FIXTURE_POLICY, usage_error
 
 PLAY = ["--device", "cpu", "--num_envs", "1", "--checkpoint", str(FIXTURE_POLICY), "--viz", "viser"]
 
 
 def test_viz_port_out_of_range(capsys):
-    err = usage_error(capsys, play_main.main, *PLAY, "--viz-port", "70000")
+    err = usage_error(capsys, play_cli.main, *PLAY, "--viz-port", "70000")
     assert "--viz-port 70000" in err and "1 to 65535" in err
 
 
@@ -21,5 +21,5 @@ def test_viz_port_taken(capsys):
         holder.bind(("0.0.0.0", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        err = usage_error(capsys, play_main.main, *PLAY, "--viz-port", str(port))
+        err = usage_error(capsys, play_cli.main, *PLAY, "--viz-port", str(port))
     assert f"--viz-port {port}: the port is not free" in err

@@ -9,7 +9,7 @@ from helpers import walk_run  # importing helpers sets OMP_NUM_THREADS before to
 
 def test_teleported_robot_succeeds_and_tipped_robot_fails():
     from ext_walk_minutes.studies.evaluate import TileCrossing, configure_evaluation, place_robots
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Rough-AnymalC", 1, [], play_mode=True)
     # one column (slope_up), 2 levels (flat and an 11 deg pit), 2 robots per tile: robots 0, 1 on the flat tile

@@ -32,7 +32,7 @@ def test_entry_point_registers_the_tasks():
 
 @pytest.mark.parametrize("task", list(EXPECTED))
 def test_task_builds_and_steps(task):
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     num_envs = 2
     spec, configs = walk_run(task, num_envs, SMALL_TERRAIN)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from isaaclab_tasks.utils import load_cfg_from_registry
 
-from ext_walk_minutes.train import train_main
+from ext_walk_minutes.cli import train as train_cli
 from helpers import SMALL_TERRAIN, run_script
 
 # rough for the robots whose height scan differs (A1: ANYmal's grid on a small robot; Cassie: 11 x 11)
@@ -84,7 +84,7 @@ def test_official_asset_offline_is_one_clear_error(tmp_path):
 
 
 def test_official_asset_for_the_arm_robot_does_not_exist(capsys):
-    assert train_main.main(["--task", "Walk-Flat-AnymalCArm", "--asset", "official", "--device", "cpu"]) == 2
+    assert train_cli.main(["--task", "Walk-Flat-AnymalCArm", "--asset", "official", "--device", "cpu"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: Isaac Lab has no official asset for Walk-Flat-AnymalCArm")
     assert "A1" in err and "Cassie" in err and "\n" not in err

@@ -9,13 +9,15 @@ import pytest
 import torch
 
 from ext_walk_minutes.terrains import TERRAIN_TYPES, column_types
-from ext_walk_minutes.train import presets, train_main
-from ext_walk_minutes.train.session import RunSpec, parse, resolve_configs
+from ext_walk_minutes.run import presets
+from ext_walk_minutes.cli import train as train_cli
+from ext_walk_minutes.run.spec import RunSpec, resolve_configs
+from ext_walk_minutes.cli.flags import parse
 
 
 def _preset_grid(name: str):
     """The terrain generator config and robot count a run with ``--preset name`` gets."""
-    args, overrides = parse(train_main.build_parser(), ["--preset", name])
+    args, overrides = parse(train_cli.build_parser(), ["--preset", name])
     spec = RunSpec(args.task, args.agent, "cpu", args.num_envs, args.seed, tuple(overrides), preset=args.preset)
     return resolve_configs(spec).env_cfg.scene.terrain.terrain_generator, args.num_envs
 

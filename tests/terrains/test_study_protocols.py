@@ -12,7 +12,7 @@ import pytest
 
 from ext_walk_minutes.studies import evaluate, sweep
 from ext_walk_minutes.terrains import level_difficulty, terrain_parameter
-from ext_walk_minutes.train.session import RunSpec, resolve_configs
+from ext_walk_minutes.run.spec import RunSpec, resolve_configs
 from helpers import build_terrain_recording_difficulties
 
 TASK = "Walk-Rough-AnymalC"

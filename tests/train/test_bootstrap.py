@@ -29,7 +29,7 @@ def fail_last_env(env) -> torch.Tensor:
 @pytest.fixture(scope="module")
 def run():
     """``(env, configs)``: the flat task with 0.2 s episodes, final observations and a scripted failure."""
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Flat-AnymalC", NUM_ENVS, SMALL_TERRAIN + ["env.episode_length_s=0.2"])
     configs.env_cfg.compute_final_obs = True
@@ -66,7 +66,7 @@ def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value
 
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
 def test_rsl_rl(run, mode):
-    from ext_walk_minutes.train import backends
+    from ext_walk_minutes.rl import backends
 
     env, configs = run
     runner, _ = backends.get("rsl_rl").make_runner(env, configs.agent_cfg, "cpu", None, timeout_bootstrap=mode)
@@ -105,8 +105,8 @@ def test_rsl_rl(run, mode):
 
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
 def test_skrl(run, mode):
-    from ext_walk_minutes.train import backends
-    from ext_walk_minutes.train.backends._skrl_runner import collect_step
+    from ext_walk_minutes.rl import backends
+    from ext_walk_minutes.rl.backends._skrl_runner import collect_step
 
     gym_env, _ = run
     runner, _ = backends.get("skrl").make_runner(gym_env, skrl_backend_cfg("Walk-Flat-AnymalC"), "cpu", None)
@@ -157,7 +157,7 @@ def skrl_backend_cfg(task: str) -> dict:
 def test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only():
     """The three modes on hand-made tensors: exact adds gamma * V(final obs), approx gamma * V(s_t), off nothing, and
     only where ``time_outs`` is set; an unknown mode is refused; ``final_value`` returning None adds nothing."""
-    from ext_walk_minutes.train.bootstrap import bootstrapped_rewards
+    from ext_walk_minutes.rl.bootstrap import bootstrapped_rewards
 
     rewards = torch.tensor([1.0, -2.0, 0.5, 3.0])
     time_outs = torch.tensor([True, False, True, False])
@@ -188,13 +188,14 @@ def test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only():
 def test_timeout_bootstrap_flag_reaches_the_run(mode):
     """``train.py --timeout-bootstrap MODE`` (its parser and run spec) gives the run that mode, and the env computes
     the final observation exactly when the mode needs it (exact)."""
-    from ext_walk_minutes.train import train_main
-    from ext_walk_minutes.train.session import parse, resolve_configs
+    from ext_walk_minutes.cli import train as train_cli
+    from ext_walk_minutes.cli.flags import parse
+    from ext_walk_minutes.run.spec import resolve_configs
 
     args, overrides = parse(
-        train_main.build_parser(),
+        train_cli.build_parser(),
         ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", "--timeout-bootstrap", mode],
     )
-    spec = train_main.run_spec(args, overrides, None)
+    spec = train_cli.run_spec(args, overrides, None)
     assert spec.timeout_bootstrap == mode
     assert resolve_configs(spec).env_cfg.compute_final_obs == (mode == "exact")

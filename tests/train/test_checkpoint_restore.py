@@ -16,7 +16,7 @@ NUM_ENVS = 4
 
 @pytest.fixture(scope="module")
 def env():
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run("Walk-Flat-AnymalC", NUM_ENVS, SMALL_TERRAIN)
     with running_env(spec, configs) as gym_env:
@@ -50,8 +50,8 @@ def _skrl_cfg():
 
 
 def test_rsl_rl_resume_restores_weights_optimizer_and_iteration(env, tmp_path):
-    from ext_walk_minutes.train import backends
-    from ext_walk_minutes.train.backends import _rsl_rl_runner
+    from ext_walk_minutes.rl import backends
+    from ext_walk_minutes.rl.backends import _rsl_rl_runner
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     agent_cfg = load_cfg_from_registry("Walk-Flat-AnymalC", "rsl_rl_cfg_entry_point")
@@ -80,7 +80,7 @@ def test_rsl_rl_resume_restores_weights_optimizer_and_iteration(env, tmp_path):
 
 def _skrl_update(runner):
     """One PPO update of skrl's agent through the backend's rollout step; returns the iteration's last step."""
-    from ext_walk_minutes.train.backends._skrl_runner import collect_step
+    from ext_walk_minutes.rl.backends._skrl_runner import collect_step
 
     agent, env = runner.agent, runner.trainer.env
     rollouts = agent.cfg.rollouts
@@ -92,8 +92,8 @@ def _skrl_update(runner):
 
 
 def test_skrl_resume_restores_weights_optimizer_and_iteration(env, tmp_path):
-    from ext_walk_minutes.train import backends
-    from ext_walk_minutes.train.backends import _skrl_runner
+    from ext_walk_minutes.rl import backends
+    from ext_walk_minutes.rl.backends import _skrl_runner
 
     cfg = _skrl_cfg()
     cfg["agent"]["rollouts"] = 8
@@ -120,8 +120,8 @@ def test_skrl_loader_refuses_a_checkpoint_without_a_module(env, tmp_path):
     """A checkpoint lacking the optimizer is refused for training (not resumed with a fresh optimizer), one
     ``UsageError`` naming what is missing; play (inference) loads its policy."""
     from ext_walk_minutes.common.errors import UsageError
-    from ext_walk_minutes.train import backends
-    from ext_walk_minutes.train.backends import _skrl_runner
+    from ext_walk_minutes.rl import backends
+    from ext_walk_minutes.rl.backends import _skrl_runner
 
     cfg = _skrl_cfg()
     runner, _ = backends.get("skrl").make_runner(env, cfg, "cpu", None)

@@ -16,9 +16,9 @@ import pytest
 import torch
 import yaml
 
-from ext_walk_minutes.train import backends
-from ext_walk_minutes.train.checkpoints import checkpoints_in
-from ext_walk_minutes.train.distributed import parameter_digest
+from ext_walk_minutes.rl import backends
+from ext_walk_minutes.run.checkpoints import checkpoints_in
+from ext_walk_minutes.rl.distributed import parameter_digest
 from helpers import REPO, optimizer_steps
 
 TASK = "Walk-Flat-AnymalC"

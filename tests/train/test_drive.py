@@ -90,8 +90,8 @@ def test_panel_requests_apply_between_steps():
     import torch
     import viser
 
-    from ext_walk_minutes.train.drive import Drive
-    from ext_walk_minutes.train.play_policies import stand_in_session
+    from ext_walk_minutes.run.drive import Drive
+    from ext_walk_minutes.run.policy import stand_in_session
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 2, play_mode=True)
     server = viser.ViserServer(host="127.0.0.1", port=_free_port(), verbose=False)

@@ -27,7 +27,7 @@ def test_zero_export_is_one_error_line(tmp_path):
 
 
 def test_the_shipped_policy_is_the_fixture():
-    from ext_walk_minutes.train.play_policies import pretrained_checkpoint
+    from ext_walk_minutes.run.policy import pretrained_checkpoint
 
     shipped = pretrained_checkpoint(TASK)
     assert "site-packages" in str(shipped) or shipped.parent.name == "pretrained"
@@ -49,7 +49,7 @@ def test_zero_holds_the_default_pose_and_random_does_not():
     (ANYmal C's Kp 80 N m/rad: the base from 0.6 m to about 0.4 m) and stand there, neither falling nor creeping more
     than 0.1 rad in the second second (the feet slide apart slowly: 0.07 rad). Random joint targets then move the
     joints away."""
-    from ext_walk_minutes.train.play_policies import StandInPolicy, stand_in_session
+    from ext_walk_minutes.run.policy import StandInPolicy, stand_in_session
 
     spec, configs = walk_run(TASK, 2, play_mode=True)
     with stand_in_session(spec, configs, "zero") as run:

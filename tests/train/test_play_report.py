@@ -4,7 +4,7 @@ import json
 
 from helpers import FIXTURE_POLICY, run_script, usage_error
 
-from ext_walk_minutes.train.play_main import main
+from ext_walk_minutes.cli.play import main
 
 
 def test_unwritable_report_folder(tmp_path, capsys):
@@ -59,8 +59,8 @@ def test_recorder_reads_nothing_back_per_step():
     import torch
 
     from ext_walk_minutes.studies.step_cost import StepCounters, package_dir
-    from ext_walk_minutes.train.locomotion_recorder import LocomotionRecorder
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.locomotion_recorder import LocomotionRecorder
+    from ext_walk_minutes.run.spec import running_env
     from helpers import walk_run
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 2, ["env.episode_length_s=0.1"])  # resets inside the record

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from ext_walk_minutes.train import presets, train_main
-from ext_walk_minutes.train.session import RunSpec, parse, resolve_configs
+from ext_walk_minutes.run import presets
+from ext_walk_minutes.cli import train as train_cli
+from ext_walk_minutes.run.spec import RunSpec, resolve_configs
+from ext_walk_minutes.cli.flags import parse
 from helpers import REPO
 
 ROLLOUT = {"rsl_rl": lambda cfg: cfg.num_steps_per_env, "skrl": lambda cfg: cfg["agent"]["rollouts"]}
@@ -22,7 +24,7 @@ def _get(cfg, path: list[str]):
 
 
 def _resolve(argv: list[str], agent: str | None = None):
-    args, overrides = parse(train_main.build_parser(), argv)
+    args, overrides = parse(train_cli.build_parser(), argv)
     spec = RunSpec(
         args.task, agent or args.agent, "cpu", args.num_envs or 1, args.seed, tuple(overrides), preset=args.preset
     )
@@ -30,7 +32,7 @@ def _resolve(argv: list[str], agent: str | None = None):
 
 
 def _error(capsys, *argv: str) -> str:
-    assert train_main.main(list(argv)) == 2
+    assert train_cli.main(list(argv)) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err and "Traceback" not in err, err
     return err
@@ -154,7 +156,7 @@ def test_installed_presets(tmp_path):
         [
             sys.executable,
             "-c",
-            "from ext_walk_minutes.train import presets; "
+            "from ext_walk_minutes.run import presets; "
             "print(presets.PRESET_DIR); print(presets.load('paper').flags['task'])",
         ],
         cwd=tmp_path,
@@ -168,7 +170,7 @@ def test_installed_presets(tmp_path):
         [
             sys.executable,
             "-m",
-            "ext_walk_minutes.train.train_main",
+            "ext_walk_minutes.cli.train",
             "--preset",
             "paper",
             "--device",

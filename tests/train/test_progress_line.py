@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from ext_walk_minutes.train.progress import IterationStats, cpu_outlook, progress_text
-from ext_walk_minutes.train.setup_output import SetupOutput
+from ext_walk_minutes.rl.progress import IterationStats, cpu_outlook, progress_text
+from ext_walk_minutes.common.setup_output import SetupOutput
 
 
 def test_an_iteration_without_ended_episodes_shows_dashes():

@@ -50,7 +50,7 @@ def test_ppo_rollout_has_no_sync_from_our_code():
     import io
 
     from ext_walk_minutes.studies.step_cost import StepCounters, package_dir
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     # the exact time-out bootstrap (the default): final observations, the critic on them
     spec, configs = walk_run("Walk-Rough-AnymalC", 4, SMALL_TERRAIN + FREQUENT_RESETS + ["agent.num_steps_per_env=6"])

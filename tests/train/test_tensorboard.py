@@ -2,7 +2,7 @@
 
 The environment's ``tensorboard`` loads every installed TensorBoard plugin at start-up; one whose import fails (open3d's
 needs the system's libusb) ends it with a traceback before it serves anything. No simulator: the event file is
-written the way :class:`ext_walk_minutes.train.progress.Progress` writes it.
+written the way :class:`ext_walk_minutes.rl.progress.Progress` writes it.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def _checkpoint_iteration(path: Path) -> int:
 
 
 def _trained_config(path: Path) -> dict:
-    from ext_walk_minutes.train.trained_config import in_checkpoint
+    from ext_walk_minutes.run.trained_config import in_checkpoint
 
     return in_checkpoint(torch.load(path, map_location="cpu", weights_only=True))
 
@@ -54,7 +54,7 @@ def _actor_from_checkpoint(state: dict):
 
 
 def _latest_checkpoint(run_dir: Path) -> Path:
-    from ext_walk_minutes.train.checkpoints import checkpoints_in
+    from ext_walk_minutes.run.checkpoints import checkpoints_in
 
     found = checkpoints_in(run_dir)
     assert found, f"no checkpoint in {run_dir}"

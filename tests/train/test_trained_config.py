@@ -1,4 +1,4 @@
-"""A checkpoint carries its task, backend, overrides and physics (train/trained_config.py): play, evaluate and resume
+"""A checkpoint carries its task, backend, overrides and physics (run/trained_config.py): play, evaluate and resume
 rebuild that config unless told not to, the command line's key=value arguments win, and a checkpoint of another task
 is one error line. The fixture carries the physics it was trained in, its weights untouched."""
 
@@ -16,7 +16,7 @@ import torch
 
 from helpers import FIXTURE_POLICY, usage_error, walk_run
 
-from ext_walk_minutes.train import trained_config
+from ext_walk_minutes.run import trained_config
 
 FIXTURE_WEIGHTS_SHA256 = "6c7b6ea0d59c931e4c5f8ac1d63ce1e1f2280531d12683ad836f6b177d47d087"
 """The fixture's actor and critic tensors as trained (names, dtypes, bytes), before its config was added."""
@@ -92,10 +92,10 @@ def test_a_run_folder_speaks_for_an_older_checkpoint(tmp_path):
 
 def test_play_names_the_trained_task(capsys):
     """The fixture played on the rough task: one error line naming its task, before the simulator starts."""
-    from ext_walk_minutes.train import play_main
+    from ext_walk_minutes.cli import play as play_cli
 
     err = usage_error(
-        capsys, play_main.main, "--device", "cpu", "--task", "Walk-Rough-AnymalC", "--checkpoint", str(FIXTURE_POLICY)
+        capsys, play_cli.main, "--device", "cpu", "--task", "Walk-Rough-AnymalC", "--checkpoint", str(FIXTURE_POLICY)
     )
     assert "was trained on Walk-Flat-AnymalC; run it with --task Walk-Flat-AnymalC or leave --task out" in err
 
@@ -111,14 +111,14 @@ def test_evaluate_refuses_another_robot(capsys):
 
 def test_resume_names_the_stored_task(capsys, tmp_path, monkeypatch):
     """A checkpoint outside any run folder still names its task to ``train --resume``."""
-    from ext_walk_minutes.train import train_main
+    from ext_walk_minutes.cli import train as train_cli
 
     monkeypatch.chdir(tmp_path)
     data = torch.load(FIXTURE_POLICY, map_location="cpu", weights_only=True)
     copy = tmp_path / "model_192.pt"
     torch.save(data, copy)
     err = usage_error(
-        capsys, train_main.main, "--device", "cpu", "--num_envs", "2", "--task", "Walk-Flat-A1", "--resume", str(copy)
+        capsys, train_cli.main, "--device", "cpu", "--num_envs", "2", "--task", "Walk-Flat-A1", "--resume", str(copy)
     )
     assert "was trained on Walk-Flat-AnymalC; resume it with --task Walk-Flat-AnymalC" in err
 
@@ -126,8 +126,8 @@ def test_resume_names_the_stored_task(capsys, tmp_path, monkeypatch):
 # play.py in a child process, its env's config read from the env it built (the real play code; the wrapper only looks)
 _SPY = """
 import contextlib, json, sys
-from ext_walk_minutes.train import play_main
-build = play_main.policy_session
+from ext_walk_minutes.cli import play as play_cli
+build = play_cli.policy_session
 
 @contextlib.contextmanager
 def looked_at(spec, configs, checkpoint):
@@ -142,8 +142,8 @@ def looked_at(spec, configs, checkpoint):
         open(sys.argv[1], "w").write(json.dumps(seen))
         yield run
 
-play_main.policy_session = looked_at
-sys.exit(play_main.main(sys.argv[2:]))
+play_cli.policy_session = looked_at
+sys.exit(play_cli.main(sys.argv[2:]))
 """
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import numpy as np
 
-from ext_walk_minutes.train import video
+from ext_walk_minutes.run import video
 from helpers import FIXTURE_POLICY, SMALL_TERRAIN, run_script
 
 

@@ -22,7 +22,7 @@ TASK = "Walk-Flat-AnymalC"
 
 @pytest.fixture(scope="module")
 def env():
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
 
     spec, configs = walk_run(TASK, NUM_ENVS, frontend="warp")
     with running_env(spec, configs) as gym_env:

@@ -23,7 +23,7 @@ def _check_rough_env(out: str) -> None:
     from isaaclab.managers import SceneEntityCfg
     from isaaclab_experimental.managers import SceneEntityCfg as WarpSceneEntityCfg
 
-    from ext_walk_minutes.train.session import running_env
+    from ext_walk_minutes.run.spec import running_env
     from ext_walk_minutes.warp.mdp import height_scan as warp_term
     from helpers import SMALL_TERRAIN, walk_run
 

@@ -4,7 +4,7 @@ The rsl-rl config (:mod:`.rsl_rl_ppo_cfg`) is the single source of truth; the sk
 from it (:func:`.skrl_ppo_cfg.skrl_cfg_from_rsl_rl`), so the two backends' numbers cannot drift apart. The
 algorithm is the same too: the skrl backend's agent runs rsl-rl's update rule (value-loss clipping, per
 mini-batch KL-adaptive learning rate) and its policy learns the std itself, as rsl-rl's
-(``train/backends/_skrl_ppo.py``).
+(``rl/backends/_skrl_ppo.py``).
 """
 
 from .rsl_rl_ppo_cfg import WalkFlatPPORunnerCfg, WalkRoughPPORunnerCfg

@@ -15,7 +15,7 @@ def skrl_cfg_from_rsl_rl(rsl: RslRlOnPolicyRunnerCfg) -> dict[str, Any]:
 
     Separate actor and critic MLPs as in rsl-rl, a state-independent Gaussian std initialised to
     ``init_std``, KL-adaptive learning rate, clipped value loss. The skrl backend's agent applies the
-    last two as rsl-rl does and learns the std, not its log (``train/backends/_skrl_ppo.py``); the scheduler
+    last two as rsl-rl does and learns the std, not its log (``rl/backends/_skrl_ppo.py``); the scheduler
     entry names the desired KL.
     Checkpoints are written by our training loop (atomically), so skrl's own periodic checkpoints are off.
     """

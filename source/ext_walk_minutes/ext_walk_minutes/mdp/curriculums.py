@@ -23,7 +23,7 @@ class terrain_levels_by_type(ManagerTermBase):
     Returns a dict that Isaac Lab puts in ``extras["log"]`` as ``Curriculum/<term name>/<key>`` (so any
     runner logs it): ``mean`` (all robots) and ``<type>`` (mean level of that type's robots). The full
     robots-per-(type, level) distribution is logged by the training progress
-    (:class:`~ext_walk_minutes.train.curriculum_log.CurriculumLog`).
+    (:class:`~ext_walk_minutes.rl.curriculum_log.CurriculumLog`).
     """
 
     def __init__(self, cfg: CurriculumTermCfg, env) -> None:

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error
-from ..train.session import check_task, parse, resolve_device, set_cpu_threads
+from ..run.spec import check_task, resolve_device, set_cpu_threads
+from ..cli.flags import parse
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 STOCK_TASK = "IsaacContrib-Velocity-Rough-AnymalC"
@@ -97,7 +98,7 @@ class PhaseTimer:
 
 def stock_configs(ours):
     """Isaac Lab's stock rough velocity env config with our robot, terrain, device, size and seed (our
-    :class:`~ext_walk_minutes.train.session.Configs` ``ours``; the agent config stays ours)."""
+    :class:`~ext_walk_minutes.run.spec.Configs` ``ours``; the agent config stays ours)."""
     import isaaclab_tasks.contrib.velocity.config.anymal_c  # noqa: F401  (registers the stock task)
     from isaaclab_tasks.utils import resolve_task_config
 
@@ -119,7 +120,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     Returns seconds per iteration (mean over all but the first) in total and per phase of :data:`PHASES`.
     """
     set_cpu_threads()
-    from ..train.session import RunSpec, resolve_configs, running_env
+    from ..run.spec import RunSpec, resolve_configs, running_env
 
     spec = RunSpec(task, "rsl_rl", device, num_envs, 0, tuple(overrides))  # train.py's default bootstrap: exact
     configs = resolve_configs(spec)

@@ -31,8 +31,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
-from ..train import interrupts
-from ..train.session import parse, resolve_device, set_cpu_threads
+from ..rl import interrupts
+from ..cli.flags import parse
+from ..run.spec import resolve_device, set_cpu_threads
 from .outputs import device_name, output_dir, read_scalars, report_header
 
 REPO = Path(__file__).resolve().parents[4]
@@ -438,7 +439,7 @@ def contact_room(task: str, device: str, num_envs: int, steps: int, iterations: 
     set_cpu_threads()
     import torch
 
-    from ..train.session import RunSpec, resolve_configs, running_env
+    from ..run.spec import RunSpec, resolve_configs, running_env
 
     spec = RunSpec(task, "rsl_rl", device, num_envs, 0, tuple(overrides))
     configs = resolve_configs(spec)
@@ -670,7 +671,7 @@ def fixture_row(check: Check, engine: str, figures: dict) -> None:
 def stage_video(check: Check) -> None:
     """play.py films 1 s of the flat fixture policy headless (EGL: on an NVIDIA driver on a GPU machine), in its
     training physics on Newton, and reports how it walks."""
-    from ..train.video import read_clip
+    from ..run.video import read_clip
 
     clip = check.out / "video" / "walk.mp4"
     args = [*fixture_play_args(check, "video"), "--video", str(clip), "--video-length", "1", "--video-size", "320x180"]

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..common.errors import UsageError, exit_on_usage_error
-from ..train import backends
-from ..train.curriculum_log import COUNTS_CSV, heatmap
+from ..rl import backends
+from ..rl.curriculum_log import COUNTS_CSV, heatmap
 from .outputs import output_dir, pyplot, read_scalars, report_header, write_csv, write_report
 
 LEVEL_TAG = "Curriculum/terrain_levels/"

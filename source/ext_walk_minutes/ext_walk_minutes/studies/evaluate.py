@@ -26,17 +26,10 @@ import torch
 
 from ..common.errors import UsageError, exit_on_usage_error
 from ..terrains import column_types, level_difficulty, terrain_parameter
-from ..train import trained_config
-from ..train.policy_session import find_policy, policy_session
-from ..train.session import (
-    Configs,
-    RunSpec,
-    check_task,
-    parse,
-    resolve_configs,
-    resolve_device,
-    set_cpu_threads,
-)
+from ..run import trained_config
+from ..run.policy import find_policy, policy_session
+from ..run.spec import Configs, RunSpec, check_task, resolve_configs, resolve_device, set_cpu_threads
+from ..cli.flags import parse
 from .outputs import output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 DEFAULT_TASK = "Walk-Rough-AnymalC"

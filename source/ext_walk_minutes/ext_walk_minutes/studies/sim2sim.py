@@ -2,7 +2,7 @@
 simulator (``scripts/play.py``, Isaac Lab on Newton MuJoCo Warp).
 
 Everything the MuJoCo runner feeds the policy comes from the export contract ``policy.json``
-(:func:`ext_walk_minutes.train.export.policy_contract`): observation terms, scales and clipping, joint order,
+(:func:`ext_walk_minutes.run.export.policy_contract`): observation terms, scales and clipping, joint order,
 default pose, action scale, control rate and decimation, each joint's PD law (gains, effort limit, DC-motor
 torque-speed clip, armature), the robot description and collision set, and the velocity command ranges. The
 robot model is written by :mod:`ext_walk_minutes.robots.mjcf_writer` from the description the USD is written from.
@@ -736,7 +736,7 @@ def play_figures(
     writes its locomotion report there; ``collision_set`` (the contract's) gives it the robot the policy was
     exported with."""
     script = Path(__file__).resolve().parents[4] / "scripts" / "play.py"
-    runner = [str(script)] if script.is_file() else ["-m", "ext_walk_minutes.train.play_main"]
+    runner = [str(script)] if script.is_file() else ["-m", "ext_walk_minutes.cli.play"]
     command = [
         sys.executable,
         *runner,

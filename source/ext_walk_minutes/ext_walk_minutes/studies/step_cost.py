@@ -169,7 +169,7 @@ def measure(task: str, num_envs: int, steps: int, warmup: int, overrides: list[s
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
 
-    from ext_walk_minutes.train.progress import EpisodeStats
+    from ext_walk_minutes.rl.progress import EpisodeStats
 
     torch.manual_seed(0)
     with task_env(task, num_envs, overrides, frontend) as task_gym_env:

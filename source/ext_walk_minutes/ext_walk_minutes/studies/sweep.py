@@ -26,9 +26,10 @@ from pathlib import Path
 
 from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from ..train import backends
-from ..train.child_run import train_in_child
-from ..train.session import RunSpec, check_task, parse, resolve_configs, resolve_device
+from ..rl import backends
+from ..run.child_run import train_in_child
+from ..run.spec import RunSpec, check_task, resolve_configs, resolve_device
+from ..cli.flags import parse
 from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 
 PAPER_ROBOTS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
@@ -100,7 +101,7 @@ def train_one(
     overrides: list[str],
     workdir: str,
 ) -> dict:
-    """Train one configuration in its own process (:func:`~ext_walk_minutes.train.child_run.train_in_child`).
+    """Train one configuration in its own process (:func:`~ext_walk_minutes.run.child_run.train_in_child`).
 
     Returns the run's final reward, its training time (``walk/training_time_s``: from the first rollout to
     the end of the last update, start-up excluded),

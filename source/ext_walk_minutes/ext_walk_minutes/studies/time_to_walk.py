@@ -23,18 +23,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
-from ..train.session import (
+from ..run.spec import (
     Configs,
     RunSpec,
-    add_common_args,
     check_task,
-    parse,
     resolve_configs,
     resolve_device,
     resolve_num_envs,
     running_env,
     set_cpu_threads,
 )
+from ..cli.flags import add_common_args, parse
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 
 TRACK_TERM = "track_lin_vel_xy_exp"

@@ -1,4 +1,4 @@
-"""rsl-rl (the paper authors' PPO) as a :class:`~ext_walk_minutes.train.backends.Backend`."""
+"""rsl-rl (the paper authors' PPO) as a :class:`~ext_walk_minutes.rl.backends.Backend`."""
 
 from __future__ import annotations
 

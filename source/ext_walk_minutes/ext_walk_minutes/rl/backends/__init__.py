@@ -18,6 +18,7 @@ from typing import Any
 
 from ...common.errors import UsageError
 from ..bootstrap import DEFAULT_MODE
+from ..job import TrainingJob
 
 
 class Backend:
@@ -69,7 +70,7 @@ class Backend:
     def read_checkpoint(self, path: Path) -> dict:
         """The checkpoint at ``path``, checked to be readable and written by this library (cheap: before any
         simulation starts)."""
-        from ..checkpoints import load_checkpoint  # checkpoints asks the backends for their file names
+        from ..checkpoint_files import load_checkpoint  # checkpoints asks the backends for their file names
 
         data = load_checkpoint(path)
         if not set(self.parameter_keys) <= set(data):
@@ -98,12 +99,10 @@ class Backend:
             env, agent_cfg, device, log_dir, timeout_bootstrap=timeout_bootstrap, iterations=iterations
         )
 
-    def train(
-        self, env: Any, spec: Any, configs: Any, log_dir: str, iterations: int, resume: Path | None
-    ) -> Path | None:
-        """Run ``iterations`` PPO iterations of the :class:`~..session.RunSpec` ``spec`` with its
-        :class:`~..session.Configs` on ``env``; return the last checkpoint (None on ranks other than 0)."""
-        return self._runtime().train(env, spec, configs, log_dir, iterations, resume)
+    def train(self, env: Any, job: TrainingJob) -> Path | None:
+        """Run the :class:`~..job.TrainingJob` ``job`` on ``env``; return the last checkpoint (None on ranks other
+        than 0)."""
+        return self._runtime().train(env, job)
 
     def inference_policy(self, env: Any, agent_cfg: Any, device: str, checkpoint: Path) -> Any:
         """The deterministic policy of ``checkpoint``: observations (N, obs_dim) -> actions (N, num_actions)."""

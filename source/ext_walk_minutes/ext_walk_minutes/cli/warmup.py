@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
-from .session import check_task, parse, resolve_configs, resolve_device, set_cpu_threads
+from ..run.spec import check_task, resolve_configs, resolve_device, set_cpu_threads
+from .flags import parse
 
 DEFAULT_TASKS = "Walk-Flat-AnymalC,Walk-Rough-AnymalC"
 
@@ -26,7 +27,7 @@ DEFAULT_TASKS = "Walk-Flat-AnymalC,Walk-Rough-AnymalC"
 def warm(task: str, device: str, num_envs: int, overrides: list[str]) -> float:
     """One PPO iteration of ``task`` (2 steps per robot) on ``device``; returns its wall time [s]."""
     set_cpu_threads()
-    from .session import RunSpec, running_env
+    from ..run.spec import RunSpec, running_env
 
     start = time.perf_counter()
     # as train.py runs (exact time-out bootstrap, final observations): the same kernels

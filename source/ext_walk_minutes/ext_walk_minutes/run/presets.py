@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from ..common.errors import UsageError
-from . import backends
+from ..rl import backends
 
 PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
 """The shipped presets: package data (``ext_walk_minutes/presets/``), so any install of the package has them."""

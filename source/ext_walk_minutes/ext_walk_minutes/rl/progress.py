@@ -11,7 +11,7 @@ import torch
 from torch.utils.tensorboard import SummaryWriter
 
 from .curriculum_log import CurriculumLog
-from .setup_output import SETUP
+from ..common.setup_output import SETUP
 
 
 TRACKING_TERMS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp")
@@ -164,7 +164,7 @@ class Progress:
 
     The same tags (``walk/...``) are written for both backends so their curves can be compared directly.
     On tasks with a terrain curriculum it also logs the robots per (terrain type, level), see
-    :class:`~ext_walk_minutes.train.curriculum_log.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
+    :class:`~ext_walk_minutes.rl.curriculum_log.CurriculumLog` (PNG snapshots at ``curriculum_snapshots``).
     """
 
     def __init__(

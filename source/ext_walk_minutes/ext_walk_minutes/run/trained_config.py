@@ -21,9 +21,10 @@ from typing import Any
 
 import yaml
 
+from ..rl.checkpoint_files import TRAINED_CONFIG_KEY
 from . import presets
 
-KEY = "trained_config"
+KEY = TRAINED_CONFIG_KEY
 """The checkpoint entry (rsl-rl: ``infos[KEY]``; skrl: ``[KEY]``)."""
 
 PHYSICS_KEYS = (
@@ -84,7 +85,7 @@ def of_checkpoint(checkpoint: Path, data: Mapping[str, Any] | None = None) -> di
     run folder's ``run.json`` (task, library) and ``resolved_config.yaml`` (overrides; no physics); None if
     neither says."""
     if data is None:
-        from .checkpoints import load_checkpoint
+        from ..rl.checkpoint_files import load_checkpoint
 
         data = load_checkpoint(checkpoint)
     found = in_checkpoint(data)

@@ -16,14 +16,13 @@ from rsl_rl.runners import OnPolicyRunner
 from tensordict import TensorDict
 
 from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
-from ..checkpoints import atomic_torch_save
+from ..checkpoint_files import atomic_torch_save
 from ..distributed import is_main_process, report_parameters
 from ..divergence import check_finite
 from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
-from ..session import Configs, RunSpec
-from ..trained_config import KEY, record
+from ..job import TrainingJob
 from .rsl_rl import BACKEND
 
 
@@ -60,8 +59,8 @@ class WalkOnPolicyRunner(OnPolicyRunner):
     """rsl-rl's runner with atomic checkpoint writes that carry the run's config (see :mod:`..trained_config`),
     distributed also on CPU (see :mod:`.distributed`)."""
 
-    trained_config: dict | None = None
-    """Saved in every checkpoint's ``infos`` (:func:`..trained_config.record`)."""
+    saved_with_checkpoints: dict = {}
+    """Saved in every checkpoint's ``infos`` (:attr:`..job.TrainingJob.saved_with_checkpoints`)."""
 
     def _configure_multi_gpu(self) -> None:
         if not torch.distributed.is_initialized():
@@ -80,7 +79,7 @@ class WalkOnPolicyRunner(OnPolicyRunner):
     def save(self, path: str, infos: dict | None = None) -> None:
         saved = self.alg.save()
         saved["iter"] = self.current_learning_iteration
-        saved["infos"] = infos if self.trained_config is None else {**(infos or {}), KEY: self.trained_config}
+        saved["infos"] = {**(infos or {}), **self.saved_with_checkpoints} if self.saved_with_checkpoints else infos
         atomic_torch_save(saved, path)
 
 
@@ -113,34 +112,34 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
         ) from None
 
 
-def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, resume: Path | None) -> Path | None:
-    """Run ``iterations`` PPO iterations; return the last checkpoint written.
+def train(env, job: TrainingJob) -> Path | None:
+    """Run the job's PPO iterations on ``env``; return the last checkpoint written.
 
     Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
     update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
     the other ranks return None.
     """
-    log_dir = log_dir if is_main_process() else None
-    runner, stats = make_runner(env, configs.agent_cfg, spec.device, log_dir, spec.timeout_bootstrap)
-    runner.trained_config = record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)
-    if resume is not None:
-        _load(runner, resume)
+    log_dir = job.log_dir if is_main_process() else None
+    runner, stats = make_runner(env, job.agent_cfg, job.device, log_dir, job.timeout_bootstrap)
+    runner.saved_with_checkpoints = dict(job.saved_with_checkpoints)
+    if job.resume is not None:
+        _load(runner, job.resume)
         runner.current_learning_iteration += 1  # the checkpoint's iteration is done; continue after it
     start = runner.current_learning_iteration
     progress = Progress(
         env,
         stats,
         log_dir,
-        f"{spec.task} {spec.agent}",
+        job.label,
         start,
-        start + iterations,
+        start + job.iterations,
         runner.cfg["num_steps_per_env"] * env.unwrapped.num_envs,
-        spec.curriculum_snapshots,
+        job.curriculum_snapshots,
     )
     finished = _watch_iterations(runner, progress, start)
     runner.add_git_repo_to_log(__file__)  # this project's commit and diff beside rsl-rl's, as Isaac Lab's train.py
     try:
-        runner.learn(iterations, init_at_random_ep_len=True)
+        runner.learn(job.iterations, init_at_random_ep_len=True)
     except KeyboardInterrupt as interrupt:
         raise type(interrupt)(_save_interrupted(runner, log_dir, finished[0], start)) from None
     finally:

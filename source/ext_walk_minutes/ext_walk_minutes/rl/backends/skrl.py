@@ -1,4 +1,4 @@
-"""skrl's PPO agent, driven by our rollout loop, as a :class:`~ext_walk_minutes.train.backends.Backend`."""
+"""skrl's PPO agent, driven by our rollout loop, as a :class:`~ext_walk_minutes.rl.backends.Backend`."""
 
 from __future__ import annotations
 

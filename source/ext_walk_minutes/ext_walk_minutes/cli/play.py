@@ -12,20 +12,20 @@ from pathlib import Path
 import torch
 
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from . import interrupts, live_view, play_policies, trained_config, video
-from .locomotion_recorder import LocomotionRecorder
-from .policy_session import PolicyRun, find_policy, policy_session
-from .session import (
+from ..rl import interrupts
+from ..run import live_view, policy, trained_config, video
+from ..run.locomotion_recorder import LocomotionRecorder
+from ..run.policy import PolicyRun, find_policy, policy_session
+from ..run.spec import (
     DEFAULT_TASK,
     RunSpec,
-    add_common_args,
     check_task,
-    parse,
     resolve_configs,
     resolve_device,
     resolve_num_envs,
     set_cpu_threads,
 )
+from .flags import add_common_args, parse
 
 EXPORT_TOLERANCE = 1e-5
 PLAY_NUM_ENVS = 16
@@ -176,7 +176,7 @@ def rollout(
 
 def export(run: PolicyRun, checkpoint: Path) -> int:
     """Write policy.onnx, policy.pt and policy.json next to ``checkpoint``; 1 if an export differs from the policy."""
-    from .export import export_policy, max_export_errors, write_contract
+    from ..run.export import export_policy, max_export_errors, write_contract
 
     obs_dim = run.env.unwrapped.observation_manager.group_obs_dim["policy"][0]
     jit_path, onnx_path = export_policy(run.policy, obs_dim, checkpoint.parent)
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     view = view_request(args, num_envs)
     report_dir = report_request(args.report, checkpoint)
     print(
-        f"[play] task {task} | agent {agent} | checkpoint {play_policies.described(args.checkpoint, checkpoint)} | "
+        f"[play] task {task} | agent {agent} | checkpoint {policy.described(args.checkpoint, checkpoint)} | "
         f"{num_envs} envs | device {device}",
         flush=True,
     )
@@ -290,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
     if view is not None:
         live_view.add_viewer(configs.env_cfg, view)
-    stand_in = args.checkpoint in play_policies.STAND_INS
-    opened = play_policies.stand_in_session(spec, configs, args.checkpoint) if stand_in else None
+    stand_in = args.checkpoint in policy.STAND_INS
+    opened = policy.stand_in_session(spec, configs, args.checkpoint) if stand_in else None
     with opened or policy_session(spec, configs, checkpoint) as run:
         if args.export and export(run, checkpoint):
             return 1
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
         act = run.act
         if args.drive:
-            from .drive import Drive
+            from ..run.drive import Drive
 
             act = Drive(run.env, live_view.viser_server(run.env), args.follow).wrap(run.act)
             print("[play] drive: the panel 'Drive' in the page's sidebar commands the followed robot", flush=True)
@@ -338,12 +338,12 @@ def choose_policy(args: argparse.Namespace) -> tuple[Path, str, dict | None]:
     """``(checkpoint, agent, trained config)`` for ``--checkpoint``: a run's, the shipped one (``pretrained``) or a
     stand-in's name (``zero``/``random``: no file, no trained config)."""
     task = args.task or DEFAULT_TASK
-    if args.checkpoint in play_policies.STAND_INS:
+    if args.checkpoint in policy.STAND_INS:
         if args.export:
             raise UsageError(f"--export: --checkpoint {args.checkpoint} plays no policy; pass a trained one")
-        return (*play_policies.stand_in(args.checkpoint, task, args.agent), None)
-    if args.checkpoint == play_policies.PRETRAINED:
-        return find_policy(str(play_policies.pretrained_checkpoint(task)), args.agent, args.task)
+        return (*policy.stand_in(args.checkpoint, task, args.agent), None)
+    if args.checkpoint == policy.PRETRAINED:
+        return find_policy(str(policy.pretrained_checkpoint(task)), args.agent, args.task)
     return find_policy(args.checkpoint, args.agent, args.task)
 
 

@@ -11,24 +11,25 @@ from pathlib import Path
 
 from ..common.cli import LOG_ROOT, parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
-from . import backends, distributed, interrupts, presets, trained_config, video
-from .bootstrap import DEFAULT_MODE, MODES
-from .progress import cpu_outlook
-from .run_folder import new_run_folder
-from .setup_output import SETUP, SETUP_LOG
-from .session import (
+from ..rl import backends, distributed, interrupts
+from ..run import presets, trained_config, video
+from ..rl.bootstrap import DEFAULT_MODE, MODES
+from ..rl.job import TrainingJob
+from ..rl.progress import cpu_outlook
+from ..run.folder import new_run_folder
+from ..common.setup_output import SETUP, SETUP_LOG
+from ..run.spec import (
     FRONTENDS,
     Configs,
     RunSpec,
-    add_common_args,
     check_task,
-    parse,
     resolve_configs,
     resolve_device,
     resolve_num_envs,
     running_env,
     set_cpu_threads,
 )
+from .flags import add_common_args, parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,8 +182,8 @@ def resume_checkpoint(resume: str | None, spec: RunSpec) -> tuple[Path | None, d
     simulator starts: it must be readable and come from the same backend and task."""
     if resume is None:
         return None, None
-    from .checkpoints import find_checkpoint
-    from .trained_config import of_checkpoint
+    from ..run.checkpoints import find_checkpoint
+    from ..run.trained_config import of_checkpoint
 
     path, agent = find_checkpoint(resume, LOG_ROOT, [spec.agent], spec.task, flag="--resume")
     if agent != spec.agent:
@@ -298,6 +299,22 @@ def report_interrupt(interrupt: KeyboardInterrupt) -> int:
     return interrupts.exit_status(interrupt)
 
 
+def training_job(spec: RunSpec, configs: Configs, log_dir: Path, iterations: int, resume: Path | None) -> TrainingJob:
+    """What the backend is given: the agent config, the run folder and what every checkpoint carries."""
+    trained = trained_config.record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)
+    return TrainingJob(
+        f"{spec.task} {spec.agent}",
+        configs.agent_cfg,
+        spec.device,
+        str(log_dir),
+        iterations,
+        resume,
+        spec.timeout_bootstrap,
+        spec.curriculum_snapshots,
+        {trained_config.KEY: trained},
+    )
+
+
 def run(args: argparse.Namespace, overrides: list[str]) -> int:
     """Check the run, make its folder, build the env and train; the exit status."""
     rank = distributed.from_environment(args.distributed)
@@ -338,7 +355,7 @@ def run(args: argparse.Namespace, overrides: list[str]) -> int:
                 flush=True,
             )
     with running_env(spec, configs) as env, distributed.process_group_closed_after():
-        checkpoint = spec.backend.train(env, spec, configs, str(log_dir), iterations, resume)
+        checkpoint = spec.backend.train(env, training_job(spec, configs, log_dir, iterations, resume))
     print(
         f"[train] done: checkpoint {checkpoint}"
         + (f" ({spec.backend.checkpoint_numbering})" if spec.backend.checkpoint_numbering else "")

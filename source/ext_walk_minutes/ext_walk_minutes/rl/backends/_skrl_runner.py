@@ -16,14 +16,13 @@ import torch
 from isaaclab_rl.skrl import SkrlVecEnvWrapper
 
 from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
-from ..checkpoints import atomic_torch_save
-from ..trained_config import KEY, record
+from ..checkpoint_files import atomic_torch_save
 from ..distributed import is_main_process, report_parameters
 from ..divergence import check_finite
 from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
-from ..session import Configs, RunSpec
+from ..job import TrainingJob
 from ._skrl_ppo import RslRlPPORunner, policy_state_with_std
 from .skrl import BACKEND
 
@@ -130,30 +129,31 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
     return next_obs, next_states, rewards, terminated, truncated
 
 
-def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, resume: Path | None) -> Path | None:
-    """Run ``iterations`` PPO updates; return the last checkpoint written.
+def train(env, job: TrainingJob) -> Path | None:
+    """Run the job's PPO updates on ``env``; return the last checkpoint written.
 
     Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
     update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
     the other ranks return None.
     """
-    log_dir = Path(log_dir) if is_main_process() else None
-    runner, stats = make_runner(env, configs.agent_cfg, spec.device, log_dir, iterations=iterations)
+    log_dir = Path(job.log_dir) if is_main_process() else None
+    iterations = job.iterations
+    runner, stats = make_runner(env, job.agent_cfg, job.device, log_dir, iterations=iterations)
     agent, skrl_env = runner.agent, runner.trainer.env
-    rollouts = configs.agent_cfg["agent"]["rollouts"]
+    rollouts = job.agent_cfg["agent"]["rollouts"]
     # skrl counts checkpoint intervals in env steps (the config's, from rsl-rl's save_interval); 0: none
-    save_interval = configs.agent_cfg["agent"]["experiment"]["checkpoint_interval"] // rollouts
-    start = _load(agent, resume) + 1 if resume is not None else 0
-    trained = {KEY: record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)}
+    save_interval = job.agent_cfg["agent"]["experiment"]["checkpoint_interval"] // rollouts
+    start = _load(agent, job.resume) + 1 if job.resume is not None else 0
+    trained = dict(job.saved_with_checkpoints)
     progress = Progress(
         env,
         stats,
         None if log_dir is None else str(log_dir),
-        f"{spec.task} {spec.agent}",
+        job.label,
         start,
         start + iterations,
         rollouts * skrl_env.num_envs,
-        spec.curriculum_snapshots,
+        job.curriculum_snapshots,
     )
     agent.enable_training_mode(True)
     obs, _ = skrl_env.reset()
@@ -166,10 +166,10 @@ def train(env, spec: RunSpec, configs: Configs, log_dir: str, iterations: int, r
     try:
         for it in range(start, start + iterations):
             for t in range(it * rollouts, (it + 1) * rollouts - 1):
-                obs, states, *_ = collect_step(agent, skrl_env, obs, states, t, timesteps, spec.timeout_bootstrap)
+                obs, states, *_ = collect_step(agent, skrl_env, obs, states, t, timesteps, job.timeout_bootstrap)
             with deferred():  # the last step runs the PPO update: a signal waits for its end (never half-updated)
                 obs, states, *_ = collect_step(
-                    agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps, spec.timeout_bootstrap
+                    agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps, job.timeout_bootstrap
                 )
                 finished = it
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])

@@ -22,7 +22,7 @@ def train_in_child(
     workdir.mkdir(parents=True, exist_ok=True)
     runs = workdir / LOG_ROOT / agent / task
     before = set(runs.glob("*"))
-    cmd = [sys.executable, "-m", "ext_walk_minutes.train.train_main", "--task", task, "--agent", agent, *args]
+    cmd = [sys.executable, "-m", "ext_walk_minutes.cli.train", "--task", task, "--agent", agent, *args]
     if log_file is None:
         status = subprocess.run(cmd, cwd=workdir).returncode
     else:

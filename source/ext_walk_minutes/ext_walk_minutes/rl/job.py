@@ -1,0 +1,36 @@
+"""What a backend's ``train`` is given: one immutable :class:`TrainingJob`, complete when built."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bootstrap import DEFAULT_MODE
+
+
+@dataclass(frozen=True)
+class TrainingJob:
+    """One training run as a backend sees it: its agent config, where it logs, how long, and what its checkpoints
+    carry. The run's env is passed beside it (it is built and closed by the caller)."""
+
+    label: str
+    """Prefix of the progress line (``<task> <agent>``)."""
+    agent_cfg: Any
+    """The backend's agent config, device and seed already set."""
+    device: str
+    """``cpu`` or ``cuda:N``."""
+    log_dir: str
+    """The run folder (TensorBoard, checkpoints); ranks other than 0 of a ``--distributed`` run write nothing."""
+    iterations: int
+    """PPO iterations to run (after the resumed checkpoint's, with ``resume``)."""
+    resume: Path | None = None
+    """A checkpoint of this backend to continue from."""
+    timeout_bootstrap: str = DEFAULT_MODE
+    """One of :data:`.bootstrap.MODES`."""
+    curriculum_snapshots: tuple[int, ...] = ()
+    """Iterations at which to save the robots-per-(terrain type, level) heatmap as a PNG."""
+    saved_with_checkpoints: Mapping[str, Any] = field(default_factory=dict)
+    """Plain values written into every checkpoint (rsl-rl: in ``infos``; skrl: top-level entries), e.g. the run's
+    trained config under :data:`.checkpoint_files.TRAINED_CONFIG_KEY`."""

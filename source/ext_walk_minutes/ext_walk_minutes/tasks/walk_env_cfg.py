@@ -104,13 +104,27 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        # -- device: CUDA when present, else CPU with a small robot count (train.py can override both)
+        self._set_device_and_physics()
+        self._set_scene()
+        self._set_observations()
+        self._set_commands()
+        # -- terminations: besides Isaac Lab's (time-out, base contact), a robot whose physics blew up is reset
+        self.terminations.non_finite_state = DoneTerm(func=mdp.non_finite_state)
+        self._set_rewards()
+        # -- curriculum: legged_gym's game-inspired terrain curriculum, mean level per type logged
+        self.curriculum.terrain_levels = CurrTerm(func=mdp.terrain_levels_by_type)
+        self._set_events()
+
+    def _set_device_and_physics(self) -> None:
+        """CUDA when present, else CPU with a small robot count (train.py can override both); Newton MuJoCo Warp
+        as the default physics preset (``physics=...`` picks another)."""
         self.sim.device = default_device()
         self.scene.num_envs = default_num_envs(self.sim.device)
-        # -- physics: the default preset is Newton MuJoCo Warp (physics=... picks another)
         self.sim.physics.newton_mjwarp = self.sim.physics.default = walk_newton_cfg()
 
-        # -- scene: legged_gym's terrain grid; nothing from the asset server (no MDL, no HDR sky)
+    def _set_scene(self) -> None:
+        """legged_gym's terrain grid with its curriculum, the ground's friction and the contact sensor's threshold;
+        nothing from the asset server (no MDL, no HDR sky)."""
         self.scene.terrain.terrain_generator = ROUGH_TERRAIN_CFG.replace()
         self.scene.terrain.terrain_generator.curriculum = True
         self.scene.terrain.max_init_terrain_level = 5
@@ -129,7 +143,8 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         # contact = force above 1 N (legged_gym's air-time contact); Newton's sensor default is any force
         self.scene.contact_forces.force_threshold = 1.0
 
-        # -- observations: legged_gym scales, noise (physical units) and clipping (+-100 after scaling)
+    def _set_observations(self) -> None:
+        """legged_gym's observation scales, noise (physical units) and clipping (+-100 after scaling)."""
         policy = self.observations.policy
         for name in policy.to_dict():
             term = getattr(policy, name, None)
@@ -143,8 +158,9 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
                 bound = CLIP_OBSERVATIONS / max(scale if isinstance(scale, tuple) else (scale,))
                 term.clip = (-bound, bound)
 
-        # -- commands: heading mode, resampled every 10 s, |v| <= 1 m/s, yaw rate clipped to 1 rad/s,
-        #    linear commands of at most 0.2 m/s zeroed (instead of Isaac Lab's random standing robots)
+    def _set_commands(self) -> None:
+        """Heading mode, resampled every 10 s, |v| <= 1 m/s, yaw rate clipped to 1 rad/s; linear commands of at
+        most 0.2 m/s zeroed (instead of Isaac Lab's random standing robots)."""
         self.commands.base_velocity = mdp.ZeroSlowVelocityCommandCfg(
             asset_name="robot",
             zero_below=0.2,
@@ -159,10 +175,8 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
             ),
         )
 
-        # -- terminations: besides Isaac Lab's (time-out, base contact), a robot whose physics blew up is reset
-        self.terminations.non_finite_state = DoneTerm(func=mdp.non_finite_state)
-
-        # -- rewards: legged_gym weights (before x dt)
+    def _set_rewards(self) -> None:
+        """legged_gym's reward weights (before Isaac Lab's x dt)."""
         rew = self.rewards
         rew.track_lin_vel_xy_exp.weight = 1.0
         rew.track_ang_vel_z_exp.weight = 0.5
@@ -178,10 +192,9 @@ class WalkRoughEnvCfg(LocomotionVelocityRoughEnvCfg):
         rew.flat_orientation_l2 = None
         rew.dof_pos_limits = None
 
-        # -- curriculum: legged_gym's game-inspired terrain curriculum, mean level per type logged
-        self.curriculum.terrain_levels = CurrTerm(func=mdp.terrain_levels_by_type)
-
-        # -- randomisation: one ground friction per robot, base mass +-5 kg, pushes to +-1 m/s every 15 s
+    def _set_events(self) -> None:
+        """Randomisation: one ground friction per robot, base mass +-5 kg, pushes to +-1 m/s every 15 s; resets
+        +-1 m around the tile centre."""
         ev = self.events
         ev.physics_material = EventTerm(
             func=mdp.randomize_robot_friction,

@@ -124,6 +124,16 @@ def mjcf_xml(
     effort = _per_joint(effort_limit, names) if effort_limit is not None else {j.name: j.effort for j in hinges}
 
     root = ET.Element("mujoco", {"model": desc.name})
+    _add_options(root, physics_dt, noslip_iterations)
+    world = _add_world(root, floor)
+    _add_body_tree(world, desc, base_height, arm, friction)
+    _add_actuators(root, hinges, actuators, kp, kv, effort)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _add_options(root: ET.Element, physics_dt: float, noslip_iterations: int) -> None:
+    """The compiler settings and the solver options that mirror our Newton MuJoCo Warp physics."""
     ET.SubElement(root, "compiler", {"angle": "radian", "autolimits": "true", "boundmass": "0", "boundinertia": "0"})
     ET.SubElement(
         root,
@@ -139,6 +149,10 @@ def mjcf_xml(
             "noslip_iterations": str(int(noslip_iterations)),
         },
     )
+
+
+def _add_world(root: ET.Element, floor: bool) -> ET.Element:
+    """The ``worldbody``, with a frictionless plane at z = 0 if ``floor``."""
     world = ET.SubElement(root, "worldbody")
     if floor:
         ET.SubElement(
@@ -153,7 +167,15 @@ def mjcf_xml(
                 "conaffinity": "1",
             },
         )
+    return world
 
+
+def _add_body_tree(
+    world: ET.Element, desc: RobotDescription, base_height: float, arm: dict[str, float], friction: float
+) -> None:
+    """Every body of ``desc`` nested under its parent in ``world``: the root on a free joint ``base_height`` [m] up,
+    the others on their hinge (armature ``arm`` [kg m^2]) or welded (a fixed joint), each with its mass properties
+    and collision geoms."""
     children: dict[str, list] = {}
     for joint in desc.joints:
         children.setdefault(joint.parent, []).append(joint)
@@ -163,15 +185,7 @@ def mjcf_xml(
         if joint is None and name == desc.root:
             ET.SubElement(body, "freejoint", {"name": "root"})
         elif isinstance(joint, RevoluteJoint):
-            attrs = {
-                "name": joint.name,
-                "type": "hinge",
-                "axis": _fmt(signed_axis(joint.axis)),
-                "armature": repr(arm[joint.name]),
-            }
-            if joint.lower is not None and joint.upper is not None:
-                attrs |= {"limited": "true", "range": _fmt((joint.lower, joint.upper))}
-            ET.SubElement(body, "joint", attrs)
+            _add_hinge(body, joint, arm[joint.name])
         inertial = desc.body(name).inertial
         ET.SubElement(
             body,
@@ -185,6 +199,29 @@ def mjcf_xml(
 
     add_body(world, desc.root, (0.0, 0.0, base_height))
 
+
+def _add_hinge(body: ET.Element, joint: RevoluteJoint, armature: float) -> None:
+    """``joint`` as a hinge of ``body``, limited where the description gives both limits."""
+    attrs = {
+        "name": joint.name,
+        "type": "hinge",
+        "axis": _fmt(signed_axis(joint.axis)),
+        "armature": repr(armature),
+    }
+    if joint.lower is not None and joint.upper is not None:
+        attrs |= {"limited": "true", "range": _fmt((joint.lower, joint.upper))}
+    ET.SubElement(body, "joint", attrs)
+
+
+def _add_actuators(
+    root: ET.Element,
+    hinges: Sequence[RevoluteJoint],
+    actuators: ActuatorKind,
+    kp: dict[str, float],
+    kv: dict[str, float],
+    effort: dict[str, float],
+) -> None:
+    """One actuator per hinge, in order: a PD ``position`` servo or a torque ``motor`` (see :func:`mjcf_xml`)."""
     actuator = ET.SubElement(root, "actuator")
     for j in hinges:
         if actuators == "position":
@@ -207,5 +244,3 @@ def mjcf_xml(
             )
         else:
             raise ValueError(f"unknown actuator kind '{actuators}'; choose 'position' or 'motor'")
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode")

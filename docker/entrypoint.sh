@@ -4,6 +4,8 @@
 #
 #   docker run --gpus all -v "$PWD/logs:/app/logs" ext-walk-minutes --preset paper
 #
+# --preset NAME reads config/NAME.yaml of the repository, copied into the image (/app/config).
+#
 # Outside the image it runs with the repository's .venv (the tests do this). WALK_PYTHON names another
 # interpreter command (the PhysX image sets "$ISAACLAB_PATH/isaaclab.sh -p"); WALK_TRAIN_ARGS are put in
 # front of the arguments (the PhysX image sets physics=isaacsim_physx; a later physics=... wins).

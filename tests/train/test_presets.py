@@ -1,4 +1,4 @@
-"""Run presets (the package's presets/*.yaml): they reach both backends' configs, the command line wins, bad
+"""Run presets (the repository's config/*.yaml): they reach both backends' configs, the command line wins, bad
 input is one line.
 
 Config resolution only (no simulation): seconds.
@@ -40,8 +40,8 @@ def _error(capsys, *argv: str) -> str:
 
 def test_the_shipped_presets():
     assert {"paper", "fast", "cpu-debug"} <= set(presets.available())
-    # package data, not a folder of the repository: a non-editable install has them (test_installed_presets)
-    assert presets.PRESET_DIR == REPO / "source" / "ext_walk_minutes" / "ext_walk_minutes" / "presets"
+    # the repository's top-level config/, where a user edits them; the wheel ships a copy (test_installed_presets)
+    assert presets.PRESET_DIR == REPO / "config"
     for name in presets.available():
         for agent in ROLLOUT:  # every key of every preset is a field of both backends' configs
             args, session = _resolve(["--preset", name], agent)
@@ -165,7 +165,7 @@ def test_installed_presets(tmp_path):
         text=True,
         timeout=120,
     )
-    assert probe.stdout.split() == [str(tmp_path / "site" / "ext_walk_minutes" / "presets"), "Walk-Rough-AnymalC"]
+    assert probe.stdout.split() == [str(tmp_path / "site" / "ext_walk_minutes" / "config"), "Walk-Rough-AnymalC"]
     run = subprocess.run(
         [
             sys.executable,

@@ -30,8 +30,8 @@ def add_common_args(parser: argparse.ArgumentParser, *, default_num_envs_help: s
         "--preset",
         default=None,
         metavar="NAME",
-        help=f"run preset: a shipped one ({', '.join(presets.available())}) or a .yaml file; "
-        "flags and key=value arguments given here win over it",
+        help=f"run preset: NAME for config/NAME.yaml ({', '.join(presets.available())}; edit them there) or a path "
+        "to a .yaml file; flags and key=value arguments given here win over it",
     )
 
 

@@ -1,4 +1,4 @@
-"""Run presets: ``--preset NAME`` reads ``presets/NAME.yaml`` of the package (or a ``.yaml`` path) before the
+"""Run presets: ``--preset NAME`` reads ``config/NAME.yaml`` of the repository (or a ``.yaml`` path) before the
 command line.
 
 A preset file is a YAML mapping of
@@ -28,8 +28,18 @@ import yaml
 from ..common.errors import UsageError
 from ..rl import backends
 
-PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
-"""The shipped presets: package data (``ext_walk_minutes/presets/``), so any install of the package has them."""
+
+def _preset_dir() -> Path:
+    """The repository's top-level ``config/`` (a checkout, or an editable install of it); in an installed wheel,
+    where there is no repository, the copy the wheel ships as package data (``ext_walk_minutes/config/``)."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "config"
+    return shipped if shipped.is_dir() else package.parents[2] / "config"
+
+
+PRESET_DIR = _preset_dir()
+"""The shipped presets: the repository's top-level ``config/``, where a user looks for and edits them (or the
+wheel's copy of it)."""
 
 FLAG_KEYS = ("task", "agent", "num_envs", "max_iterations", "device", "seed", "timeout_bootstrap")
 CONFIG_ROOTS = ("env", "agent")

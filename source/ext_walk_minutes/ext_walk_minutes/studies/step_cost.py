@@ -247,7 +247,8 @@ def _child(argv: list[str]) -> None:
     Path(out).write_text(json.dumps(result), encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The study's flags; the task's ``key=value`` overrides pass through (``parse_known_args``)."""
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
     parser.add_argument("--task", default="Walk-Flat-AnymalC", help="task (default: %(default)s)")
     parser.add_argument("--num_envs", type=int, default=64, help="robots (default: %(default)s)")
@@ -264,8 +265,11 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=1, help="alternations with --against or two frontends (default: %(default)s)"
     )
     parser.add_argument("--json", default=None, help="write the results to this file")
-    args, overrides = parser.parse_known_args(argv)
-    frontends = args.frontends.split(",")
+    return parser
+
+
+def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace, frontends: list[str]) -> None:
+    """Exit with one ``error:`` line (status 2) on a bad combination or value, before any env is built."""
     if not set(frontends) <= {"torch", "warp"} or len(set(frontends)) != len(frontends):
         parser.error(f"--frontends takes torch, warp or torch,warp (got {args.frontends})")
     if args.against and frontends != ["torch"]:
@@ -277,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.against and not is_revision(args.against):
         parser.error(f"--against {args.against}: not a git revision of this repository (e.g. HEAD~1 or a commit hash)")
+
+
+def _measure_all(args: argparse.Namespace, frontends: list[str], overrides: list[str]) -> list[dict]:
+    """One :func:`measure` result per frontend (and per revision with ``--against``) per round, alternating, each
+    in a fresh process and labelled with its ``revision``."""
     results: list[dict] = []
     for _ in range(args.rounds if args.against or len(frontends) > 1 else 1):
         for frontend in frontends:
@@ -284,38 +293,57 @@ def main(argv: list[str] | None = None) -> int:
             results.append({"revision": "working tree", **_run_child(dict(os.environ), child_args)})
             if args.against:
                 results.append({"revision": args.against, **measure_revision(args.against, child_args)})
+    return results
+
+
+def _print_result(r: dict) -> None:
+    """One line of rates and per-step counts for the result ``r``, then a line per sync site in our code."""
+    print(
+        f"[step_cost] {r['revision']} ({r['frontend']} frontend): {r['task']}, {r['num_envs']} robots: "
+        f"{r['env_steps_per_s']:,.0f} "
+        f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
+        f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
+        f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
+        flush=True,
+    )
+    for site, count in sorted(r["our_sync_sites"].items()):
+        print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
+
+
+def _print_ratios(results: list[dict], against: str | None) -> None:
+    """The ratios of the means: the working tree over ``against``, or (no ``against``) warp over torch."""
+    if against:
+        label = f"working tree / {against}"
+        ours = [r for r in results if r["revision"] == "working tree"]
+        theirs = [r for r in results if r["revision"] == against]
+    else:
+        label = "warp frontend / torch frontend"
+        ours = [r for r in results if r["frontend"] == "warp"]
+        theirs = [r for r in results if r["frontend"] == "torch"]
+
+    def mean(rows, key):
+        return sum(r[key] for r in rows) / len(rows)
+
+    print(
+        f"[step_cost] {label}: "
+        + ", ".join(
+            f"{key} x{mean(ours, key) / mean(theirs, key):.2f}"
+            for key in ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")
+        ),
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, overrides = parser.parse_known_args(argv)
+    frontends = args.frontends.split(",")
+    _check_args(parser, args, frontends)
+    results = _measure_all(args, frontends, overrides)
     for r in results:
-        print(
-            f"[step_cost] {r['revision']} ({r['frontend']} frontend): {r['task']}, {r['num_envs']} robots: "
-            f"{r['env_steps_per_s']:,.0f} "
-            f"env-steps/s; per step {r['torch_ops']:.0f} torch ops, {r['warp_launches']:.0f} Warp launches, "
-            f"{r['syncs']:.1f} syncs ({r['our_syncs']:.1f} from our code); contact slots per robot "
-            f"{r['contact_slots_per_robot']:.0f} (at most {r['contacts_in_use_per_robot_max']:.1f} in use)",
-            flush=True,
-        )
-        for site, count in sorted(r["our_sync_sites"].items()):
-            print(f"[step_cost]   our sync: {site} x{count / r['steps']:.2f}/step", flush=True)
+        _print_result(r)
     if args.against or len(frontends) > 1:
-        if args.against:
-            label = f"working tree / {args.against}"
-            ours = [r for r in results if r["revision"] == "working tree"]
-            theirs = [r for r in results if r["revision"] == args.against]
-        else:
-            label = "warp frontend / torch frontend"
-            ours = [r for r in results if r["frontend"] == "warp"]
-            theirs = [r for r in results if r["frontend"] == "torch"]
-
-        def mean(rows, key):
-            return sum(r[key] for r in rows) / len(rows)
-
-        print(
-            f"[step_cost] {label}: "
-            + ", ".join(
-                f"{key} x{mean(ours, key) / mean(theirs, key):.2f}"
-                for key in ("env_steps_per_s", "torch_ops", "warp_launches", "syncs", "contact_slots_per_robot")
-            ),
-            flush=True,
-        )
+        _print_ratios(results, args.against)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

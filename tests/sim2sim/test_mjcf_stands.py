@@ -19,7 +19,7 @@ from isaaclab_tasks.utils import PresetCfg
 from ext_walk_minutes.robots import DESCRIPTIONS
 from ext_walk_minutes.robots.description import RevoluteJoint
 from ext_walk_minutes.robots.mjcf_writer import mjcf_xml
-from ext_walk_minutes.studies.sim2sim import NOSLIP_ITERATIONS
+from ext_walk_minutes.studies.mujoco_runner.model import NOSLIP_ITERATIONS
 
 from test_mjcf_vs_usd import CFGS, default_pose
 

@@ -17,6 +17,10 @@ import numpy as np
 import pytest
 
 from ext_walk_minutes.studies import sim2sim
+from ext_walk_minutes.studies.mujoco_runner.contract import load_contract, onnx_policy
+from ext_walk_minutes.studies.mujoco_runner.model import STAIR_HEIGHT, STAIR_WIDTH, mujoco_model
+from ext_walk_minutes.studies.mujoco_runner.robot import JointMap, height_scan, place_at_default_pose
+from ext_walk_minutes.studies.mujoco_runner.rollout import rollout, stand
 from helpers import FIXTURE_POLICY, REPO
 
 ENV = dict(os.environ, OMP_NUM_THREADS="1")
@@ -69,8 +73,8 @@ def test_play_summary_line_is_parsed(exported):
 
 
 def test_robot_stands_under_the_contract_pd(exported):
-    contract = sim2sim.load_contract(exported[0])
-    heights = sim2sim.stand(contract, seconds=2.0)
+    contract = load_contract(exported[0])
+    heights = stand(contract, seconds=2.0)
     # our simulator holds ANYmal C at 0.49 m on these targets; MuJoCo with the no-slip pass settles near 0.51 m
     assert np.all(np.isfinite(heights))
     assert 0.45 < heights[-1] < 0.56
@@ -79,16 +83,16 @@ def test_robot_stands_under_the_contract_pd(exported):
 
 def test_mujoco_soft_friction_creeps(exported):
     """Why ``noslip`` is the default: under MuJoCo's default friction the standing robot spreads its feet."""
-    contract = sim2sim.load_contract(exported[0])
-    soft = sim2sim.stand(contract, seconds=2.0, contact="soft")
-    noslip = sim2sim.stand(contract, seconds=2.0, contact="noslip")
+    contract = load_contract(exported[0])
+    soft = stand(contract, seconds=2.0, contact="soft")
+    noslip = stand(contract, seconds=2.0, contact="noslip")
     assert soft[-1] < noslip[-1] - 0.05
 
 
 def test_fixture_policy_walks_in_mujoco(exported):
-    contract = sim2sim.load_contract(exported[0])
-    policy = sim2sim.onnx_policy(exported[0])
-    result = sim2sim.rollout(contract, policy, robots=2, seconds=3.0, seed=1)
+    contract = load_contract(exported[0])
+    policy = onnx_policy(exported[0])
+    result = rollout(contract, policy, robots=2, seconds=3.0, seed=1)
     assert result["finite"]
     assert result["falls"] == 0
     assert min(result["base_height"]) > 0.35
@@ -173,20 +177,20 @@ def test_height_scan_sees_the_steps(exported):
         "alignment": "yaw",
         "offset": 0.5,
     }
-    contract = sim2sim.load_contract(exported[0])
+    contract = load_contract(exported[0])
     for terrain, x in (("flat", 0.0), ("stairs", 0.95)):  # no ray on a step edge
-        model = sim2sim.mujoco_model(contract, terrain)
-        joints = sim2sim.JointMap.of(model, contract)
+        model = mujoco_model(contract, terrain)
+        joints = JointMap.of(model, contract)
         data = mujoco.MjData(model)
-        sim2sim.place_at_default_pose(model, data, joints, contract, (x, 0.0))
-        heights = sim2sim.height_scan(model, data, scan).reshape(11, 17)  # rows y, columns x (x varies fastest)
+        place_at_default_pose(model, data, joints, contract, (x, 0.0))
+        heights = height_scan(model, data, scan).reshape(11, 17)  # rows y, columns x (x varies fastest)
         level = data.qpos[2] - 0.5
         if terrain == "flat":
             np.testing.assert_allclose(heights, level, atol=1e-6)
         else:
             ray_x = x + np.linspace(-0.8, 0.8, 17)
-            steps_down = np.ceil(np.round((np.abs(ray_x) - 1.0) / sim2sim.STAIR_WIDTH, 6)).clip(min=0)
-            np.testing.assert_allclose(heights[5], level + sim2sim.STAIR_HEIGHT * steps_down, atol=1e-6)
+            steps_down = np.ceil(np.round((np.abs(ray_x) - 1.0) / STAIR_WIDTH, 6)).clip(min=0)
+            np.testing.assert_allclose(heights[5], level + STAIR_HEIGHT * steps_down, atol=1e-6)
 
 
 def test_several_checkpoints_need_checkpoint(exported, tmp_path):
@@ -222,16 +226,16 @@ def test_mujoco_locomotion_report(exported):
     policy steps."""
     from ext_walk_minutes.common.locomotion import locomotion_report
 
-    contract = sim2sim.load_contract(exported[0])
+    contract = load_contract(exported[0])
     recorded = []
-    sim2sim.rollout(contract, lambda obs: np.zeros((len(obs), 12)), robots=1, seconds=2.0, recorder_out=recorded)
+    rollout(contract, lambda obs: np.zeros((len(obs), 12)), robots=1, seconds=2.0, recorder_out=recorded)
     still = locomotion_report(recorded[0])
     assert still["gait"]["duty_factor_mean"] > 0.95  # all but the drop from the spawn pose
     assert still["gait"]["touchdowns_per_second_mean"] == 0.0
     assert still["gait"]["slip_speed"]["median"] < 0.01  # feet rock for the first second after the drop
     assert still["effort"]["cost_of_transport"] is None and "undefined" in still["effort"]["note"]
     recorded = []
-    sim2sim.rollout(contract, sim2sim.onnx_policy(exported[0]), robots=2, seconds=3.0, seed=1, recorder_out=recorded)
+    rollout(contract, onnx_policy(exported[0]), robots=2, seconds=3.0, seed=1, recorder_out=recorded)
     walking = locomotion_report(recorded[0])
     assert sorted(recorded[0].feet) == ["LF_FOOT", "LH_FOOT", "RF_FOOT", "RH_FOOT"]
     assert 1.0 < walking["gait"]["touchdowns_per_second_mean"] < 6.0

@@ -12,7 +12,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from helpers import REPO, SMALL_TERRAIN
+
+pytestmark = pytest.mark.slow  # installs Isaac Lab into a new environment, then trains
 
 PACKAGE = REPO / "source" / "ext_walk_minutes"
 

@@ -17,6 +17,8 @@ import torch
 
 from helpers import REPO, SMALL_TERRAIN, optimizer_steps, run_script
 
+pytestmark = pytest.mark.slow  # trains, plays, exports and resumes per backend
+
 # rsl_rl trains the rough task, skrl the flat one: both backends and both tasks go through training
 CASES = {"rsl_rl": "Walk-Rough-AnymalC", "skrl": "Walk-Flat-AnymalC"}
 NUM_ENVS = "4"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from helpers import SMALL_TERRAIN, run_script
+
+pytestmark = pytest.mark.slow  # one iteration per task
 
 
 def test_warmup_runs_each_task_and_reports_the_cache(tmp_path):

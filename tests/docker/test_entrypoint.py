@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 
+import pytest
 import yaml
 
 from helpers import REPO
+
+pytestmark = pytest.mark.slow  # trains through the image's entry point
 
 ENTRYPOINT = REPO / "docker" / "entrypoint.sh"
 

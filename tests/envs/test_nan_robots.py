@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from helpers import SMALL_TERRAIN, walk_run
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_nan_robot_is_reset_and_counted():

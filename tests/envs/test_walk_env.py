@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from helpers import SMALL_TERRAIN, walk_run
+
+pytestmark = pytest.mark.slow
 
 
 def _random_rollout(overrides: list[str], steps: int = 60):

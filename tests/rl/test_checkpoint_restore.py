@@ -11,6 +11,8 @@ import torch
 
 from helpers import SMALL_TERRAIN, walk_run
 
+pytestmark = pytest.mark.slow  # one PPO update per backend
+
 NUM_ENVS = 4
 
 

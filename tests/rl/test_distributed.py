@@ -26,6 +26,7 @@ DIGEST = re.compile(r"\[train\] rank (\d)/2: parameter digest ([0-9a-f]{16})")
 WORKER = re.compile(r"\[train\] rank 1/2 on cpu: 2 envs, seed (\d+)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("agent", ["rsl_rl", "skrl"])
 def test_two_cpu_processes(agent, tmp_path):
     cmd = [

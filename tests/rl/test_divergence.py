@@ -11,6 +11,8 @@ import torch
 from ext_walk_minutes.cli.play import exports_match
 from helpers import SMALL_TERRAIN, run_script
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     ("agent", "learning_rate"), [("rsl_rl", "agent.algorithm.learning_rate"), ("skrl", "agent.agent.learning_rate")]

@@ -15,6 +15,8 @@ import torch
 
 from helpers import REPO, SMALL_TERRAIN
 
+pytestmark = pytest.mark.slow  # trains until the signal
+
 TRAIN = [
     sys.executable,
     str(REPO / "scripts" / "train.py"),

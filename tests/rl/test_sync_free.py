@@ -16,6 +16,7 @@ from helpers import SMALL_TERRAIN, run_script, walk_run
 FREQUENT_RESETS = ["env.episode_length_s=0.1"]  # 5-step episodes: the reset path runs in most steps
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["Walk-Flat-AnymalC", "Walk-Rough-AnymalC"])
 def test_env_step_has_no_sync_from_our_code(tmp_path, task):
     out = tmp_path / "cost.json"
@@ -44,6 +45,7 @@ def test_env_step_has_no_sync_from_our_code(tmp_path, task):
     assert result["our_syncs"] == 0, result["our_sync_sites"]
 
 
+@pytest.mark.slow
 def test_ppo_rollout_has_no_sync_from_our_code():
     """rsl-rl's runner with our PPO (time-out bootstrap) and wrappers, two iterations, rsl-rl's logging included."""
     import contextlib

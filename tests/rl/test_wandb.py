@@ -9,6 +9,8 @@ import pytest
 
 from helpers import SMALL_TERRAIN, run_script
 
+pytestmark = pytest.mark.slow  # trains per backend
+
 
 @pytest.mark.parametrize("agent", ["rsl_rl", "skrl"])
 def test_wandb_offline_run_in_the_run_folder(tmp_path, agent):

@@ -23,6 +23,8 @@ from ext_walk_minutes.studies.mujoco_runner.model import NOSLIP_ITERATIONS
 
 from test_mjcf_vs_usd import CFGS, default_pose
 
+pytestmark = pytest.mark.slow  # every robot stands in MuJoCo for seconds
+
 
 def regex_value(value, name: str, fallback: float = 0.0) -> float:
     """An actuator cfg field (scalar or regex -> value) for joint ``name``."""

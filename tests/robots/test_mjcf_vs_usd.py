@@ -29,6 +29,8 @@ from ext_walk_minutes.robots import (
 from ext_walk_minutes.robots.mjcf_writer import mjcf_xml
 from ext_walk_minutes.robots.usd_writer import write_usd
 
+pytestmark = pytest.mark.slow  # writes and reads back every robot's MJCF and USD
+
 CFGS = {
     "anymal_c": ANYMAL_C_CFG,
     "anymal_b": ANYMAL_B_CFG,

@@ -18,6 +18,8 @@ import pytest
 from helpers import default_actuators, one_world_sim_cfg
 from test_robot_standing import COLLISION_SETS, ROBOTS
 
+pytestmark = pytest.mark.slow
+
 POLICY_STEPS = int(os.environ.get("STABILITY_STEPS", 1000))
 DECIMATION = 4  # physics steps of 5 ms per policy step
 CHECK_EVERY = 20  # policy steps between two sinking checks

@@ -21,6 +21,8 @@ import torch
 
 from helpers import default_actuators, one_world_sim_cfg
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Expected:

@@ -18,6 +18,8 @@ from PIL import Image
 
 from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--no-sandbox",

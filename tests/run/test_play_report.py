@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from helpers import FIXTURE_POLICY, run_script, usage_error
 
 from ext_walk_minutes.cli.play import main
@@ -17,6 +19,7 @@ def test_unwritable_report_folder(tmp_path, capsys):
     assert "--report" in line and "cannot create" in line
 
 
+@pytest.mark.slow
 def test_fixture_report(tmp_path):
     """8 robots x 5 s of the fixture, with no --task and no key=value arguments (it carries its task and training
     physics): every section filled, figures written, values in a walking policy's range (the applied torque never
@@ -53,9 +56,10 @@ def test_fixture_report(tmp_path):
         assert (out / f"{name}.png").stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_recorder_reads_nothing_back_per_step():
     """The recorder keeps each step on the device: no host synchronisation from our code while recording (counted
-    on CPU as tests/train/test_sync_free.py does), and the one read at the end has every step."""
+    on CPU as tests/rl/test_sync_free.py does), and the one read at the end has every step."""
     import torch
 
     from ext_walk_minutes.studies.step_cost import StepCounters, package_dir

@@ -12,6 +12,8 @@ from ext_walk_minutes.run import folder as run_folder
 from ext_walk_minutes.cli import train as train_cli
 from helpers import SMALL_TERRAIN
 
+pytestmark = pytest.mark.slow
+
 FROZEN = datetime(2026, 11, 29, 23, 14, 52)
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 
 from ext_walk_minutes.run import video
 from helpers import FIXTURE_POLICY, SMALL_TERRAIN, run_script
+
+pytestmark = pytest.mark.slow  # films play and train runs
 
 
 def _robot_pixels(frame: np.ndarray) -> np.ndarray:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import math
 
+import pytest
 import yaml
 
 from helpers import run_script
+
+pytestmark = pytest.mark.slow  # trains once per bootstrapping mode
 
 
 def test_ablation_outputs(tmp_path):

@@ -11,6 +11,8 @@ import pytest
 from ext_walk_minutes.studies import check_gpu
 from helpers import run_script
 
+pytestmark = pytest.mark.slow  # runs check_gpu.py's stages in child processes
+
 ALL_STAGES = [stage.key for stage in check_gpu.STAGES]
 
 

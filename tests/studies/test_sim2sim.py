@@ -23,6 +23,8 @@ from ext_walk_minutes.studies.mujoco_runner.robot import JointMap, height_scan, 
 from ext_walk_minutes.studies.mujoco_runner.rollout import rollout, stand
 from helpers import FIXTURE_POLICY, REPO
 
+pytestmark = pytest.mark.slow  # plays and exports the fixture policy, then runs it in MuJoCo
+
 ENV = dict(os.environ, OMP_NUM_THREADS="1")
 
 

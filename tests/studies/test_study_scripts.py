@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import SMALL_TERRAIN, run_script
 
+pytestmark = pytest.mark.slow  # each study trains a policy first, then evaluates, sweeps or benchmarks it
+
 EVAL_COLUMNS = [
     "terrain",
     "level",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from helpers import walk_run  # importing helpers sets OMP_NUM_THREADS before torch work
+
+pytestmark = pytest.mark.slow
 
 
 def test_teleported_robot_succeeds_and_tipped_robot_fails():

@@ -10,6 +10,8 @@ import pytest
 from ext_walk_minutes.studies.time_to_walk import Criterion, batch_metrics
 from helpers import SMALL_TERRAIN, run_script
 
+pytestmark = pytest.mark.slow  # trains until the criterion or the cap
+
 
 def test_batch_metrics_and_criterion():
     import torch

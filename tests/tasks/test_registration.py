@@ -9,6 +9,8 @@ import torch
 
 from helpers import SMALL_TERRAIN, walk_run
 
+pytestmark = pytest.mark.slow  # builds and steps all ten tasks
+
 ROBOTS = ("AnymalC", "AnymalB", "AnymalCArm", "A1", "Cassie")
 # observations: 48 proprioceptive + a 17 x 11 height scan on rough terrain (Cassie: 11 x 11)
 EXPECTED = {

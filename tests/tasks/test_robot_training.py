@@ -1,4 +1,4 @@
-"""One rsl-rl PPO iteration per added robot (ANYmal C trains in tests/train/test_train_play.py), and the
+"""One rsl-rl PPO iteration per added robot (ANYmal C trains in tests/cli/test_train_play.py), and the
 ``--asset official`` errors: offline, or for the arm robot Isaac Lab has no asset for, one ``error:`` line."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ OBS_SIZE = {
 TASKS = list(OBS_SIZE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", TASKS)
 def test_one_ppo_iteration(task, tmp_path):
     """One iteration trains: the actor and critic take the robot's observation layout and give 12 actions, and the

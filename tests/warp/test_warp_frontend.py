@@ -16,6 +16,8 @@ import warp as wp
 
 from helpers import SMALL_TERRAIN, run_script, walk_run
 
+pytestmark = pytest.mark.slow  # a Warp-frontend env and one PPO iteration on it
+
 NUM_ENVS = 4
 TASK = "Walk-Flat-AnymalC"
 

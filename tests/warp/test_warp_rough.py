@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a rough Warp-frontend env
+
 NUM_ENVS = 4
 
 

@@ -108,19 +108,7 @@ def train_one(
     the process wall time, the mean env-steps/s, the device, the run folder and, on failure, the log's tail.
     """
     workdir_path = Path(workdir)
-    args = [
-        "--num_envs",
-        str(robots),
-        "--max_iterations",
-        str(iterations),
-        "--device",
-        device,
-        "--seed",
-        str(seed),
-        f"{backends.get(agent).steps_per_env_key}={steps}",
-        *NO_CURRICULUM,
-        *overrides,
-    ]
+    args = _train_args(agent, robots, steps, iterations, seed, device, overrides)
     start = time.perf_counter()
     status, run = train_in_child(task, agent, args, workdir_path, workdir_path / "train.log")
     wall = time.perf_counter() - start
@@ -136,14 +124,37 @@ def train_one(
     if status != 0 or run is None:
         tail = (workdir_path / "train.log").read_text(errors="replace")[-2000:]
         return {**result, "error": f"exit status {status}: {tail}"}
+    return {**result, "run": str(run), **_run_figures(run, iterations)}
+
+
+def _train_args(
+    agent: str, robots: int, steps: int, iterations: int, seed: int, device: str, overrides: list[str]
+) -> list[str]:
+    """train.py's arguments for one configuration: without the terrain curriculum, then ``overrides``."""
+    return [
+        "--num_envs",
+        str(robots),
+        "--max_iterations",
+        str(iterations),
+        "--device",
+        device,
+        "--seed",
+        str(seed),
+        f"{backends.get(agent).steps_per_env_key}={steps}",
+        *NO_CURRICULUM,
+        *overrides,
+    ]
+
+
+def _run_figures(run: Path, iterations: int) -> dict:
+    """The final reward (mean over the last :data:`FINAL_FRACTION` of ``iterations``), the training time [s] and
+    the mean env-steps/s after the first iteration, read from the run's scalars (NaN where missing)."""
     scalars = read_scalars(run)
     rewards = [v for _, (v, _) in sorted(scalars.get("walk/mean_reward", {}).items())]
     tail = max(1, math.ceil(FINAL_FRACTION * iterations))
     times = scalars.get("walk/training_time_s", {})
     sps = [v for it, (v, _) in scalars.get("walk/env_steps_per_s", {}).items() if it > 0]  # iteration 0 warms up
     return {
-        **result,
-        "run": str(run),
         "final_reward": statistics.fmean(rewards[-tail:]) if rewards else math.nan,
         "training_time_s": times[max(times)][0] if times else math.nan,
         "env_steps_per_s": statistics.fmean(sps) if sps else math.nan,
@@ -244,6 +255,7 @@ def plot(table: list[dict], path: Path, title: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The study's flags: the grid, where the runs go, their terrain; ``key=value`` arguments pass through."""
     parser = argparse.ArgumentParser(
         allow_abbrev=False,
         description=__doc__.split("\n\n")[0].split(": ", 1)[1],
@@ -251,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--task", default="Walk-Rough-AnymalC", help="task (default: %(default)s)")
     parser.add_argument("--agent", default="rsl_rl", help="PPO backend (default: %(default)s)")
+    _add_grid_flags(parser)
+    _add_placement_flags(parser)
+    _add_terrain_flags(parser)
+    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/sweep/<timestamp>/)")
+    return parser
+
+
+def _add_grid_flags(parser: argparse.ArgumentParser) -> None:
+    """Robot counts, batch sizes, updates per run and seeds."""
     parser.add_argument(
         "--robots",
         default=None,
@@ -270,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--iterations", type=int, default=CPU_ITERATIONS, help="PPO updates per run (default: %(default)s)"
     )
     parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
+
+
+def _add_placement_flags(parser: argparse.ArgumentParser) -> None:
+    """Where the runs go: a device, or Ray (local or a cluster)."""
     parser.add_argument("--device", default="auto", help="device of every run without Ray GPUs (default: auto)")
     parser.add_argument("--ray", action="store_true", help="run the configurations as Ray tasks")
     parser.add_argument(
@@ -287,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="CPUs of the local Ray instance, i.e. runs at a time without GPUs (default: all)",
     )
+
+
+def _add_terrain_flags(parser: argparse.ArgumentParser) -> None:
+    """The terrain protocol of a rough task and its stairs' step height."""
     parser.add_argument(
         "--protocol",
         choices=PROTOCOLS,
@@ -304,8 +333,6 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"stairs' step height at difficulty 1 in m with --protocol paper "
         f"(default: {DEFAULT_MAX_STEP_HEIGHT}; the task's: 0.23)",
     )
-    parser.add_argument("--out", default=None, help="output folder (default: logs/studies/sweep/<timestamp>/)")
-    return parser
 
 
 def sweep_grid(args: argparse.Namespace) -> tuple[list[tuple[int, int, int]], tuple[int, ...], int]:
@@ -379,20 +406,20 @@ def report_lines(
     ]
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    args, overrides = parse(build_parser(), argv)
+def _check_run_flags(args: argparse.Namespace) -> None:
+    """The task, backend, device and (with ``--ray``) the ray extra exist, before any run starts."""
     check_task(args.task)
     backends.get(args.agent)
     resolve_device(args.device)  # fails early on a CUDA request without CUDA
     if args.ray:
         require_extra("ray", "sweep", "--ray")
-    configs, seeds, skipped = sweep_grid(args)
-    protocol = terrain_protocol(args.task, args.agent, args.protocol)
-    step_height = max_step_height(args, protocol)
-    terrain = protocol_overrides(protocol, step_height)
-    out = output_dir("sweep", args.out)
-    jobs = [
+
+
+def _jobs(
+    args: argparse.Namespace, configs: list[tuple[int, int, int]], seeds: tuple[int, ...], overrides: list[str], out
+) -> list[dict]:
+    """:func:`train_one`'s keyword arguments for every configuration and seed, each run in its own folder."""
+    return [
         {
             "task": args.task,
             "agent": args.agent,
@@ -401,27 +428,23 @@ def main(argv: list[str] | None = None) -> int:
             "iterations": args.iterations,
             "seed": seed,
             "device": args.device,
-            "overrides": [*terrain, *overrides],
+            "overrides": list(overrides),
             "workdir": str((out / "runs").resolve() / f"robots{n}_steps{steps}_seed{seed}"),
         }
         for n, _, steps in configs
         for seed in seeds
     ]
-    print(
-        f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
-        f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
-        flush=True,
-    )
-    start = time.perf_counter()
-    results = run_grid(jobs, args.ray, args.ray_address, args.ray_num_cpus)
-    total = time.perf_counter() - start
+
+
+def _rows(jobs: list[dict], results: list[dict], iterations: int) -> list[dict]:
+    """One CSV row per run: its configuration and :func:`train_one`'s result; each failure said on stderr."""
     rows = [
         {
             "robots": job["robots"],
             "batch_size": job["robots"] * job["steps"],
             "steps_per_robot": job["steps"],
             "seed": job["seed"],
-            "iterations": args.iterations,
+            "iterations": iterations,
             **result,
         }
         for job, result in zip(jobs, results)
@@ -431,6 +454,20 @@ def main(argv: list[str] | None = None) -> int:
             f"[sweep] run {r['robots']} robots x {r['steps_per_robot']} steps seed {r['seed']} failed: {r['error']}",
             file=sys.stderr,
         )
+    return rows
+
+
+def _write_outputs(
+    args: argparse.Namespace,
+    argv: list[str] | None,
+    rows: list[dict],
+    out: Path,
+    total_s: float,
+    protocol: str,
+    step_height: float,
+) -> None:
+    """``sweep.csv``, ``sweep.png`` and ``sweep.md`` in ``out`` (``total_s``: the runs' wall time, ``step_height``
+    the stairs' at difficulty 1 [m])."""
     table = summary(rows)
     csv_path, png_path, md_path = (out / f"sweep.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, [{k: v for k, v in r.items() if k != "error"} | {"failed": bool(r["error"])} for r in rows])
@@ -442,10 +479,31 @@ def main(argv: list[str] | None = None) -> int:
     write_report(
         md_path,
         header,
-        report_lines(rows, table, title, total, args.ray, protocol_text(protocol, step_height)),
+        report_lines(rows, table, title, total_s, args.ray, protocol_text(protocol, step_height)),
         png_path,
     )
     print(f"[sweep] wrote {csv_path}, {png_path}, {md_path}", flush=True)
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args, overrides = parse(build_parser(), argv)
+    _check_run_flags(args)
+    configs, seeds, skipped = sweep_grid(args)
+    protocol = terrain_protocol(args.task, args.agent, args.protocol)
+    step_height = max_step_height(args, protocol)
+    out = output_dir("sweep", args.out)
+    jobs = _jobs(args, configs, seeds, [*protocol_overrides(protocol, step_height), *overrides], out)
+    print(
+        f"[sweep] {args.task} {args.agent}: {len(configs)} configurations x {len(seeds)} seeds, {args.iterations} "
+        f"updates each{f'; {skipped} pairs skipped (batch not a multiple of robots)' if skipped else ''}",
+        flush=True,
+    )
+    start = time.perf_counter()
+    results = run_grid(jobs, args.ray, args.ray_address, args.ray_num_cpus)
+    total = time.perf_counter() - start
+    rows = _rows(jobs, results, args.iterations)
+    _write_outputs(args, argv, rows, out, total, protocol, step_height)
     return 1 if any(r["error"] for r in rows) else 0
 
 

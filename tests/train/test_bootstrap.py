@@ -196,6 +196,6 @@ def test_timeout_bootstrap_flag_reaches_the_run(mode):
         train_cli.build_parser(),
         ["--task", "Walk-Flat-AnymalC", "--device", "cpu", "--num_envs", "2", "--timeout-bootstrap", mode],
     )
-    spec = train_cli.run_spec(args, overrides, None)
+    spec = train_cli.train_spec(args, overrides)
     assert spec.timeout_bootstrap == mode
     assert resolve_configs(spec).env_cfg.compute_final_obs == (mode == "exact")

@@ -7,6 +7,7 @@ import itertools
 import math
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -66,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"policy steps to run (default: {DEFAULT_STEPS} = 10 s; with --video, the clip's; with --viz, until "
         "Ctrl-C)",
     )
+    _add_output_flags(parser)
+    _add_view_flags(parser)
+    return parser
+
+
+def _add_output_flags(parser: argparse.ArgumentParser) -> None:
+    """What a play run writes: the locomotion report, the exported policy, a video."""
     parser.add_argument(
         "--report",
         nargs="?",
@@ -96,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         size="960x540",
         seconds_help="seconds of video from the start (more steps run if --steps is shorter)",
     )
+
+
+def _add_view_flags(parser: argparse.ArgumentParser) -> None:
+    """Watching live: the browser or native viewer, its port, the drive panel, a recording of the view."""
     parser.add_argument(
         "--viz",
         default=None,
@@ -127,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later",
     )
-    return parser
 
 
 def rollout(
@@ -247,10 +258,40 @@ def save_video(request: video.VideoRequest, path: Path, frames: int, interrupted
     return f"video {path}"
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    set_cpu_threads()
-    args, overrides = parse(build_parser(), argv)
+@dataclass(frozen=True)
+class PlayRequest:
+    """What ``play.py`` was asked, complete and checked before the simulator starts."""
+
+    spec: RunSpec
+    checkpoint: Path
+    """The policy file (a stand-in's name under ``logs/untrained/`` for ``zero``/``random``)."""
+    policy_name: str
+    """``--checkpoint`` as given (``latest``, a path, ``pretrained``, ``zero``, ``random``)."""
+    steps: int | None
+    """Policy steps to run; None: until Ctrl-C (a live view)."""
+    export: bool = False
+    video_path: Path | None = None
+    view: live_view.ViewRequest | None = None
+    report_dir: Path | None = None
+    drive: bool = False
+    follow: int = 0
+
+
+@dataclass(frozen=True)
+class PlayResult:
+    """What a play run measured and saved."""
+
+    figures: dict[str, float]
+    """``lin_vel_error`` [m/s], ``yaw_rate_error`` [rad/s], ``distance_per_robot`` [m], ``falls``, ``seconds``."""
+    interrupt: KeyboardInterrupt | None = None
+    """The signal that ended the rollout early, if one did."""
+    saved: str = "nothing"
+    """The video saved, in words."""
+    export_failed: bool = False
+
+
+def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
+    """The play run the command line asks for, each flag checked (a :class:`UsageError` for bad input)."""
     if args.task is not None:
         check_task(args.task)
     device = resolve_device(args.device)
@@ -264,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     check_task(task)
     if args.export:
         video.check_writable(checkpoint.parent, "--export (writes next to the checkpoint)")
-    video_path, request = video_request(args, checkpoint, num_envs)
+    video_path, clips = video_request(args, checkpoint, num_envs)
     view = view_request(args, num_envs)
     report_dir = report_request(args.report, checkpoint)
     print(
@@ -283,55 +324,103 @@ def main(argv: list[str] | None = None) -> int:
         args.preset,
         args.asset,
         play_mode=True,
-        video=request,
+        video=clips,
         trained=trained_config.overrides_of(trained) if args.trained_config else (),
     )
+    view = view_request(args, num_envs)
+    report_dir = report_request(args.report, checkpoint)
+    return PlayRequest(
+        spec,
+        checkpoint,
+        args.checkpoint,
+        args.steps,
+        args.export,
+        video_path,
+        view,
+        report_dir,
+        args.drive,
+        args.follow,
+    )
+
+
+def play(request: PlayRequest) -> PlayResult:
+    """Build the env, load the policy, run it (exported, filmed, viewed, driven, reported as asked); its figures."""
+    spec = request.spec
     configs = resolve_configs(spec)
     step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
-    if view is not None:
-        live_view.add_viewer(configs.env_cfg, view)
-    stand_in = args.checkpoint in policy.STAND_INS
-    opened = policy.stand_in_session(spec, configs, args.checkpoint) if stand_in else None
-    with opened or policy_session(spec, configs, checkpoint) as run:
-        if args.export and export(run, checkpoint):
-            return 1
-        if view is not None:
-            video.aim_camera(run.env, args.follow, distance=2.0)
-            port = live_view.bound_port(run.env, view)
-            print(f"[play] live view: {live_view.address(view, port)}; Ctrl-C stops", flush=True)
-        act = run.act
-        if args.drive:
-            from ..run.drive import Drive
-
-            act = Drive(run.env, live_view.viser_server(run.env), args.follow).wrap(run.act)
-            print("[play] drive: the panel 'Drive' in the page's sidebar commands the followed robot", flush=True)
-        recorder = None if report_dir is None else LocomotionRecorder(run.env.unwrapped)
+    if request.view is not None:
+        live_view.add_viewer(configs.env_cfg, request.view)
+    stand_in = request.policy_name in policy.STAND_INS
+    opened = policy.stand_in_session(spec, configs, request.policy_name) if stand_in else None
+    with opened or policy_session(spec, configs, request.checkpoint) as run:
+        if request.export and export(run, request.checkpoint):
+            return PlayResult({}, export_failed=True)
+        act = watched_policy(run, request)
+        recorder = None if request.report_dir is None else LocomotionRecorder(run.env.unwrapped)
         with interrupts.interrupts_handled():  # Ctrl-C or SIGTERM ends the rollout, also started in the background
-            result, interrupt = rollout(
+            figures, interrupt = rollout(
                 run.env,
                 act,
-                steps_to_run(args.steps, request, view, step_dt),
-                pace=None if view is None else live_view.RealTime(step_dt),
+                steps_to_run(request.steps, spec.video, request.view, step_dt),
+                pace=None if request.view is None else live_view.RealTime(step_dt),
                 recorder=recorder,
             )
         if recorder is not None and recorder.steps:
-            write_play_report(report_dir, recorder, f"{task} | {checkpoint}")
+            write_play_report(request.report_dir, recorder, f"{spec.task} | {request.checkpoint}")
+    print_figures(spec.num_envs, figures)
+    saved = "nothing"
+    if spec.video is not None:
+        saved = save_video(
+            spec.video, request.video_path, video.clip_frames(spec.video, step_dt), interrupt is not None
+        )
+    return PlayResult(figures, interrupt, saved)
+
+
+def watched_policy(run: PolicyRun, request: PlayRequest):
+    """The policy's act function, the live view (``--viz``) set up around it and, with ``--drive``, the panel's
+    commands for the followed robot."""
+    if request.view is None:
+        return run.act
+    video.aim_camera(run.env, request.follow, distance=2.0)
+    port = live_view.bound_port(run.env, request.view)
+    print(f"[play] live view: {live_view.address(request.view, port)}; Ctrl-C stops", flush=True)
+    if not request.drive:
+        return run.act
+    from ..run.drive import Drive
+
+    print("[play] drive: the panel 'Drive' in the page's sidebar commands the followed robot", flush=True)
+    return Drive(run.env, live_view.viser_server(run.env), request.follow).wrap(run.act)
+
+
+def print_figures(num_envs: int, figures: dict[str, float]) -> None:
     print(
-        f"[play] {num_envs} robots x {result['seconds']:.1f} s | lin vel error {result['lin_vel_error']:.3f} m/s | "
-        f"yaw rate error {result['yaw_rate_error']:.3f} rad/s | distance walked {result['distance_per_robot']:.2f} m "
-        f"per robot | falls {result['falls']}",
+        f"[play] {num_envs} robots x {figures['seconds']:.1f} s | lin vel error {figures['lin_vel_error']:.3f} m/s | "
+        f"yaw rate error {figures['yaw_rate_error']:.3f} rad/s | distance walked "
+        f"{figures['distance_per_robot']:.2f} m per robot | falls {figures['falls']}",
         flush=True,
     )
-    saved = "nothing"
-    if request is not None:
-        saved = save_video(request, video_path, video.clip_frames(request, step_dt), interrupt is not None)
-    # Ctrl-C is how a live view ends; any other signal stops the run short of what was asked
-    if interrupt is not None and (view is None or isinstance(interrupt, interrupts.Terminated)):
-        what = "terminated" if isinstance(interrupt, interrupts.Terminated) else "interrupted"
-        exported = f", export in {checkpoint.parent}" if args.export else ""
-        print(f"[play] {what}: saved {saved}{exported}", flush=True)
-        return interrupts.exit_status(interrupt)
-    return 0
+
+
+def exit_status(request: PlayRequest, result: PlayResult) -> int:
+    """0, 1 when the export failed, or the signal's status when one stopped a run that was not a live view (Ctrl-C is
+    how a live view ends); says what was saved then."""
+    if result.export_failed:
+        return 1
+    interrupt = result.interrupt
+    if interrupt is None or (request.view is not None and not isinstance(interrupt, interrupts.Terminated)):
+        return 0
+    what = "terminated" if isinstance(interrupt, interrupts.Terminated) else "interrupted"
+    exported = f", export in {request.checkpoint.parent}" if request.export else ""
+    print(f"[play] {what}: saved {result.saved}{exported}", flush=True)
+    return interrupts.exit_status(interrupt)
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    request = play_request(args, overrides)
+    return exit_status(request, play(request))
 
 
 def choose_policy(args: argparse.Namespace) -> tuple[Path, str, dict | None]:

@@ -16,6 +16,7 @@ from ..run import presets, trained_config, video
 from ..rl.bootstrap import DEFAULT_MODE, MODES
 from ..rl.job import TrainingJob
 from ..rl.progress import cpu_outlook
+from ..run.checkpoints import find_checkpoint
 from ..run.folder import new_run_folder
 from ..common.setup_output import SETUP, SETUP_LOG
 from ..run.spec import (
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"PPO backend: {' or '.join(backends.names())} (default: %(default)s; --rl_library as in "
         "Isaac Lab's CLI; an entry point such as rsl_rl_cfg_entry_point works too)",
     )
+    _add_training_flags(parser)
+    _add_output_flags(parser)
+    return parser
+
+
+def _add_training_flags(parser: argparse.ArgumentParser) -> None:
+    """How long and how to train: iterations, time-out bootstrap, frontend, resume, torchrun."""
     parser.add_argument(
         "--max_iterations",
         type=int,
@@ -83,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="one process per GPU, launched with torchrun (--num_envs is per process); "
         f"e.g. {distributed.TORCHRUN_HINT}",
     )
+
+
+def _add_output_flags(parser: argparse.ArgumentParser) -> None:
+    """What the run writes and shows: curriculum snapshots, logger, video, verbosity."""
     parser.add_argument(
         "--curriculum-snapshots",
         "--curriculum_snapshots",
@@ -129,24 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"print what Isaac Lab and the PPO library print while setting up (config sources, manager tables, "
         f"networks) and the resolved config; by default they go to <run>/{SETUP_LOG}",
     )
-    return parser
 
 
 def video_request(args: argparse.Namespace, num_envs: int) -> video.VideoRequest | None:
-    """What ``--video`` films (its folder is set once the run folder exists); checked before the simulator starts."""
+    """What ``--video`` films: clips to ``videos/train/`` of the run folder, one every ``--video-interval``
+    iterations; checked before the simulator starts."""
     if not args.video:
         return None
     if args.video_interval < 1:
         raise UsageError(f"--video-interval must be at least 1 iteration (got {args.video_interval})")
-    return video.request_from_args(args, Path("videos") / "train", num_envs)
+    request = video.request_from_args(args, Path("videos") / "train", num_envs)
+    return dataclasses.replace(request, every_iterations=args.video_interval)
 
 
-def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.Rank | None) -> RunSpec:
-    """The run the command line asks for, each flag checked (a :class:`UsageError` for bad input)."""
-    agent = backends.get(args.agent).name
+def check_flags(args: argparse.Namespace) -> None:
+    """The flags that fail alone or together, before anything is built."""
     check_task(args.task)
-    device = resolve_device(args.device, rank)
-    num_envs = resolve_num_envs(args.num_envs, device)
     if args.timeout_bootstrap not in MODES:
         raise UsageError(f"unknown --timeout-bootstrap '{args.timeout_bootstrap}'; choose one of {', '.join(MODES)}")
     if args.frontend == "warp" and args.timeout_bootstrap == "exact":
@@ -160,6 +170,17 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
         require_extra("wandb", "wandb", "--logger wandb")
     if args.max_iterations is not None and args.max_iterations < 1:
         raise UsageError(f"--max_iterations must be at least 1 (got {args.max_iterations})")
+
+
+def train_spec(args: argparse.Namespace, overrides: list[str]) -> RunSpec:
+    """The run the command line asks for, complete: each flag checked (a :class:`UsageError` for bad input), the
+    process, device, robot count, checkpoint to resume and what it was trained with, video and logger decided here."""
+    check_flags(args)
+    agent = backends.get(args.agent).name
+    process = distributed.from_environment(args.distributed)
+    device = resolve_device(args.device, None if process is None else process.local_rank)
+    num_envs = resolve_num_envs(args.num_envs, device)
+    resume, trained = resume_checkpoint(args.resume, args.task, agent)
     return RunSpec(
         args.task,
         agent,
@@ -171,44 +192,54 @@ def run_spec(args: argparse.Namespace, overrides: list[str], rank: distributed.R
         args.asset,
         args.timeout_bootstrap,
         parse_int_list(args.curriculum_snapshots, "--curriculum-snapshots"),
-        rank=0 if rank is None else rank.rank,
+        process=process,
         video=video_request(args, num_envs),
         frontend=args.frontend,
+        trained=trained_config.overrides_of(trained) if trained is not None and args.trained_config else (),
+        iterations=args.max_iterations,
+        resume=resume,
+        wandb_project=args.wandb_project if args.logger == "wandb" else None,
     )
 
 
-def resume_checkpoint(resume: str | None, spec: RunSpec) -> tuple[Path | None, dict | None]:
+def resume_checkpoint(resume: str | None, task: str, agent: str) -> tuple[Path | None, dict | None]:
     """The checkpoint ``--resume`` names and what it was trained with (None, None without it), read before the
     simulator starts: it must be readable and come from the same backend and task."""
     if resume is None:
         return None, None
-    from ..run.checkpoints import find_checkpoint
-    from ..run.trained_config import of_checkpoint
-
-    path, agent = find_checkpoint(resume, LOG_ROOT, [spec.agent], spec.task, flag="--resume")
-    if agent != spec.agent:
-        raise UsageError(f"'{path}' is a {agent} checkpoint; resume it with --agent {agent}")
-    trained = of_checkpoint(path)
-    task = None if trained is None else trained["task"]
-    if task is not None and task != spec.task:
+    path, found_agent = find_checkpoint(resume, LOG_ROOT, [agent], task, flag="--resume")
+    if found_agent != agent:
+        raise UsageError(f"'{path}' is a {found_agent} checkpoint; resume it with --agent {found_agent}")
+    trained = trained_config.of_checkpoint(path)
+    trained_task = None if trained is None else trained["task"]
+    if trained_task is not None and trained_task != task:
         raise UsageError(
-            f"'{path}' was trained on {task}; resume it with --task {task} (its networks do not fit "
-            f"{spec.task}'s observations and actions)"
+            f"'{path}' was trained on {trained_task}; resume it with --task {trained_task} (its networks do not fit "
+            f"{task}'s observations and actions)"
         )
-    spec.backend.read_checkpoint(path)
+    backends.get(agent).read_checkpoint(path)
     return path, trained
 
 
-def announce(
-    spec: RunSpec,
-    configs: Configs,
-    args: argparse.Namespace,
-    rank: distributed.Rank | None,
-    iterations: int,
-    resume: Path | None,
-    log_dir: Path,
-) -> None:
+def open_run_folder(spec: RunSpec, configs: Configs) -> Path:
+    """Join the torchrun job (if any), make the run folder (rank 0; the others are told its path) and point the
+    W&B logger at it."""
+    if spec.process is not None:
+        distributed.init_process_group(spec.process, spec.device)
+        spec.backend.import_in_process_group()
+    log_dir = distributed.broadcast_from_main(
+        new_run_folder(LOG_ROOT / spec.agent / spec.task) if distributed.is_main_process() else None
+    )
+    if spec.wandb_project is not None:
+        os.environ.setdefault("WANDB_DIR", str(log_dir))  # W&B's files beside the run's, not in the working folder
+        spec.backend.log_to_wandb(configs.agent_cfg, spec.wandb_project)
+    SETUP.to_file(log_dir / SETUP_LOG if distributed.is_main_process() else None)
+    return log_dir
+
+
+def announce(spec: RunSpec, configs: Configs, args: argparse.Namespace, log_dir: Path) -> None:
     """Print the run's settings; on rank 0 also write the run manifest, the configs and resolved_config.yaml."""
+    rank, iterations, resume = spec.process, configs.iterations, spec.resume
     if not distributed.is_main_process():
         print(
             f"[train] rank {rank.rank}/{rank.world_size} on {spec.device}: {spec.num_envs} envs, seed "
@@ -249,6 +280,12 @@ def announce(
     else:
         print(f"[train] {_config_line(resolved)} (all settings: resolved_config.yaml)", flush=True)
     print(f"[train] logs: {log_dir}{'' if args.verbose else f' (set-up output: {SETUP_LOG})'}", flush=True)
+    if spec.video is not None:
+        print(
+            f"[train] video: a {spec.video.seconds:g} s clip every {spec.video.every_iterations} iterations following "
+            f"robot {spec.video.follow} -> {log_dir / spec.video.folder}",
+            flush=True,
+        )
 
     write_run_files(spec, configs, log_dir, resolved)
 
@@ -299,7 +336,7 @@ def report_interrupt(interrupt: KeyboardInterrupt) -> int:
     return interrupts.exit_status(interrupt)
 
 
-def training_job(spec: RunSpec, configs: Configs, log_dir: Path, iterations: int, resume: Path | None) -> TrainingJob:
+def training_job(spec: RunSpec, configs: Configs, log_dir: Path) -> TrainingJob:
     """What the backend is given: the agent config, the run folder and what every checkpoint carries."""
     trained = trained_config.record(spec.task, spec.agent, configs.overrides, configs.env_cfg, configs.agent_cfg)
     return TrainingJob(
@@ -307,62 +344,30 @@ def training_job(spec: RunSpec, configs: Configs, log_dir: Path, iterations: int
         configs.agent_cfg,
         spec.device,
         str(log_dir),
-        iterations,
-        resume,
+        configs.iterations,
+        spec.resume,
         spec.timeout_bootstrap,
         spec.curriculum_snapshots,
         {trained_config.KEY: trained},
     )
 
 
-def run(args: argparse.Namespace, overrides: list[str]) -> int:
-    """Check the run, make its folder, build the env and train; the exit status."""
-    rank = distributed.from_environment(args.distributed)
-    spec = run_spec(args, overrides, rank)
-    resume, trained = resume_checkpoint(args.resume, spec)
-    if trained is not None and args.trained_config:  # the resumed run's settings, the command line's winning
-        spec = dataclasses.replace(spec, trained=trained_config.overrides_of(trained))
+def train(args: argparse.Namespace, overrides: list[str]) -> int:
+    """The command line's run, start to end: spec -> configs -> run folder -> env -> backend; the exit status."""
+    spec = train_spec(args, overrides)
     if not args.verbose:
         SETUP.start()  # until the first progress line
     configs = resolve_configs(spec)
-    if rank is not None:
-        distributed.init_process_group(rank, spec.device)
-        spec.backend.import_in_process_group()
-    iterations = args.max_iterations or spec.backend.default_iterations(configs.agent_cfg)
-    # every rank uses rank 0's run folder
-    log_dir = distributed.broadcast_from_main(
-        new_run_folder(LOG_ROOT / spec.agent / spec.task) if distributed.is_main_process() else None
-    )
-    if args.logger == "wandb":
-        os.environ.setdefault("WANDB_DIR", str(log_dir))  # W&B's files beside the run's, not in the working folder
-        spec.backend.log_to_wandb(configs.agent_cfg, args.wandb_project)
-    if spec.video is not None:  # clips in the run folder, one every --video-interval iterations
-        spec = dataclasses.replace(
-            spec,
-            video=dataclasses.replace(
-                spec.video,
-                folder=log_dir / spec.video.folder,
-                every_steps=args.video_interval * spec.backend.steps_per_iteration(configs.agent_cfg),
-            ),
-        )
-    SETUP.to_file(log_dir / SETUP_LOG if distributed.is_main_process() else None)
+    log_dir = open_run_folder(spec, configs)
     with SETUP.shown():
-        announce(spec, configs, args, rank, iterations, resume, log_dir)
-        if spec.video is not None:
-            print(
-                f"[train] video: a {spec.video.seconds:g} s clip every {args.video_interval} iterations following "
-                f"robot {spec.video.follow} -> {spec.video.folder}",
-                flush=True,
-            )
-    with running_env(spec, configs) as env, distributed.process_group_closed_after():
-        checkpoint = spec.backend.train(env, training_job(spec, configs, log_dir, iterations, resume))
-    print(
-        f"[train] done: checkpoint {checkpoint}"
-        + (f" ({spec.backend.checkpoint_numbering})" if spec.backend.checkpoint_numbering else "")
-        if checkpoint
-        else "[train] done (rank 0 wrote the checkpoint)",
-        flush=True,
-    )
+        announce(spec, configs, args, log_dir)
+    with running_env(spec, configs, log_dir) as env, distributed.process_group_closed_after():
+        checkpoint = spec.backend.train(env, training_job(spec, configs, log_dir))
+    if checkpoint is None:
+        print("[train] done (rank 0 wrote the checkpoint)", flush=True)
+    else:
+        numbering = f" ({spec.backend.checkpoint_numbering})" if spec.backend.checkpoint_numbering else ""
+        print(f"[train] done: checkpoint {checkpoint}{numbering}", flush=True)
     return 0
 
 
@@ -372,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     args, overrides = parse(build_parser(), argv)
     with interrupts.interrupts_handled():  # Ctrl-C and SIGTERM: a checkpoint of the last finished iteration
         try:
-            return run(args, overrides)
+            return train(args, overrides)
         except KeyboardInterrupt as interrupt:
             SETUP.stop()
             return report_interrupt(interrupt)

@@ -52,28 +52,6 @@ def from_environment(requested: bool) -> Rank | None:
     return Rank(int(os.environ["RANK"]), int(os.environ["LOCAL_RANK"]), world_size)
 
 
-def device_for(rank: Rank, requested: str) -> str:
-    """``cpu`` for ``--device cpu``; otherwise this process's GPU, ``cuda:LOCAL_RANK``."""
-    if requested == "cpu":
-        return "cpu"
-    if requested not in ("auto", "cuda"):
-        raise UsageError(
-            f"with --distributed each process takes the GPU of its local rank; pass --device cuda "
-            f"(or auto), or --device cpu for a CPU trial (got --device {requested})"
-        )
-    if not torch.cuda.is_available():
-        raise UsageError(
-            "--distributed on GPUs needs CUDA, and no CUDA device is available; "
-            "use --device cpu to try the distributed mode on CPU (gloo)"
-        )
-    if rank.local_rank >= torch.cuda.device_count():
-        raise UsageError(
-            f"local rank {rank.local_rank} has no GPU ({torch.cuda.device_count()} visible); "
-            "start at most one process per GPU (torchrun --nproc_per_node)"
-        )
-    return f"cuda:{rank.local_rank}"
-
-
 def init_process_group(rank: Rank, device: str) -> None:
     """Join the torchrun job: NCCL on CUDA, gloo on CPU (the backends then import their library inside it)."""
     if device.startswith("cuda"):

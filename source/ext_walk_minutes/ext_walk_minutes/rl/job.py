@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .bootstrap import DEFAULT_MODE
+from .progress import IterationReport
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,6 @@ class TrainingJob:
     saved_with_checkpoints: Mapping[str, Any] = field(default_factory=dict)
     """Plain values written into every checkpoint (rsl-rl: in ``infos``; skrl: top-level entries), e.g. the run's
     trained config under :data:`.checkpoint_files.TRAINED_CONFIG_KEY`."""
+    on_iteration: Callable[[IterationReport], bool] | None = None
+    """Called after each iteration with what it showed (not in a ``--distributed`` run); returning True ends the
+    training there, its checkpoint saved: how a study follows and stops a run without reaching into the library."""

@@ -69,9 +69,14 @@ class EpisodeStats(gym.Wrapper):
         self._tracking_ids = [terms.index(t) for t in self._tracked]
         self._tracking_weights = torch.tensor([weights[t] for t in self._tracked], device=device)
         self._tracking = torch.zeros(len(self._tracked) + 1, device=device)  # summed shares, robot-steps
+        self._logs: list[dict] = []  # the env's extras["log"] of each step with a reset: references, nothing read
+        self.last_logs: tuple[dict, ...] = ()
+        """The episode logs of the interval :meth:`take` ended last."""
 
     def step(self, action):
         obs, reward, terminated, truncated, extras = self.env.step(action)
+        if extras.get("log"):
+            self._logs.append(extras["log"])
         self._return += reward
         self._length += 1
         done = (terminated | truncated).float()
@@ -96,6 +101,7 @@ class EpisodeStats(gym.Wrapper):
         *tracking, robot_steps = self._tracking.tolist()
         self._finished.zero_()
         self._tracking.zero_()
+        self.last_logs, self._logs = tuple(self._logs), []
         shares = dict(zip(self._tracked, tracking))
         return IterationStats(
             episodes=int(count),
@@ -158,6 +164,24 @@ def progress_text(stats: IterationStats, level: float | None) -> str:
     )
 
 
+@dataclass(frozen=True)
+class IterationReport:
+    """One finished PPO iteration, as a study's :attr:`~.job.TrainingJob.on_iteration` callback sees it."""
+
+    iteration: int
+    """0-based, counted over resumes."""
+    stats: IterationStats
+    terrain_level: float | None
+    seconds: float
+    """Wall time of the iteration [s] (collection and update)."""
+    episode_logs: tuple[dict, ...]
+    """The env's ``extras["log"]`` of each step of the iteration where robots reset (Isaac Lab's
+    ``Episode_Reward/<term>``, ``Episode_Termination/<term>``, ...), as tensors or numbers."""
+    collect_s: float | None = None
+    learn_s: float | None = None
+    """The library's own split of :attr:`seconds`, where it gives one (rsl-rl)."""
+
+
 class Progress:
     """Prints one line per iteration and logs it to TensorBoard: ``it i/N | env-steps/s | ETA | tracking xy % yaw %
     | ended n, fell % | ep len | reward | terrain level`` (``-``: nothing measured, e.g. no episode ended).
@@ -192,11 +216,14 @@ class Progress:
         self.solver_room = getattr(env.unwrapped, "solver_room", None) if self.writer is not None else None
         self._t_start = self._t_last = self._t_first = time.perf_counter()
 
-    def iteration_done(self, it: int) -> None:
-        """Call once after iteration ``it`` (0-based, global) finished collecting and learning."""
+    def iteration_done(
+        self, it: int, collect_s: float | None = None, learn_s: float | None = None
+    ) -> IterationReport | None:
+        """Call once after iteration ``it`` (0-based, global) finished collecting and learning; what it showed (None
+        on a rank other than 0, which neither prints nor logs)."""
         SETUP.stop()  # the set-up is over: the libraries' output goes to the terminal again
         if self.writer is None:
-            return
+            return None
         now = time.perf_counter()
         dt, self._t_last = now - self._t_last, now
         done = it + 1 - self.start_it
@@ -217,6 +244,7 @@ class Progress:
         if warning:
             print(warning, flush=True)
         self._log(it, stats, level, sps, now)
+        return IterationReport(it, stats, level, dt, self.stats.last_logs, collect_s, learn_s)
 
     def _log(self, it: int, stats: IterationStats, level: float | None, sps: float, now: float) -> None:
         scalars = {

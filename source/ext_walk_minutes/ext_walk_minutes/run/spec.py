@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import gymnasium as gym
 
 from ..common.errors import UsageError, require_extra
-from ..device import default_num_envs
+from ..device import resolve_device, resolve_num_envs  # noqa: F401  (studies import them from here)
 from ..rl import backends, distributed, interrupts
 from . import presets, video
 from ..rl.backends import Backend
@@ -33,35 +34,6 @@ def check_task(task: str) -> None:
 
     if task not in TASKS:
         raise UsageError(f"unknown task '{task}'; valid tasks: {', '.join(TASKS)}")
-
-
-def resolve_device(requested: str, rank: distributed.Rank | None = None) -> str:
-    """``auto`` -> ``cuda:0`` if available else ``cpu``; an explicit CUDA request fails clearly without CUDA.
-
-    In a ``--distributed`` run (``rank`` given) each process takes the GPU of its local rank.
-    """
-    if rank is not None:
-        return distributed.device_for(rank, requested)
-    if requested == "auto":
-        return "cuda:0" if torch.cuda.is_available() else "cpu"
-    if requested == "cpu":
-        return "cpu"
-    if requested.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise UsageError(
-                f"--device {requested} asked for CUDA but no CUDA device is available "
-                "(no NVIDIA driver or GPU); use --device cpu or --device auto"
-            )
-        return "cuda:0" if requested == "cuda" else requested
-    raise UsageError(f"unknown device '{requested}'; use auto, cpu, cuda or cuda:N")
-
-
-def resolve_num_envs(requested: int | None, device: str) -> int:
-    if requested is None:
-        return default_num_envs(device)
-    if requested < 1:
-        raise UsageError(f"--num_envs must be at least 1 (got {requested})")
-    return requested
 
 
 @dataclass(frozen=True)
@@ -86,19 +58,31 @@ class RunSpec:
     """Iterations at which training saves the robots-per-(terrain type, level) heatmap as a PNG."""
     play_mode: bool = False
     """The task's play config (fewer robots, no randomisation) for running a trained policy."""
-    rank: int = 0
-    """This process's rank in a ``--distributed`` run (its env seed is offset by it)."""
+    process: distributed.Rank | None = None
+    """This process's place in a ``--distributed`` run (its env seed is offset by its rank); None: a single process."""
     video: video.VideoRequest | None = None
-    """Film the run (``--video``): clips from a headless viewer following one robot."""
+    """Film the run (``--video``): clips from a headless viewer following one robot (a relative folder is placed in
+    the run folder by :func:`running_env`)."""
     frontend: str = "torch"
     """One of :data:`FRONTENDS`; ``warp``: the task on Isaac Lab's Warp managers (:mod:`ext_walk_minutes.warp`)."""
     trained: tuple[str, ...] = ()
     """The ``key=value`` overrides a checkpoint was trained with (:mod:`.trained_config`): applied first, the preset's
     and the command line's win; those naming no field of the config as chosen now are left out."""
+    iterations: int | None = None
+    """PPO iterations to train; None: the agent config's."""
+    resume: Path | None = None
+    """A checkpoint of this task and backend to continue from (checked readable when the spec was built)."""
+    wandb_project: str | None = None
+    """Also log to this Weights & Biases project; None: TensorBoard only."""
 
     @property
     def backend(self) -> Backend:
         return backends.get(self.agent)
+
+    @property
+    def rank(self) -> int:
+        """This process's rank (0 outside a ``--distributed`` run)."""
+        return 0 if self.process is None else self.process.rank
 
 
 @dataclass(frozen=True)
@@ -109,6 +93,8 @@ class Configs:
     agent_cfg: Any
     overrides: tuple[str, ...]
     """The ``key=value`` overrides applied: the preset's, then the command line's."""
+    iterations: int
+    """PPO iterations to train: the spec's, else the agent config's."""
 
 
 def resolve_configs(spec: RunSpec) -> Configs:
@@ -150,7 +136,7 @@ def resolve_configs(spec: RunSpec) -> Configs:
         env_cfg.seed = backend.seed_for_rank(agent_cfg, spec.rank)
     # the exact bootstrap needs the observation the env computes before its automatic reset
     env_cfg.compute_final_obs = spec.timeout_bootstrap == "exact" and not spec.play_mode
-    return Configs(env_cfg, agent_cfg, tuple(overrides))
+    return Configs(env_cfg, agent_cfg, tuple(overrides), spec.iterations or backend.default_iterations(agent_cfg))
 
 
 def _without_unfitting(overrides: list[str], trained: tuple[str, ...], given: list[str], env_cfg, agent_cfg) -> list:
@@ -195,18 +181,18 @@ def check_physics(env_cfg: Any, device: str) -> None:
 
 
 @contextlib.contextmanager
-def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
+def running_env(spec: RunSpec, configs: Configs, run_folder: Path | None = None) -> Iterator[gym.Env]:
     """Launch the simulation runtime the config needs (kit-less for Newton), yield the task's env; close both after.
 
     With ``spec.video`` the env also gets a headless viewer, Isaac Lab's video recorder and a camera that follows
-    the robot (:mod:`.video`).
+    the robot (:mod:`.video`), its clips in ``run_folder`` where the request's folder is relative.
     """
     import gymnasium as gym
     from isaaclab.app import launch_simulation
 
     error = None
     if spec.video is not None:
-        video.add_recorder(configs.env_cfg, spec.video, configs.env_cfg.sim.dt * configs.env_cfg.decimation)
+        _add_recorder(spec, configs, run_folder)
     raised_before = interrupts.raised_so_far()
     with launch_simulation(configs.env_cfg, {"device": spec.device, "headless": True}):
         if spec.frontend == "warp":
@@ -226,6 +212,13 @@ def running_env(spec: RunSpec, configs: Configs) -> Iterator[gym.Env]:
             env.close()
     if error is not None:
         raise error
+
+
+def _add_recorder(spec: RunSpec, configs: Configs, run_folder: Path | None) -> None:
+    request = spec.video
+    every = request.every_iterations and request.every_iterations * spec.backend.steps_per_iteration(configs.agent_cfg)
+    step_dt = configs.env_cfg.sim.dt * configs.env_cfg.decimation
+    video.add_recorder(configs.env_cfg, request, step_dt, (run_folder or Path()) / request.folder, every)
 
 
 def set_cpu_threads() -> None:

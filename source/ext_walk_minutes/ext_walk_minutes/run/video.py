@@ -43,8 +43,8 @@ class VideoRequest:
     folder: Path
     seconds: float
     follow: int = 0
-    every_steps: int = 0
-    """A new clip every so many env steps; 0: one clip, from the first step."""
+    every_iterations: int = 0
+    """A new clip every so many PPO iterations (from the first); 0: one clip, from the first step."""
     size: tuple[int, int] = (960, 540)
     """Frame width and height [px]."""
 
@@ -134,8 +134,9 @@ def check_follow(robot_index: int, num_envs: int) -> None:
         raise UsageError(f"--follow {robot_index}: there are {num_envs} robots, numbered 0 to {num_envs - 1}")
 
 
-def add_recorder(env_cfg: Any, request: VideoRequest, step_dt: float) -> None:
-    """Give ``env_cfg`` a headless Newton viewer and Isaac Lab's video recorder drawing from it."""
+def add_recorder(env_cfg: Any, request: VideoRequest, step_dt: float, folder: Path, every_steps: int) -> None:
+    """Give ``env_cfg`` a headless Newton viewer and Isaac Lab's video recorder drawing from it: clips to ``folder``,
+    a new one every ``every_steps`` env steps (0: one)."""
     from isaaclab.envs.utils.video_recorder_cfg import VideoRecorderCfg
     from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
 
@@ -149,9 +150,9 @@ def add_recorder(env_cfg: Any, request: VideoRequest, step_dt: float) -> None:
     env_cfg.video_recorders = [
         VideoRecorderCfg(
             source="visualizer:newton",
-            output_dir=str(request.folder),
+            output_dir=str(folder),
             video_length=clip_steps(request, step_dt),
-            video_interval=request.every_steps,
+            video_interval=every_steps,
             frame_stride=FRAME_STRIDE,
         )
     ]

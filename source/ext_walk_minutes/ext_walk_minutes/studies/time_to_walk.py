@@ -13,8 +13,6 @@ the first PPO iteration with kernel compilation and, on CUDA, graph capture) and
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import math
 import os
@@ -23,6 +21,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
+from ..common.setup_output import SETUP
+from ..rl.job import TrainingJob
+from ..rl.progress import IterationReport
 from ..run.spec import (
     Configs,
     RunSpec,
@@ -79,15 +80,16 @@ class IterationRecord:
     seconds: float  # since process start, at the end of the iteration
     track_fraction: float  # velocity-tracking reward / its maximum (episode average)
     base_contact: float  # share of robots whose last episode ended in base contact
-    collect_s: float
-    learn_s: float
+    collect_s: float | None
+    learn_s: float | None
+    """rsl-rl's own split of the iteration [s]."""
 
 
 def batch_metrics(ep_extras: list[dict], track_weight: float) -> tuple[float, float]:
     """(tracking reward as a fraction of its maximum, base-contact share) over one iteration's episode logs.
 
-    ``ep_extras``: the env's ``extras["log"]`` dicts of the iteration (rsl-rl's logger collects them); NaN where no
-    episode ended.
+    ``ep_extras``: the env's ``extras["log"]`` dicts of the iteration (:attr:`IterationReport.episode_logs`); NaN
+    where no episode ended.
     """
     import torch
 
@@ -98,8 +100,32 @@ def batch_metrics(ep_extras: list[dict], track_weight: float) -> tuple[float, fl
     return mean(f"Episode_Reward/{TRACK_TERM}") / track_weight, mean(f"Episode_Termination/{BASE_CONTACT_TERM}")
 
 
-class Reached(Exception):
-    """Raised from the training loop once the criterion holds or the cap is hit (ends ``runner.learn``)."""
+class WalkingWatch:
+    """The training job's callback: records each iteration and asks to stop once the criterion holds for its window
+    or ``max_seconds`` since ``start`` passed."""
+
+    def __init__(self, criterion: Criterion, track_weight: float, start: float, max_seconds: float) -> None:
+        self.criterion, self.track_weight, self.start, self.max_seconds = criterion, track_weight, start, max_seconds
+        self.records: list[IterationRecord] = []
+        self.streak = 0
+
+    @property
+    def walked(self) -> bool:
+        return self.streak >= self.criterion.window
+
+    def __call__(self, report: IterationReport) -> bool:
+        track, base = batch_metrics(report.episode_logs, self.track_weight)
+        now = time.time()
+        self.records.append(
+            IterationRecord(report.iteration, now - self.start, track, base, report.collect_s, report.learn_s)
+        )
+        self.streak = self.streak + 1 if self.criterion.holds(track, base) else 0
+        print(
+            f"[time_to_walk] it {report.iteration + 1} | {now - self.start:.1f} s | tracking {track:.2f} of max | "
+            f"base contact {base:.1%} | walking {self.streak}/{self.criterion.window}",
+            flush=True,
+        )
+        return self.walked or now - self.start >= self.max_seconds
 
 
 def train_until_walking(
@@ -107,7 +133,6 @@ def train_until_walking(
     configs: Configs,
     criterion: Criterion,
     max_seconds: float,
-    iterations: int,
     start: float,
     log_dir: Path,
 ) -> tuple[list[IterationRecord], dict[str, float], bool]:
@@ -117,45 +142,26 @@ def train_until_walking(
     iteration) and whether the criterion was met.
     """
     marks = {"imports": time.time()}
-    records: list[IterationRecord] = []
+    watch = WalkingWatch(criterion, configs.env_cfg.rewards.track_lin_vel_xy_exp.weight, start, max_seconds)
+    job = TrainingJob(
+        f"{spec.task} {spec.agent}",
+        configs.agent_cfg,
+        spec.device,
+        str(log_dir),
+        configs.iterations,
+        on_iteration=watch,
+    )
     with running_env(spec, configs) as env:
         marks["scene"] = time.time()
-        with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
-            runner, _ = spec.backend.make_runner(env, configs.agent_cfg, spec.device, str(log_dir))
-        track_weight = configs.env_cfg.rewards.track_lin_vel_xy_exp.weight
-        rsl_log = runner.logger.log
-        streak = 0
-
-        def log(**kwargs) -> None:
-            nonlocal streak
-            track, base = batch_metrics(runner.logger.ep_extras, track_weight)
-            now = time.time()
-            records.append(
-                IterationRecord(kwargs["it"], now - start, track, base, kwargs["collect_time"], kwargs["learn_time"])
-            )
-            with contextlib.redirect_stdout(io.StringIO()):
-                rsl_log(**kwargs)
-            streak = streak + 1 if criterion.holds(track, base) else 0
-            print(
-                f"[time_to_walk] it {kwargs['it'] + 1} | {now - start:.1f} s | tracking {track:.2f} of max | "
-                f"base contact {base:.1%} | walking {streak}/{criterion.window}",
-                flush=True,
-            )
-            if streak >= criterion.window or now - start >= max_seconds:
-                raise Reached
-
-        runner.logger.log = log
-        with contextlib.suppress(Reached):
-            runner.learn(iterations, init_at_random_ep_len=True)
-        if runner.logger.writer is not None:
-            runner.logger.writer.close()
-    first = records[0].seconds if records else marks["scene"] - start
+        SETUP.start()  # rsl-rl prints the networks; quiet until the first iteration ends
+        spec.backend.train(env, job)
+    first = watch.records[0].seconds if watch.records else marks["scene"] - start
     split = {
         "imports_s": marks["imports"] - start,
         "scene_build_s": marks["scene"] - marks["imports"],
         "first_rollout_s": first - (marks["scene"] - start),
     }
-    return records, split, streak >= criterion.window
+    return watch.records, split, watch.walked
 
 
 def plot(records: list[IterationRecord], summary: dict, path: Path, title: str) -> None:
@@ -263,19 +269,18 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
         tuple(overrides),
         args.preset,
         args.asset,
+        iterations=args.max_iterations,
     )  # train.py's defaults: rsl-rl, exact time-out bootstrap
     configs = resolve_configs(spec)
     criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
     out = output_dir("time_to_walk", args.out)
-    iterations = args.max_iterations or spec.backend.default_iterations(configs.agent_cfg)
+    iterations = configs.iterations
     print(
         f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {spec.num_envs} robots, "
         f"at most {iterations} iterations or {args.max_seconds:.0f} s",
         flush=True,
     )
-    records, split, walked = train_until_walking(
-        spec, configs, criterion, args.max_seconds, iterations, start, out / "run"
-    )
+    records, split, walked = train_until_walking(spec, configs, criterion, args.max_seconds, start, out / "run")
     end = records[-1].seconds if records else time.time() - start
     startup = sum(split.values())
     summary = {

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -24,6 +25,10 @@ from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..job import TrainingJob
 from .rsl_rl import BACKEND
+
+
+class StopRequested(Exception):
+    """Raised from rsl-rl's iteration hook when the job's callback asks to stop (it ends ``runner.learn``)."""
 
 
 class WalkPPO(PPO):
@@ -136,10 +141,13 @@ def train(env, job: TrainingJob) -> Path | None:
         runner.cfg["num_steps_per_env"] * env.unwrapped.num_envs,
         job.curriculum_snapshots,
     )
-    finished = _watch_iterations(runner, progress, start)
+    finished = _watch_iterations(runner, progress, start, job.on_iteration)
     runner.add_git_repo_to_log(__file__)  # this project's commit and diff beside rsl-rl's, as Isaac Lab's train.py
     try:
         runner.learn(job.iterations, init_at_random_ep_len=True)
+    except StopRequested:  # the job's callback ended it: save where it stopped, as learn() saves its last
+        saved = _save_interrupted(runner, log_dir, finished[0], start)
+        return Path(saved) if saved else None
     except KeyboardInterrupt as interrupt:
         raise type(interrupt)(_save_interrupted(runner, log_dir, finished[0], start)) from None
     finally:
@@ -157,9 +165,12 @@ def _remove_empty_git_folder(log_dir: str | None) -> None:
             (Path(log_dir) / "git").rmdir()
 
 
-def _watch_iterations(runner: WalkOnPolicyRunner, progress: Progress, start: int) -> list[int]:
+def _watch_iterations(
+    runner: WalkOnPolicyRunner, progress: Progress, start: int, on_iteration: Callable | None
+) -> list[int]:
     """Hook into each iteration: the update runs whole (signals wait for its end), then the divergence check and
-    our progress line replace rsl-rl's log block. Returns a box holding the last iteration whose update finished."""
+    our progress line replace rsl-rl's log block, then the job's callback (:class:`StopRequested` if it asks to
+    stop). Returns a box holding the last iteration whose update finished."""
     finished = [start - 1]
     update, rsl_log = runner.alg.update, runner.logger.log
 
@@ -178,7 +189,9 @@ def _watch_iterations(runner: WalkOnPolicyRunner, progress: Progress, start: int
             (runner.alg.actor, runner.alg.critic),
             runner.alg.learning_rate,
         )
-        progress.iteration_done(kwargs["it"])
+        report = progress.iteration_done(kwargs["it"], kwargs.get("collect_time"), kwargs.get("learn_time"))
+        if on_iteration is not None and report is not None and on_iteration(report):
+            raise StopRequested
 
     runner.alg.update, runner.logger.log = whole_update, log
     return finished

@@ -173,7 +173,9 @@ def train(env, job: TrainingJob) -> Path | None:
                 )
                 finished = it
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
-            progress.iteration_done(it)
+            report = progress.iteration_done(it)
+            if job.on_iteration is not None and report is not None and job.on_iteration(report):
+                break
             if save_interval > 0 and it % save_interval == 0 and log_dir is not None:
                 _save(agent, log_dir, it, rollouts, trained)
     except KeyboardInterrupt as interrupt:

@@ -21,6 +21,7 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -382,57 +383,119 @@ def evaluation_duration(requested: float | None, half_tile: float) -> float:
     return requested
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    set_cpu_threads()
-    args, overrides = parse(build_parser(), argv)
-    if args.task is not None:
-        check_task(args.task)
-    device = resolve_device(args.device)
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """One evaluation as set up from the command line: the policy, its configs and the protocol's numbers."""
+
+    spec: RunSpec
+    configs: Configs
+    """The evaluation task's configs, already turned into the protocol's set-up (:func:`configure_evaluation`)."""
+    checkpoint: Path
+    terrains: list[str]
+    levels: int
+    robots: int
+    """Robots per tile."""
+    duration_s: float
+    half_tile: float
+    """m: how far ahead of the tile centre a robot must get to succeed."""
+    last_difficulty: float | None
+    trained_grid: Any
+    """The terrain generator config the task trains on."""
+    trained: dict[str, float]
+    """Per terrain type, the largest parameter value the policy trained on (:func:`trained_values`)."""
+
+    @property
+    def title(self) -> str:
+        return f"{self.spec.task}, {self.spec.agent}, {self.robots} robots per tile, {FORWARD_SPEED} m/s forward"
+
+
+def terrains_and_robots(args: argparse.Namespace, device: str) -> tuple[list[str], int]:
+    """The terrain types asked for and the robots per tile (default: 50 on CUDA, 4 on CPU), checked."""
     terrains = [t for t in args.terrain.split(",") if t]
     robots = args.robots if args.robots is not None else (50 if device.startswith("cuda") else 4)
     if args.levels < 1 or robots < 1:
         raise UsageError(f"--levels and --robots must be at least 1 (got {args.levels}, {robots})")
     if not terrains or len(set(terrains)) != len(terrains):
         raise UsageError(f"--terrain needs distinct comma-separated terrain types (got '{args.terrain}')")
-    last_difficulty = max_difficulty(args)
-    checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task or DEFAULT_TASK, same_task=False)
-    task = evaluation_task(args.task, trained)
+    return terrains, robots
+
+
+def evaluation_configs(
+    args: argparse.Namespace, task: str, agent: str, trained: dict | None, device: str, overrides: list[str]
+) -> tuple[RunSpec, Configs]:
+    """The play-mode spec and configs of ``task``: with the checkpoint's stored overrides outside the protocol
+    (``--trained-config``), and the observations and networks of the task the policy trained on."""
     stored = outside_protocol(trained_config.overrides_of(trained)) if args.trained_config else ()
     print(f"[evaluate] {trained_config.applied(trained, args.trained_config)}", flush=True)
     spec = RunSpec(task, agent, device, 1, args.seed, tuple(overrides), play_mode=True, trained=stored)
     configs = resolve_configs(spec)
     if args.trained_config and trained is not None and trained["task"] != task:
         configs = with_policy_of(configs, dataclasses.replace(spec, task=trained["task"]))
+    return spec, configs
+
+
+def set_up(args: argparse.Namespace, overrides: list[str]) -> Evaluation:
+    """The evaluation the flags ask for, every flag checked (a :class:`UsageError`) before the simulator starts."""
+    if args.task is not None:
+        check_task(args.task)
+    device = resolve_device(args.device)
+    terrains, robots = terrains_and_robots(args, device)
+    last_difficulty = max_difficulty(args)
+    checkpoint, agent, trained = find_policy(args.checkpoint, args.agent, args.task or DEFAULT_TASK, same_task=False)
+    task = evaluation_task(args.task, trained)
+    spec, configs = evaluation_configs(args, task, agent, trained, device, overrides)
     grid = check_terrains(task, configs.env_cfg, terrains)
     trained_grid = training_grid(spec)
-    trained = trained_values(trained_grid, terrains)
+    trained_range = trained_values(trained_grid, terrains)
     half_tile = grid.size[0] / 2
     duration = evaluation_duration(args.duration, half_tile)
     configure_evaluation(configs.env_cfg, terrains, args.levels, robots, duration, last_difficulty)
-    out = output_dir("evaluate", args.out)
-    print(
-        f"[evaluate] task {task} | agent {agent} | checkpoint {checkpoint} | {len(terrains)} types x "
-        f"{args.levels} levels x {robots} robots | {duration:.1f} s | device {device}",
-        flush=True,
+    return Evaluation(
+        spec,
+        configs,
+        checkpoint,
+        terrains,
+        args.levels,
+        robots,
+        duration,
+        half_tile,
+        last_difficulty,
+        trained_grid,
+        trained_range,
     )
 
-    with policy_session(spec, configs, checkpoint) as run:
-        crossing = evaluate(run.env, run.act, robots, math.ceil(duration / run.env.unwrapped.step_dt))
-        rows = result_rows(run.env, crossing, terrains)
 
+def write_outputs(out: Path, argv: list[str] | None, ev: Evaluation, rows: list[dict]) -> None:
+    """``evaluate.csv``, ``evaluate.png`` and ``evaluate.md`` (the protocol in words and :func:`success_table`)."""
     csv_path, png_path, md_path = (out / f"evaluate.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
-    title = f"{task}, {agent}, {robots} robots per tile, {FORWARD_SPEED} m/s forward"
-    plot(rows, png_path, title, trained)
-    header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, device)
+    plot(rows, png_path, ev.title, ev.trained)
+    header = report_header("Success rate per terrain type and difficulty", "evaluate.py", argv, ev.spec.device)
     intro = (
-        f"Checkpoint `{checkpoint}`. {title}. Success: the base gets more than {half_tile:g} m ahead of the "
-        f"tile centre (beyond the tile's edge) within {duration:.1f} s without a base contact. "
-        f"{difficulty_text(rows, trained_grid, last_difficulty)}"
+        f"Checkpoint `{ev.checkpoint}`. {ev.title}. Success: the base gets more than {ev.half_tile:g} m ahead of the "
+        f"tile centre (beyond the tile's edge) within {ev.duration_s:.1f} s without a base contact. "
+        f"{difficulty_text(rows, ev.trained_grid, ev.last_difficulty)}"
     )
-    write_report(md_path, header, [intro, "", *success_table(rows, terrains, args.levels, trained)], png_path)
+    table = success_table(rows, ev.terrains, ev.levels, ev.trained)
+    write_report(md_path, header, [intro, "", *table], png_path)
     print(f"[evaluate] wrote {csv_path}, {png_path}, {md_path}", flush=True)
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    ev = set_up(args, overrides)
+    out = output_dir("evaluate", args.out)
+    print(
+        f"[evaluate] task {ev.spec.task} | agent {ev.spec.agent} | checkpoint {ev.checkpoint} | {len(ev.terrains)} "
+        f"types x {ev.levels} levels x {ev.robots} robots | {ev.duration_s:.1f} s | device {ev.spec.device}",
+        flush=True,
+    )
+    with policy_session(ev.spec, ev.configs, ev.checkpoint) as run:
+        crossing = evaluate(run.env, run.act, ev.robots, math.ceil(ev.duration_s / run.env.unwrapped.step_dt))
+        rows = result_rows(run.env, crossing, ev.terrains)
+    write_outputs(out, argv, ev, rows)
     return 0
 
 

@@ -2,7 +2,7 @@
 and mini-batch order, give the same losses, the same adapted learning rate and the same weights afterwards.
 
 No simulation: a random batch of 64 transitions, small networks, both PPO implementations as the libraries ship them
-(rsl-rl's ``PPO.update``, our :class:`RslRlPPO` on skrl's agent). Seconds.
+(rsl-rl's ``PPO.update``, our :class:`SkrlPPOWithRslRlUpdate` on skrl's agent). Seconds.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _skrl_ppo(desired_kl: float):
     from skrl.resources.schedulers.torch import KLAdaptiveLR
     from skrl.utils.model_instantiators.torch import deterministic_model, gaussian_model
 
-    from ext_walk_minutes.rl.backends._skrl_ppo import RslRlPPO, learn_std_directly
+    from ext_walk_minutes.rl.backends._skrl_ppo import SkrlPPOWithRslRlUpdate, learn_std_directly
 
     obs_space = gymnasium.spaces.Box(-1.0, 1.0, (OBS,))
     act_space = gymnasium.spaces.Box(-1.0, 1.0, (ACT,))
@@ -87,7 +87,7 @@ def _skrl_ppo(desired_kl: float):
         network=net,
         output="ACTIONS",
     )
-    learn_std_directly(policy)  # as RslRlPPORunner does
+    learn_std_directly(policy)  # as SkrlWalkRunner does
     value = deterministic_model(
         observation_space=obs_space, action_space=act_space, device="cpu", clip_actions=False, network=net, output="ONE"
     )
@@ -104,7 +104,7 @@ def _skrl_ppo(desired_kl: float):
         entropy_loss_scale=0.01,
         value_loss_scale=1.0,
     )
-    return RslRlPPO(
+    return SkrlPPOWithRslRlUpdate(
         models={"policy": policy, "value": value},
         memory=None,
         observation_space=obs_space,

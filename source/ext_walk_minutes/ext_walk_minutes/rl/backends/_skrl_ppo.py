@@ -12,9 +12,9 @@ skrl's stock update differs from rsl-rl's (legged_gym's) in three places that ch
 
 * std: skrl's Gaussian policy learns log(std), rsl-rl's (legged_gym's) the std itself (Adam's steps differ).
 
-:class:`RslRlPPO` replaces :meth:`update` with rsl-rl's rule; the rollout, GAE and advantage normalisation
+:class:`SkrlPPOWithRslRlUpdate` replaces :meth:`update` with rsl-rl's rule; the rollout, GAE and advantage normalisation
 are skrl's (they already agree). :func:`learn_std_directly` gives skrl's policy rsl-rl's std parameter;
-:class:`RslRlPPORunner` builds both.
+:class:`SkrlWalkRunner` builds both.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def value_loss(values: torch.Tensor, old_values: torch.Tensor, returns: torch.Te
     return torch.max((values - returns).pow(2), (clipped - returns).pow(2)).mean()
 
 
-class RslRlPPO(PPO):
+class SkrlPPOWithRslRlUpdate(PPO):
     """skrl PPO whose :meth:`update` is rsl-rl's (see the module docstring). ``desired_kl`` is the
     ``kl_threshold`` of the config's KL-adaptive scheduler (None: fixed learning rate)."""
 
@@ -187,12 +187,12 @@ class RslRlPPO(PPO):
         return {key: value / steps for key, value in sums.items()}
 
 
-class RslRlPPORunner(Runner):
-    """skrl's ``Runner`` building :class:`RslRlPPO` for the config's ``class: PPO``, its policy learning the std
-    (:func:`learn_std_directly`)."""
+class SkrlWalkRunner(Runner):
+    """skrl's ``Runner`` building :class:`SkrlPPOWithRslRlUpdate` for the config's ``class: PPO``, its policy
+    learning the std (:func:`learn_std_directly`)."""
 
     def _component(self, name: str):
-        return RslRlPPO if name.lower() == "ppo" else super()._component(name)
+        return SkrlPPOWithRslRlUpdate if name.lower() == "ppo" else super()._component(name)
 
     def _generate_models(self, env, cfg):
         models = super()._generate_models(env, cfg)

@@ -23,7 +23,7 @@ from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..job import TrainingJob
-from ._skrl_ppo import RslRlPPORunner, policy_state_with_std
+from ._skrl_ppo import SkrlWalkRunner, policy_state_with_std
 from .skrl import BACKEND
 
 # skrl's INFO lines (the env wrapper's kind, the seed) sit between the run's first lines, which say as much, and
@@ -33,10 +33,10 @@ skrl.logger.setLevel(logging.WARNING)
 
 def make_runner(
     env, agent_cfg, device: str, log_dir: str | Path | None, timeout_bootstrap: str = DEFAULT_MODE, iterations: int = 1
-) -> tuple[RslRlPPORunner, EpisodeStats]:
+) -> tuple[SkrlWalkRunner, EpisodeStats]:
     """skrl's runner on ``env`` (wrapped in :class:`EpisodeStats`) for ``iterations`` PPO updates, logging to
     ``log_dir`` (None: no logs). skrl takes the device from the env; the bootstrap is applied in :func:`train`.
-    Its agent is :class:`~._skrl_ppo.RslRlPPO`: skrl's PPO with rsl-rl's update rule."""
+    Its agent is :class:`~._skrl_ppo.SkrlPPOWithRslRlUpdate`: skrl's PPO with rsl-rl's update rule."""
     log_dir = None if log_dir is None else Path(log_dir)
     cfg = copy.deepcopy(agent_cfg)  # run-time settings below stay out of the run's config
     rollouts = cfg["agent"]["rollouts"]
@@ -49,7 +49,7 @@ def make_runner(
     if log_dir is not None:
         experiment["directory"], experiment["experiment_name"] = str(log_dir.parent), log_dir.name
     stats = EpisodeStats(env)
-    return RslRlPPORunner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
+    return SkrlWalkRunner(SkrlVecEnvWrapper(stats, ml_framework="torch"), cfg), stats
 
 
 def _checkpoint(agent) -> dict:

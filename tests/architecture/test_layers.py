@@ -183,3 +183,14 @@ def test_no_import_circle():
 def test_the_circle_check_finds_circles():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_package_map_names_every_subpackage():
+    """The package docstring's layout lists every subpackage and top-level module (a new one cannot hide)."""
+    import ext_walk_minutes
+
+    parts = {p.name.removesuffix(".py") for p in PACKAGE.iterdir() if not p.name.startswith(("_", "."))}
+    parts = {p for p in parts if (PACKAGE / p).is_dir() and (PACKAGE / p / "__init__.py").is_file() or p in LAYERS}
+    missing = [p for p in sorted(parts) if f":mod:`.{p}`" not in ext_walk_minutes.__doc__]
+    assert not missing, f"add {missing} to the layout in ext_walk_minutes/__init__.py"
+    assert parts >= {"rl", "run", "cli", "studies", "robots"}

@@ -1,13 +1,23 @@
 """ext_walk_minutes: "Learning to Walk in Minutes" (Rudin et al., CoRL 2021) as a kit-less Isaac Lab 3 extension.
 
-Layout (one place per concept):
+Layout (one place per concept; imports run down this list, never up):
 
-* :mod:`.robots`    robot descriptions, authored by us and converted to USD offline
-* :mod:`.terrains`  terrain generator configs (the paper's curriculum grid, a flat ground)
-* :mod:`.mdp`       MDP terms (Isaac Lab's own velocity-task terms plus what differs)
+* :mod:`.studies`   the paper's studies and the GPU check (``scripts/<study>.py``)
+* :mod:`.cli`       the mains of ``scripts/train.py``, ``play.py`` and ``warmup.py``, and their shared flags
+* :mod:`.run`       a run built from what was asked: spec and configs, folders, presets, the config a checkpoint was
+  trained with, the policies play runs, export, video, the live view and the drive panel
+* :mod:`.rl`        the PPO runtime: one backend per library (rsl-rl, skrl), the job a backend trains, time-out
+  bootstrap, checkpoint files, progress, divergence checks, signals, ``--distributed``
 * :mod:`.tasks`     task configs and their gym registration (``Walk-{Flat,Rough}-<Robot>``)
 * :mod:`.agents`    PPO configs (rsl-rl is the source of truth, skrl is derived)
-* :mod:`.train`     what ``scripts/train.py`` and ``scripts/play.py`` run
+* :mod:`.envs`      the env class (Isaac Lab's manager-based env with legged_gym's reward clip), the solver's room
+* :mod:`.mdp`       MDP terms (Isaac Lab's own velocity-task terms plus what differs)
+* :mod:`.warp`      the same env and terms on Isaac Lab's experimental Warp managers (``--frontend warp``)
+* :mod:`.terrains`  terrain generator configs (the paper's curriculum grid, a flat ground)
+* :mod:`.robots`    robot descriptions, authored by us and converted to USD offline; MJCF for sim-to-sim
+* :mod:`.common`    the bottom: usage errors, command-line helpers, figures, locomotion metrics, set-up output
+* :mod:`.device`    the one place a run's device and robot count are decided
+* ``pretrained/``   the policies shipped with the package (``play.py --checkpoint pretrained``)
 """
 
 import importlib

@@ -18,8 +18,8 @@ from ext_walk_minutes.robots.mirroring import ANYMAL_LEGS
 from ext_walk_minutes.robots.spawn import robot_usd_path
 from ext_walk_minutes.robots.usd_cache import usd_path
 
-MASS = 52.135  # kg, robots.md 2.2
-STAND_HEIGHT = 0.549  # m, base above flat ground at the default pose, robots.md 2.4
+MASS = 52.135  # kg, docs/robots.md §2.2
+STAND_HEIGHT = 0.549  # m, base above flat ground at the default pose, docs/robots.md §2.4
 LEGS = ("LF", "RF", "LH", "RH")
 JOINTS = {f"{leg}_{j}" for leg in LEGS for j in ("HAA", "HFE", "KFE")}
 FEET = [f"{leg}_FOOT" for leg in LEGS]
@@ -37,7 +37,7 @@ def stage() -> Usd.Stage:
 
 def test_description_kinematics_and_mirroring():
     pos = ANYMAL_C.body_positions()
-    # FK at q = 0 (robots.md 2.1): LF foot frame and mirrored copies, +-1 mm
+    # FK at q = 0 (docs/robots.md §2.1): LF foot frame and mirrored copies, +-1 mm
     for leg, (sx, sy) in ANYMAL_LEGS.items():
         np.testing.assert_allclose(pos[f"{leg}_FOOT"], (0.44775 * sx, 0.30116 * sy, -0.62297), atol=1e-3)
     assert ANYMAL_C.total_mass == pytest.approx(MASS, rel=1e-4)

@@ -19,7 +19,7 @@ def _shapes(desc, body):
 
 
 def test_anymal_c_legged_gym_set_is_legged_gyms_13_shapes():
-    """robots.md 2.3: base capsule, a knee-drive capsule per thigh, the tube on SHANK, a foot sphere; each URDF
+    """docs/robots.md §2.3: base capsule, a knee-drive capsule per thigh, the tube on SHANK, a foot sphere; each URDF
     cylinder a capsule whose straight part is the cylinder's length (its caps added, as legged_gym's simulator)."""
     desc = robots.DESCRIPTIONS["anymal_c"]["legged_gym"]
     assert DEFAULT_COLLISION_SET == "legged_gym" and desc is robots.ANYMAL_C

@@ -1,4 +1,4 @@
-"""The four robots added to ANYmal C: our descriptions and their USD (no simulator), checked against robots.md."""
+"""The four robots added to ANYmal C: our descriptions and their USD (no simulator), checked against docs/robots.md."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_usd_matches_description_and_inertias_are_physical(name):
     assert sum(UsdPhysics.MassAPI(p).GetMassAttr().Get() for p in bodies) == pytest.approx(desc.total_mass, rel=1e-5)
     revolute = {p.GetName() for p in stage.Traverse() if p.IsA(UsdPhysics.RevoluteJoint)}
     assert revolute == {j.name for j in desc.joints if isinstance(j, RevoluteJoint)} and len(revolute) == 12
-    for body in desc.bodies:  # symmetric positive definite, triangle inequalities (robots.md section 8)
+    for body in desc.bodies:  # symmetric positive definite, triangle inequalities (docs/robots.md §8)
         moments = np.linalg.eigvalsh(body.inertial.tensor())
         assert moments.min() > 0 and 2 * moments.max() <= moments.sum() + 1e-12, body.name
 
@@ -46,7 +46,7 @@ def test_default_angles_inside_limits():
 
 
 def test_forward_kinematics_at_zero_pose():
-    """Foot/toe joint points at q = 0 (robots.md 3.1, 5.1, 6.2), +-1 mm."""
+    """Foot/toe joint points at q = 0 (docs/robots.md §3.1, §5.1, §6.2), +-1 mm."""
     signs = {"LF": (1, 1), "RF": (1, -1), "LH": (-1, 1), "RH": (-1, -1)}
     pos = robots.ANYMAL_B.body_positions()
     for leg, (sx, sy) in signs.items():
@@ -76,7 +76,7 @@ def test_cassie_right_leg_mirrors_the_left():
 
 
 def test_arm_is_welded_into_the_base():
-    """The arm's composite (robots.md 4) from its two solid parts, and ANYmal C + arm = 62.5 kg in 17 bodies."""
+    """The arm's composite (docs/robots.md §4) from its two solid parts, and ANYmal C + arm = 62.5 kg in 17 bodies."""
     cylinder = Inertial(2.0, ORIGIN, (2.0 * (3 * 0.06**2 + 0.08**2) / 12,) * 2 + (2.0 * 0.06**2 / 2, 0.0, 0.0, 0.0))
     box = Inertial(
         8.4,

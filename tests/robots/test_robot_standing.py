@@ -3,7 +3,7 @@
 All five robots stand side by side in one scene, with each collision set (``legged_gym``, ``detailed``), each
 twice: with its training actuators (``train``) and held by a stiff implicit PD (``stiff``). A soft PD sags by
 tau / Kp under the static load (ANYmal's Kp 80 knees by
-~0.35 rad), so only the stiff hold checks the kinematic standing height of robots.md; the training-gain height is
+~0.35 rad), so only the stiff hold checks the kinematic standing height of docs/robots.md; the training-gain height is
 reported next to it (ANYmal C with arm 8 cm lower). Self-collisions are on,
 so any self-penetration at the default pose shows up as a contact force on a body other than a foot.
 """
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 @dataclass(frozen=True)
 class Expected:
-    """A robot's reference values (robots.md)."""
+    """A robot's reference values (docs/robots.md)."""
 
     cfg_name: str
     mass: float  # kg
@@ -43,7 +43,7 @@ def _quadruped_joints(legs, names):
 ANYMAL_JOINTS = _quadruped_joints(("LF", "RF", "LH", "RH"), ("HAA", "HFE", "KFE"))
 ANYMAL_FEET = tuple(f"{leg}_FOOT" for leg in ("LF", "RF", "LH", "RH"))
 ROBOTS = {
-    "anymal_c": Expected("ANYMAL_C_CFG", 52.135, 0.549, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # robots.md 2.2, 2.4
+    "anymal_c": Expected("ANYMAL_C_CFG", 52.135, 0.549, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # docs/robots.md §2.2, §2.4
     "anymal_b": Expected("ANYMAL_B_CFG", 30.62, 0.497, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # 3.2, 3.4
     "anymal_c_arm": Expected("ANYMAL_C_ARM_CFG", 62.5, 0.549, ANYMAL_JOINTS, ANYMAL_FEET, 17),  # 4
     "unitree_a1": Expected(  # 5.2, 5.4 (front feet; the rear stand 8 mm lower)

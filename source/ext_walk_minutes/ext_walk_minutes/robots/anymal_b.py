@@ -1,4 +1,4 @@
-"""ANYbotics ANYmal B: our own description (numbers from robots.md section 3) and its Isaac Lab cfg.
+"""ANYbotics ANYmal B: our own description (numbers from docs/robots.md §3) and its Isaac Lab cfg.
 
 Same layout and names as ANYmal C (``base``, ``{leg}_{HIP,THIGH,SHANK,FOOT}``, joints ``{leg}_{HAA,HFE,KFE}``),
 a shorter, lighter robot: manufacturer kinematics, masses and collision primitives (30.42 kg) plus legged_gym's
@@ -90,7 +90,7 @@ COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
         "{leg}_SHANK": (urdf_cylinder_as_capsule(0.015, 0.25, "z", (0.10, -0.02, -0.160625)),),
         "{leg}_FOOT": (_FOOT_SPHERE,),
     },
-    # the manufacturer's primitives (robots.md 3.3)
+    # the manufacturer's primitives (docs/robots.md §3.3)
     "detailed": {
         "base": (
             _BASE_BOX,

@@ -1,4 +1,4 @@
-"""ANYbotics ANYmal C: our own description (numbers from robots.md section 2) and its Isaac Lab cfg.
+"""ANYbotics ANYmal C: our own description (numbers from docs/robots.md §2) and its Isaac Lab cfg.
 
 Bodies ``base`` and ``{LF,RF,LH,RH}_{HIP,THIGH,SHANK,FOOT}``; joints ``{leg}_{HAA,HFE,KFE}`` plus a
 fixed joint per foot that keeps ``{leg}_FOOT`` as a body for contact sensing. Composite inertials
@@ -125,8 +125,9 @@ MANUFACTURER_POSITION_LIMITS = {
     "RF_HAA": (-0.49, 0.72),
     "RH_HAA": (-0.49, 0.72),
 }
-"""ANYbotics' hip abduction range [rad] (robots.md 2.1; asymmetric, so mirrored on the right), which legged_gym's URDF
-leaves out: ``env.scene.robot.spawn.joint_limits=manufacturer`` (the H200 fixture policy was trained with it)."""
+"""ANYbotics' hip abduction range [rad] (docs/robots.md §2.1; asymmetric, so mirrored on the right), which
+legged_gym's URDF leaves out: ``env.scene.robot.spawn.joint_limits=manufacturer`` (the H200 fixture policy was trained
+with it)."""
 
 ANYMAL_C_SETS = {name: _anymal_c(shapes) for name, shapes in COLLISION_SHAPES.items()}
 """ANYmal C descriptions (SI units, base-aligned frames) by collision set."""

@@ -1,8 +1,9 @@
-"""ANYmal C with a rigidly mounted arm (robots.md section 4): our ANYmal C plus a 10.4 kg payload, 20 % of its mass.
+"""ANYmal C with a rigidly mounted arm (docs/robots.md §4): our ANYmal C plus a 10.4 kg payload, 20 % of its mass.
 
-legged_gym publishes no arm model; robots.md proposes a stowed arm (shoulder cylinder + folded-arm box) on a fixed
-mount on top of the base. Welded, it merges into ``base`` (as Isaac Gym merges fixed links), so the body and joint
-names, the 12 actuated joints, the default pose, the actuators and the base-contact termination are ANYmal C's.
+legged_gym publishes no arm model, so ours is a stand-in of the paper's mass: a stowed arm (shoulder cylinder +
+folded-arm box) on a fixed mount on top of the base. Welded, it merges into ``base`` (as Isaac Gym merges fixed
+links), so the body and joint names, the 12 actuated joints, the default pose, the actuators and the base-contact
+termination are ANYmal C's.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .description import DEFAULT_COLLISION_SET, Body, Box, Cylinder, Inertial
 from .merging import attach_rigidly
 
 ARM = Body(
-    "arm",  # frame = base frame; solid-body composite of the two parts below (robots.md section 4)
+    "arm",  # frame = base frame; solid-body composite of the two parts below (docs/robots.md §4)
     Inertial(10.4, (0.0546, 0.0, 0.2027), (0.02995, 0.21704, 0.20469, 0.0, 0.02617, 0.0)),
 )
 

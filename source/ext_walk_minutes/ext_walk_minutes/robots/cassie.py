@@ -1,4 +1,4 @@
-"""Agility Robotics Cassie: our open-chain description (robots.md section 6, legged_gym's model) and its cfg.
+"""Agility Robotics Cassie: our open-chain description (docs/robots.md §6, legged_gym's model) and its cfg.
 
 The real leg has closed loops (achilles rod, plantar rod) and leaf springs. As in legged_gym, the loops are
 opened and the springs made rigid: per leg a chain of six revolute joints, all actuated,
@@ -47,7 +47,7 @@ _LEGGED_GYM_SHAPES: dict[str, tuple] = {
 }
 
 COLLISION_SHAPES: dict[str, dict[str, tuple]] = {
-    # legged_gym's URDF: a pelvis sphere and a capsule per toe, no leg shapes (robots.md 6.4)
+    # legged_gym's URDF: a pelvis sphere and a capsule per toe, no leg shapes (docs/robots.md §6.4)
     "legged_gym": _LEGGED_GYM_SHAPES,
     # the same. A falling Cassie's light toe tunnels into the terrain mesh with either set (1.8-5.6 cm measured with
     # these shapes, tests/robots/test_robot_stability.py); with MuJoCo Menagerie's shin and tarsus capsules added it
@@ -68,7 +68,7 @@ _LEG_BODIES = (
     ),
     Body(
         "{leg}_toe",
-        # legged_gym's toe inertia except Iyy: its 0.0104 kg m^2 is ~30x too large for 0.15 kg (robots.md 6.3);
+        # legged_gym's toe inertia except Iyy: its 0.0104 kg m^2 is ~30x too large for 0.15 kg (docs/robots.md §6.3);
         # 3.3e-4 is MuJoCo Menagerie's largest principal moment of the same foot
         Inertial(0.15, (0.0275, 0.0001, -0.0047), (0.000171, 0.00033, 0.000287, 0.0, 9.9e-5, 0.0)),
     ),
@@ -139,7 +139,7 @@ CASSIE_SETS = {name: _cassie(shapes) for name, shapes in COLLISION_SHAPES.items(
 CASSIE = CASSIE_SETS[DEFAULT_COLLISION_SET]
 """Cassie with the default collision set."""
 
-# Reflected rotor inertia [kg m^2] (MuJoCo Menagerie, robots.md 6.1); the ankle, passive on the real robot, gets
+# Reflected rotor inertia [kg m^2] (MuJoCo Menagerie, docs/robots.md §6.1); the ankle, passive on the real robot, gets
 # the knee's. Besides being physical, it keeps the light toe stable under an explicit PD at 5 ms (Kd dt / I < 2).
 _ARMATURE = {
     "hip_abduction_.*": 0.038125,

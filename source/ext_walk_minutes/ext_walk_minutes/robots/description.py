@@ -1,6 +1,6 @@
 """A small, robot-agnostic robot description format: typed, immutable data (bodies, colliders, joints).
 
-Conventions (see ``robots.md`` section 0/1): SI units (m, kg, kg m^2, rad, rad/s, N m). Every body
+Conventions (see docs/robots.md §0-1): SI units (m, kg, kg m^2, rad, rad/s, N m). Every body
 frame sits at its parent joint and is parallel to the root frame when all joints are 0
 ("base-aligned"), so a joint is just an offset ``pos`` in its parent frame plus an axis.
 

@@ -1,4 +1,4 @@
-"""Unitree A1: our own description (numbers from robots.md section 5, legged_gym's model) and its Isaac Lab cfg.
+"""Unitree A1: our own description (numbers from docs/robots.md §5, legged_gym's model) and its Isaac Lab cfg.
 
 Bodies ``base`` (the trunk, legged_gym's name) and ``{FL,FR,RL,RR}_{hip,thigh,calf,foot}``; joints
 ``{leg}_{hip,thigh,calf}_joint`` plus a fixed joint keeping each foot as a body. 12.45 kg, four times lighter than
@@ -75,7 +75,8 @@ _LEGGED_GYM_SHAPES: dict[str, tuple[Shape, ...]] = {
 }
 
 COLLISION_SHAPES: dict[str, dict[str, tuple[Shape, ...]]] = {
-    # legged_gym's URDF: trunk, thigh and calf boxes, foot spheres; its hip shapes are commented out (robots.md 5.3)
+    # legged_gym's URDF: trunk, thigh and calf boxes, foot spheres; its hip shapes are commented out
+    # (docs/robots.md §5.3)
     "legged_gym": _LEGGED_GYM_SHAPES,
     # A1 has no manufacturer primitives; "detailed" adds MuJoCo Menagerie's hip motor (r 0.04, 0.08 long along y,
     # 0.055 m outboard of the hip joint) to legged_gym's set
@@ -97,7 +98,7 @@ UNITREE_A1 = UNITREE_A1_SETS[DEFAULT_COLLISION_SET]
 """Unitree A1 with the default collision set."""
 
 JOINT_ARMATURE = 0.01
-"""Reflected rotor inertia [kg m^2] of the A1 motors (MuJoCo Menagerie's value, robots.md 5.4)."""
+"""Reflected rotor inertia [kg m^2] of the A1 motors (MuJoCo Menagerie's value, docs/robots.md §5.4)."""
 
 UNITREE_A1_CFG: ArticulationCfg = replace(
     isaaclab_unitree.UNITREE_A1_CFG,

@@ -398,14 +398,22 @@ def read_solver_room(room: SolverRoom, env) -> None:
     copy of each count, so a check, not something to run every training step).
 
     MuJoCo Warp keeps one contact pool for all robots (``naconmax``; it overflows when their sum does) and
-    ``njmax`` constraint rows per robot; each robot's overflow bits stay set until its data is reset. (A watch of the
-    same room for training runs may live beside the envs; this reader is the check's own, with the solver iterations
-    and the non-finite resets it also reports.)
+    ``njmax`` constraint rows per robot; each robot's overflow bits stay set until its data is reset. The solver is
+    found with :func:`~ext_walk_minutes.envs.solver_room.mjwarp_solver`. The figures are the check's own, not
+    :mod:`~ext_walk_minutes.envs.solver_room`'s: per world (a robot here) and per env step, with the overflow bits,
+    the solver iterations and the non-finite resets; its :func:`~ext_walk_minutes.envs.solver_room.room_use`
+    attributes each row to a robot (a Python loop over every row: too slow for thousands of robots every step) and
+    its ``SolverRoomWatch`` keeps only the two peaks, on the device, for training runs.
     """
     import numpy as np
     from isaaclab_newton.physics import NewtonManager
 
-    data = NewtonManager._solver.mjw_data
+    from ..envs.solver_room import mjwarp_solver
+
+    solver = mjwarp_solver()
+    if solver is None:
+        raise RuntimeError("the contact room is MuJoCo Warp's: run the stage on Newton's MuJoCo Warp physics")
+    data = solver.mjw_data
     nworld = data.nworld
     in_use = min(int(data.nacon.numpy()[0]), data.naconmax)
     per_robot = np.bincount(data.contact.worldid.numpy()[:in_use], minlength=nworld)
@@ -936,10 +944,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    set_cpu_threads()
-    args, overrides = parse(build_parser(), argv)
+def check_flags(args: argparse.Namespace, overrides: list[str]) -> tuple[str, int, list[Stage], dict[str, float]]:
+    """``(device, robots per run, stages, each stage's cap [s])``, checked before any stage starts."""
     if overrides:
         raise UsageError(f"unrecognised argument(s) {' '.join(overrides)}; the check takes no config overrides")
     device = resolve_device(args.device)
@@ -954,33 +960,56 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(
             f"the fixture policy {FIXTURE_POLICY} is missing (video and physx play it); run from a checkout"
         )
-    out = output_dir("check_gpu", args.out).resolve()
+    return device, num_envs, stages, caps
+
+
+def child_environment(out: Path, fresh_cache: bool) -> dict[str, str]:
+    """The stages' processes' environment: unbuffered output, one CPU thread unless set; with ``fresh_cache`` a new
+    kernel cache in ``out`` (for this process too)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    if args.fresh_cache:
+    if fresh_cache:
         env["WARP_CACHE_PATH"] = os.environ["WARP_CACHE_PATH"] = str(out / "kernel_cache")
-    check = Check(device, num_envs, args.quick, out, env)
-    command = shlex.join(["python", "scripts/check_gpu.py", *(sys.argv[1:] if argv is None else argv)])
-    meta = {"device": device, "device_name": device_name(device), "num_envs": num_envs, "quick": args.quick}
-    meta |= {"revision": revision(), "command": command, "caps_s": caps}
-    print(f"[check_gpu] {meta['device_name']}, {num_envs} robots, {len(stages)} stages -> {out}", flush=True)
+    return env
+
+
+def run_stages(
+    check: Check, stages: list[Stage], caps: dict[str, float], meta: dict, argv: list[str] | None
+) -> tuple[list[StageResult], int]:
+    """Each stage in turn, the report rewritten after each (a run killed from outside keeps the stages it finished);
+    returns the results and the exit status (130/143 after Ctrl-C/SIGTERM, the finished stages kept)."""
     start, results, status = time.monotonic(), [], 0
     try:
         with interrupts.interrupts_handled():
             for stage in stages:
                 results.append(run_stage(check, stage, caps[stage.key]))
                 meta["total_s"] = time.monotonic() - start
-                write_outputs(out, results, meta, argv)  # a run killed from outside keeps the stages it finished
-    except KeyboardInterrupt as interrupt:  # Ctrl-C / SIGTERM: the stages that finished are reported
+                write_outputs(check.out, results, meta, argv)
+    except KeyboardInterrupt as interrupt:
         status = 143 if isinstance(interrupt, interrupts.Terminated) else 130
         print(f"\n[check_gpu] interrupted: saving the report of the {len(results)} stages that finished", flush=True)
     meta["total_s"] = time.monotonic() - start
-    write_outputs(out, results, meta, argv)
+    write_outputs(check.out, results, meta, argv)
+    return results, status
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    set_cpu_threads()
+    args, overrides = parse(build_parser(), argv)
+    device, num_envs, stages, caps = check_flags(args, overrides)
+    out = output_dir("check_gpu", args.out).resolve()
+    check = Check(device, num_envs, args.quick, out, child_environment(out, args.fresh_cache))
+    command = shlex.join(["python", "scripts/check_gpu.py", *(sys.argv[1:] if argv is None else argv)])
+    meta = {"device": device, "device_name": device_name(device), "num_envs": num_envs, "quick": args.quick}
+    meta |= {"revision": revision(), "command": command, "caps_s": caps}
+    print(f"[check_gpu] {meta['device_name']}, {num_envs} robots, {len(stages)} stages -> {out}", flush=True)
+    results, status = run_stages(check, stages, caps, meta, argv)
     print(console_table(results), flush=True)
-    if args.append_docs and not status:
+    appended = args.append_docs and not status
+    if appended:
         append_to_docs(Path(args.append_docs), results, meta)
     print(
-        f"[check_gpu] wrote {out}/check_gpu.{{md,json}}"
-        + (f" and a table in {args.append_docs}" if args.append_docs and not status else ""),
+        f"[check_gpu] wrote {out}/check_gpu.{{md,json}}" + (f" and a table in {args.append_docs}" if appended else ""),
         flush=True,
     )
     return status

@@ -9,8 +9,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: PPO updates crawl
 # (the marker is registered in pyproject.toml). `./run test` runs everything (CI); `./run test -m "not slow"` is a
 # developer's check in a few minutes on 2 cores (configs, units, terrain generation, errors, and the MDP terms on one
 # shared env).
-# Until tests/train/test_bootstrap.py moves to tests/rl/ and marks its two training tests itself:
-UNMOVED_SLOW = ("tests/train/test_bootstrap.py::test_rsl_rl", "tests/train/test_bootstrap.py::test_skrl")
 
 
 def pytest_addoption(parser):
@@ -27,9 +25,6 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     """Reorder the collected tests on request."""
-    for item in items:
-        if item.nodeid.startswith(UNMOVED_SLOW):
-            item.add_marker("slow")
     if config.getoption("--reverse-order"):
         items.reverse()
     seed = config.getoption("--shuffle-order")

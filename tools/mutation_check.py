@@ -17,7 +17,7 @@ Usage (from the repository root)::
 
     .venv/bin/python tools/mutation_check.py \\
         --module source/ext_walk_minutes/ext_walk_minutes/rl/bootstrap.py \\
-        --tests "tests/train/test_bootstrap.py::test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only" \\
+        --tests "tests/rl/test_bootstrap.py::test_bootstrapped_rewards_adds_gamma_v_on_time_outs_only" \\
         --out /tmp/mutation/bootstrap
 
 ``--only NAME`` keeps the mutants inside top-level functions or classes of that name (repeatable),

@@ -64,6 +64,7 @@ def _check_step(mode, gamma, env_reward, stored, time_outs, failures, cut, value
     return int(time_outs.sum()), int(failures.sum())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
 def test_rsl_rl(run, mode):
     from ext_walk_minutes.rl import backends
@@ -103,6 +104,7 @@ def test_rsl_rl(run, mode):
     assert seen[0] >= 3 and seen[1] >= 2, seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exact", "approx", "off"])
 def test_skrl(run, mode):
     from ext_walk_minutes.rl import backends

@@ -2,8 +2,8 @@
 
 Isaac Lab prints its configs' sources, build timings and one table per manager, rsl-rl its networks: about 170
 lines before the first iteration of a small run. They are kept (the log file), not shown; ``train.py --verbose``
-shows them. Only Python-level output is redirected (``print`` and ``sys.stdout`` writes); warnings and errors go to
-stderr as before, and our own lines are printed with :meth:`SetupOutput.shown`.
+shows them. Only Python-level output is redirected (``print`` and ``sys.stdout`` writes); warnings and errors are left
+on stderr, and our own lines are printed with :meth:`SetupOutput.shown`.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ class RowDifficultyTerrainGenerator(TerrainGenerator):
 def random_tile_difficulty(uniform: float, difficulty_range: tuple[float, float], choices: tuple[float, ...]) -> float:
     """One of ``choices``, each equally likely, picked by Isaac Lab's uniform draw ``uniform`` in ``difficulty_range``.
 
-    The draw is reused rather than a second one made, so the tile types Isaac Lab draws stay as they were.
+    The draw is reused rather than a second one made, so the random stream, and with it the tile types Isaac Lab
+    draws, are the same as without this choice.
     """
     lower, upper = difficulty_range
     fraction = (uniform - lower) / (upper - lower) if upper > lower else 0.0

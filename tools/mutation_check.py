@@ -1,4 +1,4 @@
-"""On-demand mutation check: do the tests catch small, real changes of a module? (issue #20, item 5)
+"""On-demand mutation check: do the tests catch small, real changes of a module? (results: docs/mutation.md)
 
 For each module given, every mutation site found with :mod:`ast` becomes one mutant (a copy of the module with
 that one change): comparison operators flipped or shifted (``<`` -> ``<=``, ``>=``), ``+``/``-`` and ``*``/``/``

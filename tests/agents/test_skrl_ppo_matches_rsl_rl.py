@@ -1,4 +1,4 @@
-"""skrl runs rsl-rl's PPO update (#19 item 3): both libraries' update on the same fixed batch, from the same weights
+"""skrl runs rsl-rl's PPO update: both libraries' update on the same fixed batch, from the same weights
 and mini-batch order, give the same losses, the same adapted learning rate and the same weights afterwards.
 
 No simulation: a random batch of 64 transitions, small networks, both PPO implementations as the libraries ship them

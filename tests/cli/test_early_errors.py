@@ -1,5 +1,6 @@
-"""Bad input that used to surface only after the simulator started (a traceback, an empty run folder) is one error
-line before it starts: a wrong-type override, a corrupt or foreign --resume checkpoint, num_envs as an override."""
+"""Bad input that would otherwise surface only after the simulator started (a traceback, an empty run folder) is one
+error line before it starts: a wrong-type override, a corrupt or foreign --resume checkpoint, num_envs as an
+override."""
 
 from __future__ import annotations
 

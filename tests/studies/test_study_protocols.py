@@ -1,5 +1,5 @@
-"""The studies' terrain protocols (#19). Sweep (Fig. 4): the paper's by default (legged_gym's random difficulties
-{0.5, 0.75, 0.9}, reduced step height), the earlier U(0, 1) tiles with --protocol uniform. Evaluate (Fig. 5): rows
+"""The studies' terrain protocols. Sweep (Fig. 4): the paper's by default (legged_gym's random difficulties
+{0.5, 0.75, 0.9}, reduced step height), U(0, 1) tiles with --protocol uniform. Evaluate (Fig. 5): rows
 past the training grid's difficulties on request, the trained range marked in the figure and the table.
 
 Config level: the env config a study resolves to, and the difficulties the terrain generator builds its tiles

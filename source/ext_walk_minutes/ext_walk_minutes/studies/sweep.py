@@ -5,8 +5,8 @@ that never change) for a fixed number of PPO updates with ``steps per robot = ba
 ``train.py`` process per configuration and seed. By default the tiles follow the paper's protocol
 (``--protocol paper``): the paper ran this study "reducing the maximum step size", and legged_gym's
 non-curriculum mode draws each tile's difficulty from {0.5, 0.75, 0.9}; so do the tiles here, with stairs
-of at most ``--max-step-height`` (0.05 + (max - 0.05) d m). ``--protocol uniform`` is the earlier
-behaviour: difficulty ~ U(0, 1) (up to 1.0, beyond the curriculum's 0.9) and the task's full step heights.
+of at most ``--max-step-height`` (0.05 + (max - 0.05) d m). ``--protocol uniform`` draws
+difficulty ~ U(0, 1) (up to 1.0, beyond the curriculum's 0.9) and the task's full step heights.
 Tasks on flat ground (no stairs in their terrain) have no protocol to choose (``flat``).
 With ``--ray`` the processes are Ray tasks (one GPU each when the cluster has GPUs, else one CPU),
 spread over all GPUs and nodes of the cluster at ``--ray-address`` or of a local Ray instance.

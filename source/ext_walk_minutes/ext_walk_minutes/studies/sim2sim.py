@@ -11,8 +11,11 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..common.errors import UsageError, exit_on_usage_error
 from ..common.locomotion import Recording
@@ -78,7 +81,7 @@ def check_lengths(args: argparse.Namespace) -> None:
         raise UsageError(f"--robots must be at least 1 and --seconds positive (got {args.robots}, {args.seconds})")
 
 
-def load_policy(policy_dir: Path):
+def load_policy(policy_dir: Path) -> tuple[dict[str, Any], Callable[[np.ndarray], np.ndarray]]:
     """The contract and the ONNX policy of ``policy_dir``, checked against each other and our robots (one error
     line for any mismatch)."""
     contract = load_contract(policy_dir)

@@ -100,10 +100,8 @@ def summary_lines(rows: list[dict], modes: list[str], iterations: int, title: st
     return lines
 
 
-@exit_on_usage_error
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    backend = backends.get(args.agent)
+def checked_modes_and_seeds(args: argparse.Namespace) -> tuple[list[str], tuple[int, ...]]:
+    """The bootstrap modes and seeds asked for, every flag checked (a :class:`UsageError`) before any run starts."""
     modes = [m for m in args.modes.split(",") if m]
     if not modes or set(modes) - set(MODES):
         raise UsageError(f"--modes must be a comma-separated subset of {','.join(MODES)} (got '{args.modes}')")
@@ -114,28 +112,38 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not (math.isfinite(args.episode_length_s) and args.episode_length_s > 0):
         raise UsageError(f"--episode_length_s must be positive seconds (got {args.episode_length_s})")
+    return modes, seeds
+
+
+def train_mode(args: argparse.Namespace, mode: str, seed: int, workdir: Path) -> list[dict]:
+    """Train one run with bootstrap ``mode`` and ``seed`` in its own process; its rows (:func:`run_rows`)."""
+    train_args = [
+        "--num_envs",
+        str(args.num_envs),
+        "--max_iterations",
+        str(args.max_iterations),
+        "--device",
+        args.device,
+        "--seed",
+        str(seed),
+        "--timeout-bootstrap",
+        mode,
+        f"env.episode_length_s={args.episode_length_s}",
+    ]
+    print(f"[ablation] {mode} seed {seed}: train.py {' '.join(train_args)}", flush=True)
+    status, run = train_in_child(args.task, args.agent, train_args, workdir)
+    if status != 0 or run is None:
+        raise UsageError(f"the {mode} run (seed {seed}) failed with exit status {status}; see its output above")
+    return run_rows(run, mode, seed, args.max_iterations, backends.get(args.agent).tensorboard_tags["value_loss"])
+
+
+@exit_on_usage_error
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    backends.get(args.agent)  # an unknown backend is a usage error before anything runs
+    modes, seeds = checked_modes_and_seeds(args)
     workdir, out = Path(args.workdir).resolve(), output_dir("bootstrap_ablation", args.out)
-    rows: list[dict] = []
-    for seed in seeds:
-        for mode in modes:
-            train_args = [
-                "--num_envs",
-                str(args.num_envs),
-                "--max_iterations",
-                str(args.max_iterations),
-                "--device",
-                args.device,
-                "--seed",
-                str(seed),
-                "--timeout-bootstrap",
-                mode,
-                f"env.episode_length_s={args.episode_length_s}",
-            ]
-            print(f"[ablation] {mode} seed {seed}: train.py {' '.join(train_args)}", flush=True)
-            status, run = train_in_child(args.task, args.agent, train_args, workdir)
-            if status != 0 or run is None:
-                raise UsageError(f"the {mode} run (seed {seed}) failed with exit status {status}; see its output above")
-            rows += run_rows(run, mode, seed, args.max_iterations, backend.tensorboard_tags["value_loss"])
+    rows = [row for seed in seeds for mode in modes for row in train_mode(args, mode, seed, workdir)]
     csv_path, png_path, md_path = (out / f"bootstrap_ablation.{ext}" for ext in ("csv", "png", "md"))
     write_csv(csv_path, rows)
     title = f"{args.task}, {args.agent}, {args.num_envs} envs, {args.episode_length_s:g} s episodes, seeds {args.seeds}"

@@ -131,19 +131,8 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     with running_env(spec, configs) as env:
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
             runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
-        base = env.unwrapped
-        env_cfg = base.cfg  # the config the measured env was built from (the stock task's for "stock")
-        for owner, name in (
-            (base.action_manager, "apply_action"),
-            (base.scene, "write_data_to_sim"),
-            (base.sim, "step"),
-            (base.scene, "update"),
-        ):
-            timer.wrap(owner, name, "physics")
-        timer.wrap(runner.env, "step", "env_step")
-        timer.wrap(runner.alg, "act", "inference")
-        timer.wrap(runner.alg, "compute_returns", "learning")
-        timer.wrap(runner.alg, "update", "learning")
+        env_cfg = env.unwrapped.cfg  # the config the measured env was built from (the stock task's for "stock")
+        time_phases(timer, env.unwrapped, runner)
         log = runner.logger.log
 
         def mark(**kwargs) -> None:
@@ -155,12 +144,7 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
         marks.append((time.perf_counter(), {}))
         runner.learn(iterations, init_at_random_ep_len=True)
         steps = runner.cfg["num_steps_per_env"]
-    first = 1 if len(marks) > 2 else 0  # leave out the warm-up iteration when there is another
-    (t0, a), (t1, b) = marks[first], marks[-1]
-    n = len(marks) - 1 - first
-    per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
-    iteration = (t1 - t0) / n
-    result = {
+    return {
         "env": env_kind,
         "task": spec.task,
         "env_cfg": f"{type(env_cfg).__module__}:{type(env_cfg).__name__}",
@@ -168,17 +152,46 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
         "device_name": device_name(device),
         "num_envs": num_envs,
         "steps_per_env": steps,
+        **iteration_times(marks, num_envs * steps),
+    }
+
+
+def time_phases(timer: PhaseTimer, base, runner) -> None:
+    """Time the env ``base``'s physics (its decimation loop's calls), the whole env step, the policy's actions and
+    the PPO update of ``runner`` with ``timer``."""
+    for owner, name in (
+        (base.action_manager, "apply_action"),
+        (base.scene, "write_data_to_sim"),
+        (base.sim, "step"),
+        (base.scene, "update"),
+    ):
+        timer.wrap(owner, name, "physics")
+    timer.wrap(runner.env, "step", "env_step")
+    timer.wrap(runner.alg, "act", "inference")
+    timer.wrap(runner.alg, "compute_returns", "learning")
+    timer.wrap(runner.alg, "update", "learning")
+
+
+def iteration_times(marks: list[tuple[float, dict[str, float]]], batch: int) -> dict:
+    """Seconds per iteration, in total and per phase, and env-steps/s, from ``marks`` (the time and the phase totals
+    at the start and after every iteration; ``batch``: env steps per iteration). The first (warm-up) iteration is
+    left out when there is another."""
+    first = 1 if len(marks) > 2 else 0
+    (t0, a), (t1, b) = marks[first], marks[-1]
+    n = len(marks) - 1 - first
+    per = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / n for k in ("physics", "env_step", "inference", "learning")}
+    iteration = (t1 - t0) / n
+    return {
         "measured_iterations": n,
         "iteration_s": iteration,
         "physics_s": per["physics"],
         "mdp_s": per["env_step"] - per["physics"],
         "inference_s": per["inference"],
         "learning_s": per["learning"],
+        "other_s": iteration - per["env_step"] - per["inference"] - per["learning"],
+        "collect_steps_per_s": batch / (iteration - per["learning"]),
+        "train_steps_per_s": batch / iteration,
     }
-    result["other_s"] = iteration - per["env_step"] - per["inference"] - per["learning"]
-    result["collect_steps_per_s"] = num_envs * steps / (iteration - per["learning"])
-    result["train_steps_per_s"] = num_envs * steps / iteration
-    return result
 
 
 def measure_in_fresh_process(*args) -> dict:

@@ -290,16 +290,21 @@ class PlayResult:
     export_failed: bool = False
 
 
-def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
-    """The play run the command line asks for, each flag checked (a :class:`UsageError` for bad input)."""
+def check_flags(args: argparse.Namespace) -> None:
+    """The flags that fail alone, before anything is read or built."""
     if args.task is not None:
         check_task(args.task)
-    device = resolve_device(args.device)
-    num_envs = resolve_num_envs(args.num_envs if args.num_envs is not None else PLAY_NUM_ENVS, device)
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be at least 1 (got {args.steps})")
     if args.export:
         require_extra("onnxruntime", "export", "--export")
+
+
+def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
+    """The play run the command line asks for, each flag checked (a :class:`UsageError` for bad input)."""
+    check_flags(args)
+    device = resolve_device(args.device)
+    num_envs = resolve_num_envs(args.num_envs if args.num_envs is not None else PLAY_NUM_ENVS, device)
     checkpoint, agent, trained = choose_policy(args)
     task = args.task or (trained["task"] if trained else DEFAULT_TASK)
     check_task(task)
@@ -310,10 +315,9 @@ def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
     report_dir = report_request(args.report, checkpoint)
     print(
         f"[play] task {task} | agent {agent} | checkpoint {policy.described(args.checkpoint, checkpoint)} | "
-        f"{num_envs} envs | device {device}",
+        f"{num_envs} envs | device {device}\n[play] {trained_config.applied(trained, args.trained_config)}",
         flush=True,
     )
-    print(f"[play] {trained_config.applied(trained, args.trained_config)}", flush=True)
     spec = RunSpec(
         task,
         agent,

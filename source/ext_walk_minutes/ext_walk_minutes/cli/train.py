@@ -247,21 +247,7 @@ def announce(spec: RunSpec, configs: Configs, args: argparse.Namespace, log_dir:
             flush=True,
         )
         return
-    resolved = presets.summary(
-        spec.preset,
-        {
-            "task": spec.task,
-            "agent": spec.agent,
-            "device": spec.device,
-            "num_envs": spec.num_envs,
-            "max_iterations": iterations,
-            "seed": configs.env_cfg.seed,
-            "timeout_bootstrap": spec.timeout_bootstrap,
-            "processes": 1 if rank is None else rank.world_size,
-            "resume": None if resume is None else str(resume),
-        },
-        configs.overrides,
-    )
+    resolved = resolved_summary(spec, configs)
     print(
         f"[train] task {spec.task} | agent {spec.agent} | device {spec.device} | {spec.num_envs} envs"
         f"{' (default for ' + spec.device + ')' if args.num_envs is None else ''}"
@@ -288,6 +274,22 @@ def announce(spec: RunSpec, configs: Configs, args: argparse.Namespace, log_dir:
         )
 
     write_run_files(spec, configs, log_dir, resolved)
+
+
+def resolved_summary(spec: RunSpec, configs: Configs) -> dict:
+    """The run's settings as resolved_config.yaml keeps them: the flags' values, then the preset and overrides."""
+    settings = {
+        "task": spec.task,
+        "agent": spec.agent,
+        "device": spec.device,
+        "num_envs": spec.num_envs,
+        "max_iterations": configs.iterations,
+        "seed": configs.env_cfg.seed,
+        "timeout_bootstrap": spec.timeout_bootstrap,
+        "processes": 1 if spec.process is None else spec.process.world_size,
+        "resume": None if spec.resume is None else str(spec.resume),
+    }
+    return presets.summary(spec.preset, settings, configs.overrides)
 
 
 def write_run_files(spec: RunSpec, configs: Configs, log_dir: Path, resolved: dict) -> None:

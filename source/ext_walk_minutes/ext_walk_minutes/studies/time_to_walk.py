@@ -257,36 +257,51 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
     start = process_start_time() if start is None else start
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
+    spec = study_spec(args, overrides)
+    configs = resolve_configs(spec)
+    criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
+    out = output_dir("time_to_walk", args.out)
+    print(
+        f"[time_to_walk] {args.task} on {spec.device} ({device_name(spec.device)}), {spec.num_envs} robots, "
+        f"at most {configs.iterations} iterations or {args.max_seconds:.0f} s",
+        flush=True,
+    )
+    records, split, walked = train_until_walking(spec, configs, criterion, args.max_seconds, start, out / "run")
+    end = records[-1].seconds if records else time.time() - start
+    summary = summarise(spec, criterion, records, split, walked, end)
+    write_outputs(out, summary, records, criterion, end, args, argv)
+    print(f"[time_to_walk] wrote {out}/time_to_walk.{{json,csv,png,md}}", flush=True)
+    return 0
+
+
+def study_spec(args: argparse.Namespace, overrides: list[str]) -> RunSpec:
+    """train.py's defaults (rsl-rl, exact time-out bootstrap) for the flags given, each checked."""
     check_task(args.task)
     check_targets(args)
     device = resolve_device(args.device)
-    spec = RunSpec(
+    num_envs = resolve_num_envs(args.num_envs, device)
+    return RunSpec(
         args.task,
         "rsl_rl",
         device,
-        resolve_num_envs(args.num_envs, device),
+        num_envs,
         args.seed,
         tuple(overrides),
         args.preset,
         args.asset,
         iterations=args.max_iterations,
-    )  # train.py's defaults: rsl-rl, exact time-out bootstrap
-    configs = resolve_configs(spec)
-    criterion = Criterion(args.track_fraction, args.max_base_contact, args.window)
-    out = output_dir("time_to_walk", args.out)
-    iterations = configs.iterations
-    print(
-        f"[time_to_walk] {args.task} on {device} ({device_name(device)}), {spec.num_envs} robots, "
-        f"at most {iterations} iterations or {args.max_seconds:.0f} s",
-        flush=True,
     )
-    records, split, walked = train_until_walking(spec, configs, criterion, args.max_seconds, start, out / "run")
-    end = records[-1].seconds if records else time.time() - start
+
+
+def summarise(
+    spec: RunSpec, criterion: Criterion, records: list[IterationRecord], split: dict, walked: bool, end: float
+) -> dict:
+    """The study's figures: the criterion, whether and when it held, the start-up split and the training time [s]."""
     startup = sum(split.values())
-    summary = {
-        "task": args.task,
-        "device": device,
-        "device_name": device_name(device),
+    return {
+        "task": spec.task,
+        "device": spec.device,
+        "device_name": device_name(spec.device),
         "num_envs": spec.num_envs,
         **asdict(criterion),
         "walked": walked,
@@ -296,18 +311,22 @@ def main(argv: list[str] | None = None, start: float | None = None) -> int:
         "startup_s": startup,
         "training_s": end - startup,
     }
+
+
+def write_outputs(
+    out: Path, summary: dict, records: list[IterationRecord], criterion: Criterion, end: float, args, argv
+) -> None:
+    """time_to_walk.json (summary and curve), .csv (curve), .png (plot) and .md (report) in ``out``."""
     (out / "time_to_walk.json").write_text(
         json.dumps({**summary, "curve": [asdict(r) for r in records]}, indent=2), encoding="utf-8"
     )
     if records:
         write_csv(out / "time_to_walk.csv", [asdict(r) for r in records])
-    title = f"{args.task}, {summary['num_envs']} robots, {device_name(device)}"
+    title = f"{summary['task']}, {summary['num_envs']} robots, {summary['device_name']}"
     plot(records, summary, out / "time_to_walk.png", title)
     write_report(
         out / "time_to_walk.md",
-        report_header("Time to walk", "time_to_walk.py", argv, device),
+        report_header("Time to walk", "time_to_walk.py", argv, summary["device"]),
         report_body(summary, criterion, end, len(records), args.max_seconds),
         out / "time_to_walk.png",
     )
-    print(f"[time_to_walk] wrote {out}/time_to_walk.{{json,csv,png,md}}", flush=True)
-    return 0

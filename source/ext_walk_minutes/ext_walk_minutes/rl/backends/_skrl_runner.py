@@ -68,7 +68,7 @@ def _load(agent, path: Path, inference: bool = False) -> int:
             "is it an skrl checkpoint of this project?"
         )
     try:
-        for name in names:  # checkpoints from before the policy learnt std hold log(std): converted
+        for name in names:  # a checkpoint whose policy holds log(std) rather than std is converted
             state = policy_state_with_std(data[name]) if name == "policy" else data[name]
             agent.checkpoint_modules[name].load_state_dict(state)
     except (RuntimeError, KeyError) as exc:
@@ -155,21 +155,17 @@ def train(env, job: TrainingJob) -> Path | None:
         rollouts * skrl_env.num_envs,
         job.curriculum_snapshots,
     )
-    agent.enable_training_mode(True)
-    obs, _ = skrl_env.reset()
-    states = skrl_env.state()
-    # de-synchronise time-outs as rsl-rl's init_at_random_ep_len does (after the reset, which zeroes them)
-    base = env.unwrapped
-    base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
+    obs, states = _first_observation(agent, skrl_env, env)
     timesteps = (start + iterations) * rollouts
     finished = start - 1
     try:
         for it in range(start, start + iterations):
-            for t in range(it * rollouts, (it + 1) * rollouts - 1):
+            steps = range(it * rollouts, (it + 1) * rollouts)
+            for t in steps[:-1]:
                 obs, states, *_ = collect_step(agent, skrl_env, obs, states, t, timesteps, job.timeout_bootstrap)
             with deferred():  # the last step runs the PPO update: a signal waits for its end (never half-updated)
                 obs, states, *_ = collect_step(
-                    agent, skrl_env, obs, states, (it + 1) * rollouts - 1, timesteps, job.timeout_bootstrap
+                    agent, skrl_env, obs, states, steps[-1], timesteps, job.timeout_bootstrap
                 )
                 finished = it
             check_finite(it, {}, (agent.policy, agent.value), agent.optimizer.param_groups[0]["lr"])
@@ -184,6 +180,17 @@ def train(env, job: TrainingJob) -> Path | None:
         progress.close()
     report_parameters(_checkpoint(agent), BACKEND.parameter_keys)
     return None if log_dir is None else _save(agent, log_dir, finished, rollouts, trained)
+
+
+def _first_observation(agent, skrl_env, env) -> tuple:
+    """Training mode on, the env reset and its time-outs de-synchronised as rsl-rl's ``init_at_random_ep_len`` does
+    (after the reset, which zeroes them); the first observations and states."""
+    agent.enable_training_mode(True)
+    obs, _ = skrl_env.reset()
+    states = skrl_env.state()
+    base = env.unwrapped
+    base.episode_length_buf = torch.randint_like(base.episode_length_buf, high=int(base.max_episode_length))
+    return obs, states
 
 
 def _save_interrupted(agent, log_dir: Path | None, finished: int, start: int, rollouts: int, extra: dict) -> str:

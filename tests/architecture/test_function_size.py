@@ -22,13 +22,6 @@ ALLOWED_LONG: dict[str, str] = {}
 """``"<path from the repository root>::<function>"`` -> why it cannot be cut: functions allowed over
 :data:`FUNCTION_LINES` (a ``main`` over :data:`MAIN_LINES`). Each entry must still be long (a stale one fails)."""
 
-BEING_CUT: set[str] = {
-    "source/ext_walk_minutes/ext_walk_minutes/studies/time_to_walk.py::main",
-}
-"""Temporary: functions of studies/sim2sim.py, studies/time_to_walk.py and cli/ that other work is cutting now;
-to be emptied (then deleted) once that work is in. Unlike :data:`ALLOWED_LONG`, an entry already short is not
-an error."""
-
 
 def functions(source: str, path: str) -> list[tuple[int, str]]:
     """``(lines, "<path>::<name>")`` of every function (and method) in ``source``, the file at ``path``."""
@@ -90,14 +83,14 @@ def test_the_package_and_scripts_are_parsed():
 
 def test_every_main_at_most_40_lines():
     found = [(lines, key) for lines, key in _all_functions() if key.endswith("::main")]
-    over = too_long(found, set(ALLOWED_LONG) | BEING_CUT)
+    over = too_long(found, set(ALLOWED_LONG))
     assert not over, "main() over 40 lines; cut it into named steps:\n" + "\n".join(over)
 
 
 def test_no_function_over_80_lines():
     found = sorted(_all_functions(), reverse=True)
     print("\nlongest functions:\n" + "\n".join(f"{lines:4d} {key}" for lines, key in found[:15]))
-    over = too_long([(lines, key) for lines, key in found if not key.endswith("::main")], set(ALLOWED_LONG) | BEING_CUT)
+    over = too_long([(lines, key) for lines, key in found if not key.endswith("::main")], set(ALLOWED_LONG))
     assert not over, "functions over 80 lines; cut them into named steps:\n" + "\n".join(over)
     lengths = {key: lines for lines, key in found}
     stale = [

@@ -126,10 +126,11 @@ def _add_view_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--drive",
-        action="store_true",
-        help="with --viz viser: a panel in the page drives the followed robot (forward/lateral speed and yaw rate "
-        "sliders, stop, push, reset, robot picker; commanded vs measured velocity); the others keep the task's "
-        "commands",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="with --viz viser (on by default there): a panel in the page drives the followed robot once used "
+        "(forward/lateral speed and yaw rate sliders, stop, push, reset, robot picker; commanded vs measured "
+        "velocity); the others keep the task's commands. --no-drive: no panel",
     )
     parser.add_argument(
         "--viz-record",
@@ -342,7 +343,7 @@ def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
         video_path,
         view,
         report_dir,
-        args.drive,
+        args.viz == "viser" if args.drive is None else args.drive,
         args.follow,
     )
 

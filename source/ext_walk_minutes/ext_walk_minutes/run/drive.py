@@ -1,5 +1,6 @@
-"""Drive one robot from the browser (``play.py --viz viser --drive``): a panel in viser's sidebar sets the velocity
-command of the robot picked in it; the other robots keep the task's commands.
+"""Drive one robot from the browser (``play.py --viz viser``; ``--no-drive`` leaves it out): a panel in viser's
+sidebar sets the velocity command of the robot picked in it once a slider or stop is used (until then it keeps the
+task's commands, like the others).
 
 The panel's callbacks run in viser's thread: they only note what was asked, and :meth:`Drive.before_step` applies it
 in the simulation's thread between two policy steps (the command, a push, a reset, the camera).
@@ -35,6 +36,7 @@ class Drive:
         self._term = self._base.command_manager.get_term("base_velocity")
         self._lock = threading.Lock()
         self._command = [0.0, 0.0, 0.0]  # v_x [m/s], v_y [m/s], yaw rate [rad/s]
+        self._engaged = False  # the panel commands the robot from its first use on
         self._robot, self._released = robot, None
         self._push = self._reset = False
         self._steps = 0
@@ -62,10 +64,12 @@ class Drive:
     def _set(self, axis: int, value: float) -> None:
         with self._lock:
             self._command[axis] = value
+            self._engaged = True
 
     def _stop(self) -> None:
         with self._lock:
             self._command = [0.0, 0.0, 0.0]
+            self._engaged = True
         for slider in self._sliders:
             slider.value = 0.0
 
@@ -87,36 +91,39 @@ class Drive:
         return driven
 
     def before_step(self) -> None:
-        """Apply what the panel asked: the driven robot's command (kept from resampling, heading control and
-        standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a time-out), the camera
+        """Apply what the panel asked: the driven robot's command once the panel is used (kept from resampling,
+        heading control and standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a time-out), the camera
         on it; every :data:`READOUT_EVERY` steps, the commanded and measured velocity in the panel."""
         with self._lock:
-            command, robot, released = list(self._command), self._robot, self._released
+            command, robot, released, engaged = list(self._command), self._robot, self._released, self._engaged
             push, reset = self._push, self._reset
             self._push = self._reset = False
             self._released = None
         term, base = self._term, self._base
-        if released is not None and released != robot:
+        if released is not None and released != robot and engaged:
             term.time_left[released] = 0.0  # back to the task's commands: resampled at this step
-        term.vel_command_b[robot] = torch.tensor(command, device=base.device)
-        term.time_left[robot] = float("inf")
-        term.is_heading_env[robot] = False
-        term.is_standing_env[robot] = False
+        if engaged:
+            term.vel_command_b[robot] = torch.tensor(command, device=base.device)
+            term.time_left[robot] = float("inf")
+            term.is_heading_env[robot] = False
+            term.is_standing_env[robot] = False
         if push:
             push_by_replacing_velocity(base, torch.tensor([robot], device=base.device), PUSH_RANGE)
         if reset:
             base.episode_length_buf[robot] = base.max_episode_length
         if self._steps % READOUT_EVERY == 0:
-            self._show(robot, command)
+            self._show(robot, engaged)
         self._steps += 1
 
-    def _show(self, robot: int, command: list[float]) -> None:
+    def _show(self, robot: int, engaged: bool) -> None:
         data = self._base.scene["robot"].data
         v_x, v_y = data.root_lin_vel_b[robot, :2].tolist()
         yaw_rate = data.root_ang_vel_b[robot, 2].item()
+        command = self._term.vel_command_b[robot].tolist()
+        source = "" if engaged else " (the task's until you move a slider)"
         self._readout.content = (
             f"robot {robot}  \ncommand: v_x {command[0]:.2f} m/s, v_y {command[1]:.2f} m/s, yaw {command[2]:.2f} "
-            f"rad/s  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
+            f"rad/s{source}  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
         )
         if self._follow.value:
             aim_camera(self._base, robot, distance=2.0)

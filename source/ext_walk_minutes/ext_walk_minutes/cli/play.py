@@ -17,15 +17,8 @@ from ..rl import interrupts
 from ..run import live_view, policy, trained_config, video
 from ..run.locomotion_recorder import LocomotionRecorder
 from ..run.policy import PolicyRun, find_policy, policy_session
-from ..run.spec import (
-    DEFAULT_TASK,
-    RunSpec,
-    check_task,
-    resolve_configs,
-    resolve_device,
-    resolve_num_envs,
-    set_cpu_threads,
-)
+from ..device import resolve_device, resolve_num_envs
+from ..run.spec import DEFAULT_TASK, RunSpec, check_task, resolve_configs, set_cpu_threads
 from .flags import add_common_args, parse
 
 EXPORT_TOLERANCE = 1e-5

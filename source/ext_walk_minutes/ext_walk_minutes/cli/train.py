@@ -19,17 +19,8 @@ from ..rl.progress import cpu_outlook
 from ..run.checkpoints import find_checkpoint
 from ..run.folder import new_run_folder
 from ..common.setup_output import SETUP, SETUP_LOG
-from ..run.spec import (
-    FRONTENDS,
-    Configs,
-    RunSpec,
-    check_task,
-    resolve_configs,
-    resolve_device,
-    resolve_num_envs,
-    running_env,
-    set_cpu_threads,
-)
+from ..device import resolve_device, resolve_num_envs
+from ..run.spec import FRONTENDS, Configs, RunSpec, check_task, resolve_configs, running_env, set_cpu_threads
 from .flags import add_common_args, parse
 
 

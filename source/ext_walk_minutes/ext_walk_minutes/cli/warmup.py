@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from ..common.errors import UsageError, exit_on_usage_error
-from ..run.spec import check_task, resolve_configs, resolve_device, set_cpu_threads
+from ..device import resolve_device
+from ..run.spec import check_task, resolve_configs, set_cpu_threads
 from .flags import parse
 
 DEFAULT_TASKS = "Walk-Flat-AnymalC,Walk-Rough-AnymalC"

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import gymnasium as gym
 
 from ..common.errors import UsageError, require_extra
-from ..device import resolve_device, resolve_num_envs  # noqa: F401  (studies import them from here)
 from ..rl import backends, distributed, interrupts
 from . import presets, video
 from ..rl.backends import Backend

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error
-from ..run.spec import check_task, resolve_device, set_cpu_threads
+from ..device import resolve_device
+from ..run.spec import check_task, set_cpu_threads
 from ..cli.flags import parse
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 

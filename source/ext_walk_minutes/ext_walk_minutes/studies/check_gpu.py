@@ -33,7 +33,8 @@ from pathlib import Path
 from ..common.errors import UsageError, exit_on_usage_error
 from ..rl import interrupts
 from ..cli.flags import parse
-from ..run.spec import resolve_device, set_cpu_threads
+from ..device import resolve_device
+from ..run.spec import set_cpu_threads
 from .outputs import device_name, output_dir, read_scalars, report_header
 
 REPO = Path(__file__).resolve().parents[4]

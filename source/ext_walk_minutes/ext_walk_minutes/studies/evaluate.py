@@ -29,7 +29,8 @@ from ..common.errors import UsageError, exit_on_usage_error
 from ..terrains import column_types, level_difficulty, terrain_parameter
 from ..run import trained_config
 from ..run.policy import find_policy, policy_session
-from ..run.spec import Configs, RunSpec, check_task, resolve_configs, resolve_device, set_cpu_threads
+from ..device import resolve_device
+from ..run.spec import Configs, RunSpec, check_task, resolve_configs, set_cpu_threads
 from ..cli.flags import parse
 from .outputs import output_dir, pyplot, report_header, save_figure, write_csv, write_report
 

@@ -28,7 +28,8 @@ from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..rl import backends
 from ..run.child_run import train_in_child
-from ..run.spec import RunSpec, check_task, resolve_configs, resolve_device
+from ..device import resolve_device
+from ..run.spec import RunSpec, check_task, resolve_configs
 from ..cli.flags import parse
 from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 

@@ -24,16 +24,8 @@ from ..common.errors import UsageError, exit_on_usage_error
 from ..common.setup_output import SETUP
 from ..rl.job import TrainingJob
 from ..rl.progress import IterationReport
-from ..run.spec import (
-    Configs,
-    RunSpec,
-    check_task,
-    resolve_configs,
-    resolve_device,
-    resolve_num_envs,
-    running_env,
-    set_cpu_threads,
-)
+from ..device import resolve_device, resolve_num_envs
+from ..run.spec import Configs, RunSpec, check_task, resolve_configs, running_env, set_cpu_threads
 from ..cli.flags import add_common_args, parse
 from .outputs import device_name, output_dir, pyplot, report_header, save_figure, write_csv, write_report
 

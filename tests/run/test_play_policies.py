@@ -49,10 +49,10 @@ def test_zero_holds_the_default_pose_and_random_does_not():
     (ANYmal C's Kp 80 N m/rad: the base from 0.6 m to about 0.4 m) and stand there, neither falling nor creeping more
     than 0.1 rad in the second second (the feet slide apart slowly: 0.07 rad). Random joint targets then move the
     joints away."""
-    from ext_walk_minutes.run.policy import StandInPolicy, stand_in_session
+    from ext_walk_minutes.run.policy import StandInPolicy, running_stand_in
 
     spec, configs = walk_run(TASK, 2, play_mode=True)
-    with stand_in_session(spec, configs, "zero") as run:
+    with running_stand_in(spec, configs, "zero") as run:
         env = run.env.unwrapped
         robot = env.scene["robot"]
         obs = run.env.reset()[0]

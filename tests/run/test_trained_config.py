@@ -127,7 +127,7 @@ def test_resume_names_the_stored_task(capsys, tmp_path, monkeypatch):
 _SPY = """
 import contextlib, json, sys
 from ext_walk_minutes.cli import play as play_cli
-build = play_cli.policy_session
+build = play_cli.running_policy
 
 @contextlib.contextmanager
 def looked_at(spec, configs, checkpoint):
@@ -142,7 +142,7 @@ def looked_at(spec, configs, checkpoint):
         open(sys.argv[1], "w").write(json.dumps(seen))
         yield run
 
-play_cli.policy_session = looked_at
+play_cli.running_policy = looked_at
 sys.exit(play_cli.main(sys.argv[2:]))
 """
 

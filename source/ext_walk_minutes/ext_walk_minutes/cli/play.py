@@ -16,7 +16,7 @@ from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..rl import interrupts
 from ..run import live_view, policy, trained_config, video
 from ..run.locomotion_recorder import LocomotionRecorder
-from ..run.policy import PolicyRun, find_policy, policy_session
+from ..run.policy import PolicyInEnv, find_policy, running_policy
 from ..device import resolve_device, resolve_num_envs
 from ..run.spec import DEFAULT_TASK, RunSpec, check_task, resolve_configs, set_cpu_threads
 from .flags import add_common_args, parse
@@ -179,7 +179,7 @@ def rollout(
     return figures, stopped_by
 
 
-def export(run: PolicyRun, checkpoint: Path) -> int:
+def export(run: PolicyInEnv, checkpoint: Path) -> int:
     """Write policy.onnx, policy.pt and policy.json next to ``checkpoint``; 1 if an export differs from the policy."""
     from ..run.export import export_policy, max_export_errors, write_contract
 
@@ -349,8 +349,8 @@ def play(request: PlayRequest) -> PlayResult:
     if request.view is not None:
         live_view.add_viewer(configs.env_cfg, request.view)
     stand_in = request.policy_name in policy.STAND_INS
-    opened = policy.stand_in_session(spec, configs, request.policy_name) if stand_in else None
-    with opened or policy_session(spec, configs, request.checkpoint) as run:
+    opened = policy.running_stand_in(spec, configs, request.policy_name) if stand_in else None
+    with opened or running_policy(spec, configs, request.checkpoint) as run:
         if request.export and export(run, request.checkpoint):
             return PlayResult({}, export_failed=True)
         act = watched_policy(run, request)
@@ -374,7 +374,7 @@ def play(request: PlayRequest) -> PlayResult:
     return PlayResult(figures, interrupt, saved)
 
 
-def watched_policy(run: PolicyRun, request: PlayRequest):
+def watched_policy(run: PolicyInEnv, request: PlayRequest):
     """The policy's act function, the live view (``--viz``) set up around it and, with ``--drive``, the panel's
     commands for the followed robot."""
     if request.view is None:

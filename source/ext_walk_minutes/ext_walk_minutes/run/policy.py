@@ -41,7 +41,7 @@ def find_policy(
 
 
 @dataclass(frozen=True)
-class PolicyRun:
+class PolicyInEnv:
     """The env and the deterministic policy acting in it."""
 
     env: Any
@@ -55,11 +55,11 @@ class PolicyRun:
 
 
 @contextlib.contextmanager
-def policy_session(spec: RunSpec, configs: Configs, checkpoint: Path) -> Iterator[PolicyRun]:
+def running_policy(spec: RunSpec, configs: Configs, checkpoint: Path) -> Iterator[PolicyInEnv]:
     """Build the env of ``spec`` and load ``checkpoint``'s policy into it; close the env after."""
     with running_env(spec, configs) as env:
         policy = spec.backend.inference_policy(env, configs.agent_cfg, spec.device, checkpoint)
-        yield PolicyRun(env, policy, spec.device)
+        yield PolicyInEnv(env, policy, spec.device)
 
 
 STAND_INS = ("zero", "random")
@@ -118,8 +118,8 @@ class StandInPolicy(torch.nn.Module):
 
 
 @contextlib.contextmanager
-def stand_in_session(spec: RunSpec, configs: Configs, kind: str) -> Iterator[PolicyRun]:
+def running_stand_in(spec: RunSpec, configs: Configs, kind: str) -> Iterator[PolicyInEnv]:
     """Build the env of ``spec`` with the stand-in ``kind`` acting in it; close the env after."""
     with running_env(spec, configs) as env:
         num_actions = env.unwrapped.action_manager.total_action_dim
-        yield PolicyRun(env, StandInPolicy(kind, num_actions), spec.device)
+        yield PolicyInEnv(env, StandInPolicy(kind, num_actions), spec.device)

@@ -17,7 +17,7 @@ from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error
 from ..rl import backends
 from ..rl.bootstrap import MODES
-from ..run.child_run import train_in_child
+from ..run.child_process import train_in_child
 from .outputs import output_dir, pyplot, read_scalars, report_header, save_figure, write_csv, write_report
 
 

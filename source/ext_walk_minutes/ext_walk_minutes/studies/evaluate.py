@@ -28,7 +28,7 @@ import torch
 from ..common.errors import UsageError, exit_on_usage_error
 from ..terrains import column_types, level_difficulty, terrain_parameter
 from ..run import trained_config
-from ..run.policy import find_policy, policy_session
+from ..run.policy import find_policy, running_policy
 from ..device import resolve_device
 from ..run.spec import Configs, RunSpec, check_task, resolve_configs, set_cpu_threads
 from ..cli.flags import parse
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         f"types x {ev.levels} levels x {ev.robots} robots | {ev.duration_s:.1f} s | device {ev.spec.device}",
         flush=True,
     )
-    with policy_session(ev.spec, ev.configs, ev.checkpoint) as run:
+    with running_policy(ev.spec, ev.configs, ev.checkpoint) as run:
         crossing = evaluate(run.env, run.act, ev.robots, math.ceil(ev.duration_s / run.env.unwrapped.step_dt))
         rows = result_rows(run.env, crossing, ev.terrains)
     write_outputs(out, argv, ev, rows)

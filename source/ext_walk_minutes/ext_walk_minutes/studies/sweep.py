@@ -27,7 +27,7 @@ from pathlib import Path
 from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..rl import backends
-from ..run.child_run import train_in_child
+from ..run.child_process import train_in_child
 from ..device import resolve_device
 from ..run.spec import RunSpec, check_task, resolve_configs
 from ..cli.flags import parse
@@ -102,7 +102,7 @@ def train_one(
     overrides: list[str],
     workdir: str,
 ) -> dict:
-    """Train one configuration in its own process (:func:`~ext_walk_minutes.run.child_run.train_in_child`).
+    """Train one configuration in its own process (:func:`~ext_walk_minutes.run.child_process.train_in_child`).
 
     Returns the run's final reward, its training time (``walk/training_time_s``: from the first rollout to
     the end of the last update, start-up excluded),

@@ -8,6 +8,7 @@ in the simulation's thread between two policy steps (the command, a push, a rese
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,31 @@ READOUT_EVERY = 5
 AXES = (("forward speed [m/s]", "lin_vel_x"), ("lateral speed [m/s]", "lin_vel_y"), ("yaw rate [rad/s]", "ang_vel_z"))
 """The sliders: label and the command term's range (``cfg.ranges``) each spans."""
 
+KEYS = {"W": (0, 1), "S": (0, -1), "A": (1, 1), "D": (1, -1), "Q": (2, 1), "E": (2, -1)}
+"""The key buttons: the slider each moves (index into :data:`AXES`) and which way (+y is left, +yaw turns left)."""
+
+KEY_STEPS = 8
+"""Presses of a key that sweep its slider's whole range."""
+
+KEY_SCRIPT = """if (!window.driveKeys) {
+  window.driveKeys = true;
+  window.addEventListener('keydown', function (event) {
+    var target = event.target, tag = target && target.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (target && target.isContentEditable)) return;
+    var label = event.code === 'Space' ? 'stop' : event.code.replace('Key', '');
+    if (event.code !== 'Space' && (event.code.indexOf('Key') !== 0 || 'WSADQE'.indexOf(label) < 0)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (event.repeat) return;
+    var buttons = Array.prototype.slice.call(document.querySelectorAll('button'));
+    var button = buttons.find(function (b) { return b.textContent.trim() === label; });
+    if (button) button.click();
+  }, true);
+}"""
+"""Run in the page (viser renders HTML but not its ``<script>``; an image's ``onerror`` runs): W/S, A/D, Q/E and space
+click the panel's key buttons and stop. It listens on the window before the page does, so these keys no longer move
+viser's camera (W/A/S/D/Q/E do by default); keys typed in a text field are left alone."""
+
 
 class Drive:
     """The panel and the command of the driven robot of ``env`` (Isaac Lab's ``base_velocity`` command term,
@@ -40,6 +66,7 @@ class Drive:
         self._robot, self._released = robot, None
         self._push = self._reset = False
         self._steps = 0
+        self._last_push = ""
         self._add_panel(server.gui, robot)
 
     def _add_panel(self, gui: Any, robot: int) -> None:
@@ -53,10 +80,16 @@ class Drive:
                 slider = gui.add_slider(label, min=low, max=high, step=0.05, initial_value=min(max(0.0, low), high))
                 slider.on_update(lambda _, i=i, slider=slider: self._set(i, float(slider.value)))
                 self._sliders.append(slider)
+            keys = gui.add_button_group("keys", options=tuple(KEYS))
             self._follow = gui.add_checkbox("camera follows", initial_value=True)
             stop, push, reset = gui.add_button("stop"), gui.add_button("push"), gui.add_button("reset robot")
             self._readout = gui.add_markdown("")
+            gui.add_html(
+                "<small>Keys: W/S forward/back, A/D left/right, Q/E turn, space stop</small>"
+                f'<img src="data:," alt="" style="display:none" onerror="{html.escape(KEY_SCRIPT)}">'
+            )
         picker.on_update(lambda _: self._pick(int(picker.value)))
+        keys.on_click(lambda event: self._key(event.target.value))
         stop.on_click(lambda _: self._stop())
         push.on_click(lambda _: self._flag("_push"))
         reset.on_click(lambda _: self._flag("_reset"))
@@ -65,6 +98,14 @@ class Drive:
         with self._lock:
             self._command[axis] = value
             self._engaged = True
+
+    def _key(self, key: str) -> None:
+        """Move the slider of ``key`` (:data:`KEYS`) by one step of :data:`KEY_STEPS` (its on_update sets the
+        command)."""
+        axis, sign = KEYS[key]
+        slider = self._sliders[axis]
+        value = slider.value + sign * (slider.max - slider.min) / KEY_STEPS
+        slider.value = round(round(min(max(value, slider.min), slider.max) / slider.step) * slider.step, 6)
 
     def _stop(self) -> None:
         with self._lock:
@@ -92,8 +133,9 @@ class Drive:
 
     def before_step(self) -> None:
         """Apply what the panel asked: the driven robot's command once the panel is used (kept from resampling,
-        heading control and standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a time-out), the camera
-        on it; every :data:`READOUT_EVERY` steps, the commanded and measured velocity in the panel."""
+        heading control and standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a
+        time-out), the camera on it; every :data:`READOUT_EVERY` steps, the commanded and measured velocity in the
+        panel."""
         with self._lock:
             command, robot, released, engaged = list(self._command), self._robot, self._released, self._engaged
             push, reset = self._push, self._reset
@@ -108,12 +150,21 @@ class Drive:
             term.is_heading_env[robot] = False
             term.is_standing_env[robot] = False
         if push:
-            push_by_replacing_velocity(base, torch.tensor([robot], device=base.device), PUSH_RANGE)
+            self._kick(robot)
         if reset:
             base.episode_length_buf[robot] = base.max_episode_length
         if self._steps % READOUT_EVERY == 0:
             self._show(robot, engaged)
         self._steps += 1
+
+    def _kick(self, robot: int) -> None:
+        """legged_gym's push on ``robot``; the base v_xy [m/s] (world frame) before and after it, as the simulation
+        reads them back, kept for the readout."""
+        velocity = self._base.scene["robot"].data.root_com_vel_w
+        before = velocity.torch[robot, :2].tolist()
+        push_by_replacing_velocity(self._base, torch.tensor([robot], device=self._base.device), PUSH_RANGE)
+        after = velocity.torch[robot, :2].tolist()
+        self._last_push = f"  \npushed: v_xy ({before[0]:.2f}, {before[1]:.2f}) -> ({after[0]:.2f}, {after[1]:.2f}) m/s"
 
     def _show(self, robot: int, engaged: bool) -> None:
         data = self._base.scene["robot"].data
@@ -124,6 +175,7 @@ class Drive:
         self._readout.content = (
             f"robot {robot}  \ncommand: v_x {command[0]:.2f} m/s, v_y {command[1]:.2f} m/s, yaw {command[2]:.2f} "
             f"rad/s{source}  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
+            f"{self._last_push}"
         )
         if self._follow.value:
             aim_camera(self._base, robot, distance=2.0)

@@ -48,6 +48,8 @@ def exported(tmp_path_factory) -> tuple[Path, str]:
             "2",
             "--steps",
             "5",
+            "--figures",
+            str(run / "figures.json"),
         ],
         env=ENV,
         capture_output=True,
@@ -69,9 +71,11 @@ def test_contract_carries_the_pd_law_and_the_robot(exported):
     assert contract["commands"]["ranges"]["ang_vel_z"] == [-1.5, 1.5]
 
 
-def test_play_summary_line_is_parsed(exported):
-    match = sim2sim.PLAY_LINE.search(exported[1])
-    assert match is not None and int(match[1]) == 2
+def test_play_figures_are_data(exported):
+    """play.py hands its summary line's figures to scripts as data (``--figures``), not as text to parse."""
+    figures = json.loads((exported[0] / "figures.json").read_text())
+    assert figures["robots"] == 2 and figures["seconds"] == pytest.approx(0.1)
+    assert f"distance walked {figures['distance_per_robot']:.2f} m per robot" in exported[1]
 
 
 def test_robot_stands_under_the_contract_pd(exported):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import shutil
 import sys
@@ -76,6 +77,13 @@ def _add_output_flags(parser: argparse.ArgumentParser) -> None:
         help="write a locomotion report (tracking, gait, effort, safety; report.md, report.json, PNG figures, the "
         "arrays in recording.npz) to DIR; "
         "without DIR: <checkpoint's run>/report/<checkpoint>",
+    )
+    parser.add_argument(
+        "--figures",
+        default=None,
+        metavar="PATH.json",
+        help="also write the summary line's figures (robots, seconds, lin_vel_error, yaw_rate_error, "
+        "distance_per_robot, falls) as JSON to PATH.json, for scripts that run play.py",
     )
     parser.add_argument(
         "--export",
@@ -269,6 +277,8 @@ class PlayRequest:
     report_dir: Path | None = None
     drive: bool = False
     follow: int = 0
+    figures_path: Path | None = None
+    """``--figures``: where the figures are also written as JSON."""
 
 
 @dataclass(frozen=True)
@@ -338,7 +348,26 @@ def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
         report_dir,
         args.viz == "viser" if args.drive is None else args.drive,
         args.follow,
+        figures_request(args.figures),
     )
+
+
+def figures_request(figures: str | None) -> Path | None:
+    """The file ``--figures`` writes (None without it), its folder made and checked writable before the simulator
+    starts."""
+    if figures is None:
+        return None
+    path = Path(figures).expanduser().resolve()
+    if path.suffix != ".json":
+        raise UsageError(f"--figures {figures}: write a .json file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"--figures {figures}: cannot create its folder ({exc.strerror}); choose another path"
+        ) from None
+    video.check_writable(path.parent, f"--figures {figures}")
+    return path
 
 
 def play(request: PlayRequest) -> PlayResult:
@@ -366,6 +395,8 @@ def play(request: PlayRequest) -> PlayResult:
         if recorder is not None and recorder.steps:
             write_play_report(request.report_dir, recorder, f"{spec.task} | {request.checkpoint}")
     print_figures(spec.num_envs, figures)
+    if request.figures_path is not None:
+        request.figures_path.write_text(json.dumps({"robots": spec.num_envs, **figures}, indent=2) + "\n")
     saved = "nothing"
     if spec.video is not None:
         saved = save_video(
@@ -411,6 +442,13 @@ def exit_status(request: PlayRequest, result: PlayResult) -> int:
     exported = f", export in {request.checkpoint.parent}" if request.export else ""
     print(f"[play] {what}: saved {result.saved}{exported}", flush=True)
     return interrupts.exit_status(interrupt)
+
+
+def run_play(argv: list[str]) -> PlayResult:
+    """``play.py argv`` in this process, its figures returned as data (a study's way in; a bad argument raises the
+    :class:`UsageError` its one ``error:`` line would say)."""
+    args, overrides = parse(build_parser(), argv)
+    return play(play_request(args, overrides))
 
 
 @exit_on_usage_error

@@ -18,7 +18,6 @@ import io
 import json
 import math
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -333,19 +332,10 @@ def training_figures(run_dir: Path | None) -> dict:
     }
 
 
-PLAY_LINE = re.compile(
-    r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.naif]+) m/s \| yaw rate error ([\d.naif]+) rad/s \| "
-    r"distance walked ([-\d.naif]+) m per robot \| falls (\d+)"
-)
-
-
-def play_figures(run: ChildRun) -> dict | None:
-    """play.py's summary line as numbers (None if it printed none)."""
-    match = PLAY_LINE.search(run.text())
-    if not match:
-        return None
-    keys = ("robots", "seconds", "lin_vel_error", "yaw_rate_error", "distance_per_robot", "falls")
-    return {k: float(v) for k, v in zip(keys, match.groups())}
+def play_figures(folder: Path) -> dict | None:
+    """The figures play.py wrote with ``--figures`` for the fixture run of ``folder`` (None if it wrote none)."""
+    path = folder / "fixture" / "figures.json"
+    return json.loads(path.read_text()) if path.is_file() else None
 
 
 # --------------------------------------------------------------------------------------------- solver room reader
@@ -664,6 +654,7 @@ def fixture_play_args(check: Check, folder: str) -> list[str]:
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURE_POLICY, checkpoint)
     args = ["--task", FLAT, "--checkpoint", str(checkpoint), "--device", check.device]
+    args += ["--figures", str(checkpoint.parent / "figures.json")]
     return [*args, "--num_envs", str(FIXTURE_ROBOTS), "--steps", "50" if check.quick else "250"]
 
 
@@ -691,9 +682,9 @@ def stage_video(check: Check) -> None:
     frames, fps = read_clip(clip)
     ok = len(frames) >= round(fps) > 0
     check.row(f"video/walk.mp4: {len(frames)} frames at {fps:g} frames/s", "1 s decodes", "pass" if ok else "fail")
-    figures = play_figures(run)
+    figures = play_figures(check.out / "video")
     if figures is None:
-        check.row(f"play.py printed no summary line (log {run.log})", verdict="fail")
+        check.row(f"play.py wrote no figures (log {run.log})", verdict="fail")
     else:
         fixture_row(check, "Newton", figures)
 
@@ -740,7 +731,7 @@ def stage_physx(check: Check) -> None:
     run = check.script("play.py", args, "play_physx")
     if _skipped_by_usage_error(check, run, "fixture policy played on PhysX"):
         return
-    figures = play_figures(run)
+    figures = play_figures(check.out / "physx")
     if figures is None:
         check.failed("fixture policy played on PhysX", run)
         return

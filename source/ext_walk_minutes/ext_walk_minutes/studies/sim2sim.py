@@ -7,10 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,12 +20,6 @@ from .mujoco_runner.model import CONTACTS, TERRAINS, mujoco_version
 from .mujoco_runner.rollout import rollout
 from .mujoco_runner.video import video_recorder
 from .outputs import output_dir, report_header
-
-PLAY_LINE = re.compile(
-    r"\[play\] (\d+) robots x ([\d.]+) s \| lin vel error ([\d.]+) m/s \| yaw rate error ([\d.]+) "
-    r"rad/s \| distance walked ([\d.]+) m per robot \| falls (\d+)"
-)
-"""``play.py``'s summary line, which :func:`isaac_lab_figures` reads its figures from."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,30 +158,24 @@ def isaac_lab_figures(
     report: Path | None = None,
     collision_set: str | None = None,
 ) -> dict[str, float]:
-    """Run ``scripts/play.py`` on ``checkpoint`` in a subprocess and read back its summary line; with ``report``, it
-    writes its locomotion report there; ``collision_set`` (the contract's) gives it the robot the policy was
-    exported with."""
-    script = Path(__file__).resolve().parents[4] / "scripts" / "play.py"
-    command = [sys.executable, *([str(script)] if script.is_file() else ["-m", "ext_walk_minutes.cli.play"])]
+    """play.py's figures of ``checkpoint``, run in this process (:func:`~..cli.play.run_play`); with ``report``, its
+    locomotion report is written there; ``collision_set`` (the contract's) gives it the robot the policy was exported
+    with."""
     flags = {"--task": task, "--checkpoint": checkpoint, "--device": device, "--num_envs": robots, "--steps": steps}
-    for flag, value in {**flags, "--seed": seed, "--report": report}.items():
-        if value is not None:
-            command += [flag, str(value)]
+    argv = [
+        str(token)
+        for flag, value in {**flags, "--seed": seed, "--report": report}.items()
+        if value is not None
+        for token in (flag, value)
+    ]
     if collision_set:
-        command.append(f"env.scene.robot.spawn.collision_set={collision_set}")
-    print(f"[sim2sim] running {' '.join(command)}", flush=True)
-    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
-    match = PLAY_LINE.search(done.stdout)
-    if done.returncode != 0 or match is None:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise UsageError(f"play.py failed (exit {done.returncode}): {tail[0]}")
-    return {
-        "lin_vel_error": float(match[3]),
-        "yaw_rate_error": float(match[4]),
-        "distance_per_robot": float(match[5]),
-        "falls": int(match[6]),
-        "seconds": float(match[2]),
-    }
+        argv.append(f"env.scene.robot.spawn.collision_set={collision_set}")
+    print(f"[sim2sim] play.py {' '.join(argv)}", flush=True)
+    from ..cli.play import run_play  # Isaac Lab and Warp load here, not before the inputs are checked
+    from ..run.spec import set_cpu_threads
+
+    set_cpu_threads()
+    return run_play(argv).figures
 
 
 def table(rows: dict[str, dict[str, float]], robots: int) -> list[str]:

@@ -81,8 +81,9 @@ class PhaseTimer:
             torch.cuda.synchronize()
             wp.synchronize()
 
-    def wrap(self, owner, name: str, phase: str) -> None:
-        """Replace ``owner.name`` (a bound method) by a timed call that adds its duration to ``phase``."""
+    def wrap(self, owner, name: str, phase: str, after=None) -> None:
+        """Replace ``owner.name`` (a bound method) by a timed call that adds its duration to ``phase``, then calls
+        ``after()`` if given."""
         inner = getattr(owner, name)
 
         def timed(*args, **kwargs):
@@ -93,6 +94,8 @@ class PhaseTimer:
             finally:
                 self._sync()
                 self.totals[phase] += time.perf_counter() - start
+                if after is not None:
+                    after()
 
         setattr(owner, name, timed)
 
@@ -133,17 +136,10 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints the networks
             runner, _ = spec.backend.make_runner(env, configs.agent_cfg, device, None)
         env_cfg = env.unwrapped.cfg  # the config the measured env was built from (the stock task's for "stock")
-        time_phases(timer, env.unwrapped, runner)
-        log = runner.logger.log
-
-        def mark(**kwargs) -> None:
-            marks.append((time.perf_counter(), dict(timer.totals)))
-            with contextlib.redirect_stdout(io.StringIO()):
-                log(**kwargs)
-
-        runner.logger.log = mark
+        time_phases(timer, env.unwrapped, runner, lambda: marks.append((time.perf_counter(), dict(timer.totals))))
         marks.append((time.perf_counter(), {}))
-        runner.learn(iterations, init_at_random_ep_len=True)
+        with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl's own log block: the report has the figures
+            runner.learn(iterations, init_at_random_ep_len=True)
         steps = runner.cfg["num_steps_per_env"]
     return {
         "env": env_kind,
@@ -157,9 +153,10 @@ def measure(env_kind: str, task: str, num_envs: int, iterations: int, device: st
     }
 
 
-def time_phases(timer: PhaseTimer, base, runner) -> None:
+def time_phases(timer: PhaseTimer, base, runner, iteration_done) -> None:
     """Time the env ``base``'s physics (its decimation loop's calls), the whole env step, the policy's actions and
-    the PPO update of ``runner`` with ``timer``."""
+    the PPO update of ``runner`` with ``timer``; ``iteration_done()`` is called as each update ends (an iteration's
+    end)."""
     for owner, name in (
         (base.action_manager, "apply_action"),
         (base.scene, "write_data_to_sim"),
@@ -170,7 +167,7 @@ def time_phases(timer: PhaseTimer, base, runner) -> None:
     timer.wrap(runner.env, "step", "env_step")
     timer.wrap(runner.alg, "act", "inference")
     timer.wrap(runner.alg, "compute_returns", "learning")
-    timer.wrap(runner.alg, "update", "learning")
+    timer.wrap(runner.alg, "update", "learning", after=iteration_done)
 
 
 def iteration_times(marks: list[tuple[float, dict[str, float]]], batch: int) -> dict:

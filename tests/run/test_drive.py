@@ -98,8 +98,8 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
 def test_panel_requests_apply_between_steps():
     """The panel's requests, as its callbacks record them, applied by the simulation thread to a real env (2 robots,
     zero actions, a viser server of its own): the driven robot's command holds through the step's command update; a
-    push replaces its base v_xy and only its; a reset ends its episode at the next step (a time-out); picking another
-    robot hands the first back to the task's commands."""
+    push replaces its base v_xy and only its; a reset ends its episode at the next step (a time-out), and so does
+    reaching the ground's edge; picking another robot hands the first back to the task's commands."""
     import torch
     import viser
 
@@ -133,6 +133,16 @@ def test_panel_requests_apply_between_steps():
             _, _, terminated, truncated, _ = run.env.step(act(obs))
             assert truncated[0] and not terminated[0] and not truncated[1]
             assert env.episode_length_buf[0] < env.episode_length_buf[1]
+
+            edge = drive._extent[1] - 0.1  # the ground's edge is 0.1 m beyond the base: it would step off
+            pose = torch.cat([robot.data.root_pos_w.torch[:1], robot.data.root_quat_w.torch[:1]], dim=1)
+            pose[0, 1] = edge
+            robot.write_root_pose_to_sim_index(root_pose=pose, env_ids=torch.tensor([0]))
+            _, _, terminated, truncated, _ = run.env.step(act(obs))
+            assert (
+                truncated[0] and not terminated[0] and "reached the ground's edge" in drive._note
+            )  # shown at the next readout
+            assert abs(robot.data.root_pos_w.torch[0, 1].item()) < edge - 1.0  # back on its tile
 
             drive._pick(1)
             run.env.step(act(obs))

@@ -21,6 +21,10 @@ from .video import aim_camera
 PUSH_RANGE = {"x": (-1.0, 1.0), "y": (-1.0, 1.0)}
 """legged_gym's push: the base (v_x, v_y) [m/s] set to uniform samples in these ranges (its ``max_push_vel_xy``)."""
 
+EDGE_MARGIN = 0.5
+"""How far [m] inside the generated ground's edge a driven robot's base is reset (about half a body length: before its
+legs step off)."""
+
 READOUT_EVERY = 5
 """Policy steps between two updates of the readout and the camera (0.1 s at 50 Hz)."""
 
@@ -53,6 +57,19 @@ click the panel's key buttons and stop. It listens on the window before the page
 viser's camera (W/A/S/D/Q/E do by default); keys typed in a text field are left alone."""
 
 
+def ground_extent(env: Any) -> tuple[float, float] | None:
+    """Half the size [m] of ``env``'s generated ground along x and y (border included; Isaac Lab centres it on the
+    origin); None for a ground without edges (a plane)."""
+    cfg = env.scene.terrain.cfg
+    generator = cfg.terrain_generator if cfg.terrain_type == "generator" else None
+    if generator is None:
+        return None
+    return (
+        generator.num_rows * generator.size[0] / 2 + generator.border_width,
+        generator.num_cols * generator.size[1] / 2 + generator.border_width,
+    )
+
+
 class Drive:
     """The panel and the command of the driven robot of ``env`` (Isaac Lab's ``base_velocity`` command term,
     :class:`~isaaclab.envs.mdp.commands.UniformVelocityCommand`), added to the viser ``server``."""
@@ -66,7 +83,8 @@ class Drive:
         self._robot, self._released = robot, None
         self._push = self._reset = False
         self._steps = 0
-        self._last_push = ""
+        self._note = ""  # the last push or reset, for the readout
+        self._extent = ground_extent(self._base)
         self._add_panel(server.gui, robot)
 
     def _add_panel(self, gui: Any, robot: int) -> None:
@@ -134,8 +152,8 @@ class Drive:
     def before_step(self) -> None:
         """Apply what the panel asked: the driven robot's command once the panel is used (kept from resampling,
         heading control and standing), a push (its base v_xy replaced), a reset (its episode ends at this step: a
-        time-out), the camera on it; every :data:`READOUT_EVERY` steps, the commanded and measured velocity in the
-        panel."""
+        time-out; also when the robot reaches the ground's edge), the camera on it; every :data:`READOUT_EVERY`
+        steps, the commanded and measured velocity in the panel."""
         with self._lock:
             command, robot, released, engaged = list(self._command), self._robot, self._released, self._engaged
             push, reset = self._push, self._reset
@@ -151,6 +169,8 @@ class Drive:
             term.is_standing_env[robot] = False
         if push:
             self._kick(robot)
+        if not reset and self._off_ground(robot):
+            reset, self._note = True, f"  \nrobot {robot} reached the ground's edge: reset"
         if reset:
             base.episode_length_buf[robot] = base.max_episode_length
         if self._steps % READOUT_EVERY == 0:
@@ -164,7 +184,15 @@ class Drive:
         before = velocity.torch[robot, :2].tolist()
         push_by_replacing_velocity(self._base, torch.tensor([robot], device=self._base.device), PUSH_RANGE)
         after = velocity.torch[robot, :2].tolist()
-        self._last_push = f"  \npushed: v_xy ({before[0]:.2f}, {before[1]:.2f}) -> ({after[0]:.2f}, {after[1]:.2f}) m/s"
+        self._note = f"  \npushed: v_xy ({before[0]:.2f}, {before[1]:.2f}) -> ({after[0]:.2f}, {after[1]:.2f}) m/s"
+
+    def _off_ground(self, robot: int) -> bool:
+        """Whether ``robot``'s base is within :data:`EDGE_MARGIN` of the generated ground's edge or past it (off the
+        ground it falls for the rest of its episode: nothing else ends it, and its speed reads tens of m/s)."""
+        if self._extent is None:
+            return False
+        x, y = self._base.scene["robot"].data.root_pos_w[robot, :2].tolist()
+        return abs(x) > self._extent[0] - EDGE_MARGIN or abs(y) > self._extent[1] - EDGE_MARGIN
 
     def _show(self, robot: int, engaged: bool) -> None:
         data = self._base.scene["robot"].data
@@ -175,7 +203,7 @@ class Drive:
         self._readout.content = (
             f"robot {robot}  \ncommand: v_x {command[0]:.2f} m/s, v_y {command[1]:.2f} m/s, yaw {command[2]:.2f} "
             f"rad/s{source}  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
-            f"{self._last_push}"
+            f"{self._note}"
         )
         if self._follow.value:
             aim_camera(self._base, robot, distance=2.0)

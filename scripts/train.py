@@ -4,11 +4,14 @@ Also runs as ``isaaclab -p scripts/train.py ...``. See ``--help``.
 """
 
 import os
-import sys
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: see ext_walk_minutes.run.spec
 
-from ext_walk_minutes.cli.train import main
+from ext_walk_minutes.common.startup import exit_uncollected, pause_collector
+
+pause_collector()  # from the imports on: see ext_walk_minutes.common.startup
+
+from ext_walk_minutes.cli.train import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_uncollected(main())

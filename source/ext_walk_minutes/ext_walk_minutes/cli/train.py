@@ -19,6 +19,7 @@ from ..rl.progress import cpu_outlook
 from ..run.checkpoints import find_checkpoint
 from ..run.folder import new_run_folder
 from ..common.setup_output import SETUP, SETUP_LOG
+from ..common.startup import collector_paused
 from ..device import resolve_device, resolve_num_envs
 from ..run.spec import FRONTENDS, Configs, RunSpec, check_task, resolve_configs, running_env, set_cpu_threads
 from .flags import add_common_args, parse
@@ -368,7 +369,8 @@ def train(args: argparse.Namespace, overrides: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
-    with interrupts.interrupts_handled():  # Ctrl-C and SIGTERM: a checkpoint of the last finished iteration
+    # Ctrl-C and SIGTERM: a checkpoint of the last finished iteration; no cycle collection until the first iteration
+    with interrupts.interrupts_handled(), collector_paused():
         try:
             return train(args, overrides)
         except KeyboardInterrupt as interrupt:

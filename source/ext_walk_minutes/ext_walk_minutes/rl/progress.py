@@ -12,6 +12,7 @@ from torch.utils.tensorboard import SummaryWriter
 
 from .curriculum_log import CurriculumLog
 from ..common.setup_output import SETUP
+from ..common.startup import setup_done
 
 
 TRACKING_TERMS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp")
@@ -222,6 +223,7 @@ class Progress:
         """Call once after iteration ``it`` (0-based, global) finished collecting and learning; what it showed (None
         on a rank other than 0, which neither prints nor logs)."""
         SETUP.stop()  # the set-up is over: the libraries' output goes to the terminal again
+        setup_done()  # and Python's cycle collector runs again
         if self.writer is None:
             return None
         now = time.perf_counter()

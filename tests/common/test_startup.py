@@ -1,0 +1,79 @@
+"""Python's cycle collector during a run's start-up: paused until the first iteration, then collecting again, left
+as it was found when the main returns; a script's process ends without the shutdown's collections."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+import pytest
+
+from ext_walk_minutes.common import startup
+from helpers import REPO
+
+
+def test_collector_paused_until_setup_done_then_as_found():
+    assert gc.isenabled()
+    with startup.collector_paused():
+        assert not gc.isenabled()
+        startup.setup_done()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # what was frozen is collectable again
+
+
+def test_collector_left_off_when_it_was_off_already():
+    gc.disable()
+    try:
+        with startup.collector_paused():
+            startup.setup_done()  # not ours to turn on
+            assert not gc.isenabled() and gc.get_freeze_count() == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_main_that_fails_during_setup_leaves_the_collector_on():
+    with pytest.raises(RuntimeError), startup.collector_paused():
+        raise RuntimeError("the env failed to build")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_exit_uncollected_keeps_the_status_and_runs_atexit_functions():
+    code = (
+        "import atexit\nfrom ext_walk_minutes.common.startup import exit_uncollected\n"
+        "atexit.register(print, 'atexit ran')\nexit_uncollected(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert proc.returncode == 3 and proc.stdout == "atexit ran\n", proc.stderr
+
+
+@pytest.mark.slow
+def test_a_training_run_collects_nothing_before_its_first_iteration(tmp_path, monkeypatch, capsys):
+    """A real run: no collection between the start of ``main`` and the first progress line, collection on after it
+    and nothing left frozen once ``main`` returned."""
+    from ext_walk_minutes.cli import train as train_cli
+
+    monkeypatch.chdir(tmp_path)
+    collections = []
+    first_line = []
+
+    def collection_seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(bool(first_line))
+
+    real_setup_done = startup.setup_done
+
+    def setup_done() -> None:
+        first_line.append(True)
+        real_setup_done()
+
+    monkeypatch.setattr("ext_walk_minutes.rl.progress.setup_done", setup_done)
+    gc.callbacks.append(collection_seen)
+    try:
+        assert train_cli.main(["--device", "cpu", "--num_envs", "1", "--max_iterations", "2"]) == 0
+    finally:
+        gc.callbacks.remove(collection_seen)
+    assert "] it 2/2 |" in capsys.readouterr().out
+    assert first_line and collections and all(collections), "a collection before the first iteration"
+    assert gc.isenabled() and gc.get_freeze_count() == 0

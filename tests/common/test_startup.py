@@ -1,9 +1,11 @@
-"""Python's cycle collector during a run's start-up: paused until the first iteration, then collecting again, left
-as it was found when the main returns; a script's process ends without the shutdown's collections."""
+"""Start-up: Python's cycle collector paused until the first iteration, then collecting again, left as it was found
+when the main returns; a script's process ends without the shutdown's collections; a module a dependency imports
+but a run may not use (wandb) is imported on its first use."""
 
 from __future__ import annotations
 
 import gc
+import inspect
 import subprocess
 import sys
 
@@ -46,6 +48,25 @@ def test_exit_uncollected_keeps_the_status_and_runs_atexit_functions():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert proc.returncode == 3 and proc.stdout == "atexit ran\n", proc.stderr
+
+
+def test_a_module_imported_in_the_block_runs_on_first_use(tmp_path, monkeypatch):
+    (tmp_path / "probe_module.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\nVALUE = 7\n")
+    monkeypatch.syspath_prepend(tmp_path)
+    monkeypatch.delitem(sys.modules, "probe_module", raising=False)
+    with startup.imported_on_first_use("probe_module"):
+        import probe_module
+
+        inspect.getmodule(test_exit_uncollected_keeps_the_status_and_runs_atexit_functions)  # asks every module
+    assert not (tmp_path / "ran").exists() and "probe_module" not in sys.modules
+    assert probe_module.VALUE == 7 and (tmp_path / "ran").exists()
+    assert sys.modules["probe_module"].VALUE == 7  # the real module, imported once
+
+
+def test_the_rsl_rl_runtime_leaves_wandb_unimported():
+    code = "import sys, ext_walk_minutes.rl.backends._rsl_rl_runner\nprint('wandb' in sys.modules)\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0 and proc.stdout.strip() == "False", proc.stderr[-2000:]
 
 
 @pytest.mark.slow

@@ -10,11 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
-from isaaclab_rl.rsl_rl.utils import check_rsl_rl_version
-from rsl_rl.algorithms import PPO
-from rsl_rl.runners import OnPolicyRunner
-from tensordict import TensorDict
+
+from ...common.startup import imported_on_first_use
+
+with imported_on_first_use("wandb"):  # rsl-rl's W&B writer imports it; a --logger wandb run loads it at wandb.init
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
+    from isaaclab_rl.rsl_rl.utils import check_rsl_rl_version
+    from rsl_rl.algorithms import PPO
+    from rsl_rl.runners import OnPolicyRunner
+    from tensordict import TensorDict
 
 from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from ..checkpoint_files import atomic_torch_save

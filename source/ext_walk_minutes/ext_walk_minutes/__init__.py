@@ -41,7 +41,9 @@ def _moviepy_editor_on_demand() -> None:
 
     Isaac Lab's video recorder imports ``ImageSequenceClip`` from ``moviepy.editor`` with every env, whether it
     films or not; that module also loads matplotlib.pyplot and all of moviepy's effects: about 0.5 s of CPU at every
-    start. The class it asks for is taken from its own module (the same class); any other name loads the full
+    start. The recorder gets a function that makes the clip with moviepy's class (the only use it has for the name),
+    imported from its own module at the first clip: that module's import reads moviepy's config, which imports
+    imageio and runs ImageMagick's ``convert`` to find it (0.3-0.5 s wall). Any other name loads the full
     ``moviepy.editor`` and puts it in ``sys.modules``.
     """
     if "moviepy.editor" in sys.modules or importlib.util.find_spec("moviepy") is None:
@@ -52,9 +54,7 @@ def _moviepy_editor_on_demand() -> None:
 
     def attribute(name: str):
         if name == "ImageSequenceClip":
-            from moviepy.video.io.ImageSequenceClip import ImageSequenceClip
-
-            return ImageSequenceClip
+            return _image_sequence_clip
         if name.startswith("__"):
             raise AttributeError(name)
         if sys.modules.get("moviepy.editor") is editor:
@@ -65,6 +65,13 @@ def _moviepy_editor_on_demand() -> None:
     sys.modules["moviepy.editor"] = editor
     # ``import moviepy.editor`` reads it as the package's attribute (the package itself is a version string)
     importlib.import_module("moviepy").editor = editor
+
+
+def _image_sequence_clip(*args, **kwargs):
+    """``moviepy.editor.ImageSequenceClip(*args, **kwargs)``, its module imported on the first call."""
+    from moviepy.video.io.ImageSequenceClip import ImageSequenceClip
+
+    return ImageSequenceClip(*args, **kwargs)
 
 
 _moviepy_editor_on_demand()

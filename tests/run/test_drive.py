@@ -57,6 +57,7 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
             page.get_by_text("measured: v_x").first.wait_for(timeout=180_000)
             forward = page.get_by_role("slider").first  # the panel's first slider: forward speed
             top = float(forward.get_attribute("aria-valuemax"))
+            page.wait_for_function("window.driveKeys === true")  # the panel's key listener is in
             page.keyboard.press("KeyW")  # one of 8 steps over the range
             page.get_by_text(f"command: v_x {top / 4:.2f}").first.wait_for(timeout=30_000)
             key_moved = float(forward.get_attribute("aria-valuenow"))

@@ -25,6 +25,9 @@ EDGE_MARGIN = 0.5
 """How far [m] inside the generated ground's edge a driven robot's base is reset (about half a body length: before its
 legs step off)."""
 
+NOTE_STEPS = 250
+"""Policy steps a note (a push, a reset at the ground's edge) stays in the readout (5 s at 50 Hz)."""
+
 READOUT_EVERY = 5
 """Policy steps between two updates of the readout and the camera (0.1 s at 50 Hz)."""
 
@@ -83,7 +86,7 @@ class Drive:
         self._robot, self._released = robot, None
         self._push = self._reset = False
         self._steps = 0
-        self._note = ""  # the last push or reset, for the readout
+        self._note, self._note_step = "", 0  # the last push or reset at the edge, for the readout, and when
         self._extent = ground_extent(self._base)
         self._add_panel(server.gui, robot)
 
@@ -170,7 +173,8 @@ class Drive:
         if push:
             self._kick(robot)
         if not reset and self._off_ground(robot):
-            reset, self._note = True, f"  \nrobot {robot} reached the ground's edge: reset"
+            reset = True
+            self._note, self._note_step = f"  \nrobot {robot} reached the ground's edge: reset", self._steps
         if reset:
             base.episode_length_buf[robot] = base.max_episode_length
         if self._steps % READOUT_EVERY == 0:
@@ -184,6 +188,7 @@ class Drive:
         before = velocity.torch[robot, :2].tolist()
         push_by_replacing_velocity(self._base, torch.tensor([robot], device=self._base.device), PUSH_RANGE)
         after = velocity.torch[robot, :2].tolist()
+        self._note_step = self._steps
         self._note = f"  \npushed: v_xy ({before[0]:.2f}, {before[1]:.2f}) -> ({after[0]:.2f}, {after[1]:.2f}) m/s"
 
     def _off_ground(self, robot: int) -> bool:
@@ -203,7 +208,7 @@ class Drive:
         self._readout.content = (
             f"robot {robot}  \ncommand: v_x {command[0]:.2f} m/s, v_y {command[1]:.2f} m/s, yaw {command[2]:.2f} "
             f"rad/s{source}  \nmeasured: v_x {v_x:.2f} m/s, v_y {v_y:.2f} m/s, yaw {yaw_rate:.2f} rad/s"
-            f"{self._note}"
+            f"{self._note if self._steps - self._note_step < NOTE_STEPS else ''}"
         )
         if self._follow.value:
             aim_camera(self._base, robot, distance=2.0)

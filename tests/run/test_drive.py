@@ -134,6 +134,7 @@ def test_panel_requests_apply_between_steps():
             _, _, terminated, truncated, _ = run.env.step(act(obs))
             assert truncated[0] and not terminated[0] and not truncated[1]
             assert env.episode_length_buf[0] < env.episode_length_buf[1]
+            assert command[0].tolist() == pytest.approx([0.7, 0.0, -0.5])  # held through the reset's resampling
 
             edge = drive._extent[1] - 0.1  # the ground's edge is 0.1 m beyond the base: it would step off
             pose = torch.cat([robot.data.root_pos_w.torch[:1], robot.data.root_quat_w.torch[:1]], dim=1)

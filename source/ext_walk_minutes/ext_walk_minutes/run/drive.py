@@ -88,7 +88,31 @@ class Drive:
         self._steps = 0
         self._note, self._note_step = "", 0  # the last push or reset at the edge, for the readout, and when
         self._extent = ground_extent(self._base)
+        self._held: tuple[int, torch.Tensor] | None = None  # (robot, command) the simulation holds
+        self._hold_through_resampling()
         self._add_panel(server.gui, robot)
+
+    def _hold_through_resampling(self) -> None:
+        """Re-apply the held command after each resampling of the command term: a reset of the driven robot resamples
+        its command inside ``env.step``, and the observation of that step would otherwise carry the random one."""
+        resample = self._term._resample
+
+        def resample_holding(env_ids) -> None:
+            resample(env_ids)
+            self._hold()
+
+        self._term._resample = resample_holding
+
+    def _hold(self) -> None:
+        """Put the held command on the driven robot, never resampled, in yaw-rate mode, not standing."""
+        if self._held is None:
+            return
+        robot, command = self._held
+        term = self._term
+        term.vel_command_b[robot] = command
+        term.time_left[robot] = float("inf")
+        term.is_heading_env[robot] = False
+        term.is_standing_env[robot] = False
 
     def _add_panel(self, gui: Any, robot: int) -> None:
         with gui.add_folder("Drive", order=-1.0):
@@ -165,11 +189,8 @@ class Drive:
         term, base = self._term, self._base
         if released is not None and released != robot and engaged:
             term.time_left[released] = 0.0  # back to the task's commands: resampled at this step
-        if engaged:
-            term.vel_command_b[robot] = torch.tensor(command, device=base.device)
-            term.time_left[robot] = float("inf")
-            term.is_heading_env[robot] = False
-            term.is_standing_env[robot] = False
+        self._held = (robot, torch.tensor(command, device=base.device)) if engaged else None
+        self._hold()
         if push:
             self._kick(robot)
         if not reset and self._off_ground(robot):

@@ -1,6 +1,6 @@
-"""Start-up: Python's cycle collector paused until the first iteration, then collecting again, left as it was found
-when the main returns; a script's process ends without the shutdown's collections; a module a dependency imports
-but a run may not use (wandb) is imported on its first use."""
+"""Start-up: Python's full collections paused until the first iteration, then on again, the collector left as it
+was found when the main returns; a script's process ends without the shutdown's collections; a module a dependency
+imports but a run may not use (wandb) is imported on its first use."""
 
 from __future__ import annotations
 
@@ -16,29 +16,20 @@ from helpers import REPO
 
 
 def test_collector_paused_until_setup_done_then_as_found():
-    assert gc.isenabled()
+    thresholds = gc.get_threshold()
     with startup.collector_paused():
-        assert not gc.isenabled()
+        assert gc.get_threshold()[:2] == thresholds[:2] and gc.get_threshold()[2] > 10**6  # young ones go on
         startup.setup_done()
-        assert gc.isenabled() and gc.get_freeze_count() > 0
-    assert gc.isenabled() and gc.get_freeze_count() == 0  # what was frozen is collectable again
+        assert gc.get_threshold() == thresholds and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0  # what was frozen is collectable again
 
 
-def test_collector_left_off_when_it_was_off_already():
-    gc.disable()
-    try:
-        with startup.collector_paused():
-            startup.setup_done()  # not ours to turn on
-            assert not gc.isenabled() and gc.get_freeze_count() == 0
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
-def test_a_main_that_fails_during_setup_leaves_the_collector_on():
+def test_a_main_that_fails_during_setup_leaves_the_collector_as_found():
+    thresholds = gc.get_threshold()
     with pytest.raises(RuntimeError), startup.collector_paused():
+        startup.pause_collector()  # the script paused first: one pause
         raise RuntimeError("the env failed to build")
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
 
 
 def test_exit_uncollected_keeps_the_status_and_runs_atexit_functions():
@@ -70,18 +61,19 @@ def test_the_rsl_rl_runtime_leaves_wandb_unimported():
 
 
 @pytest.mark.slow
-def test_a_training_run_collects_nothing_before_its_first_iteration(tmp_path, monkeypatch, capsys):
-    """A real run: no collection between the start of ``main`` and the first progress line, collection on after it
-    and nothing left frozen once ``main`` returned."""
+def test_a_training_run_has_no_full_collection_before_its_first_iteration(tmp_path, monkeypatch, capsys):
+    """A real run: no full collection between the start of ``main`` and the first progress line (young ones go on),
+    the thresholds restored and nothing left frozen once ``main`` returned."""
     from ext_walk_minutes.cli import train as train_cli
 
     monkeypatch.chdir(tmp_path)
+    thresholds = gc.get_threshold()
     collections = []
     first_line = []
 
     def collection_seen(phase: str, info: dict) -> None:
         if phase == "start":
-            collections.append(bool(first_line))
+            collections.append((info["generation"], bool(first_line)))
 
     real_setup_done = startup.setup_done
 
@@ -96,5 +88,6 @@ def test_a_training_run_collects_nothing_before_its_first_iteration(tmp_path, mo
     finally:
         gc.callbacks.remove(collection_seen)
     assert "] it 2/2 |" in capsys.readouterr().out
-    assert first_line and collections and all(collections), "a collection before the first iteration"
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert first_line and not [gen for gen, after in collections if gen == 2 and not after], collections
+    assert [gen for gen, after in collections if not after], "no young collection during the set-up"
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0

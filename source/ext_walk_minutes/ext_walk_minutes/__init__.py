@@ -16,7 +16,7 @@ Layout (one place per concept; imports run down this list, never up):
 * :mod:`.terrains`  terrain generator configs (the paper's curriculum grid, a flat ground)
 * :mod:`.robots`    robot descriptions, authored by us and converted to USD offline; MJCF for sim-to-sim
 * :mod:`.common`    the bottom: usage errors, command-line helpers, figures, locomotion metrics, set-up output,
-  the cycle collector paused during start-up
+  start-up (no full collections until the first iteration)
 * :mod:`.device`    the one place a run's device and robot count are decided
 * ``pretrained/``   the policies shipped with the package (``play.py --checkpoint pretrained``)
 """

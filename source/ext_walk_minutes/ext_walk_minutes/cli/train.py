@@ -369,7 +369,7 @@ def train(args: argparse.Namespace, overrides: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     set_cpu_threads()
     args, overrides = parse(build_parser(), argv)
-    # Ctrl-C and SIGTERM: a checkpoint of the last finished iteration; no cycle collection until the first iteration
+    # Ctrl-C and SIGTERM: a checkpoint of the last finished iteration; no full collection until the first iteration
     with interrupts.interrupts_handled(), collector_paused():
         try:
             return train(args, overrides)

@@ -1,12 +1,13 @@
-"""Python's cycle collector paused while a run sets up.
+"""Start-up: no full collections while a run sets up; a dependency's module imported on its first use.
 
 Starting a run creates a few million objects that live as long as the process: the modules of torch, Isaac Lab,
 Newton and MuJoCo Warp, and the Python syntax trees Warp keeps of every kernel. Python runs a full collection each
 time the objects it tracks have grown by a quarter, so it walks all of them about ten times before the first
 iteration (about 3 of the 9 CPU s of a 4-robot CPU start) and finds almost nothing: they are alive, and the rest is
-freed by reference counting. :func:`pause_collector` stops collecting; :func:`setup_done` moves what exists then out
-of the collector's sight (``gc.freeze``) and collects again from there, so training pays only for what it allocates.
-:func:`collector_paused` wraps a main: it also resumes collection and gives the frozen objects back to it
+freed by reference counting or by the young collections. :func:`pause_collector` leaves only the young collections
+(the set-up's cyclic garbage is still freed: peak memory as before); :func:`setup_done` moves what exists then out of
+the collector's sight (``gc.freeze``) and restores full collections, so training pays only for what it allocates.
+:func:`collector_paused` wraps a main: it also restores the collector and gives the frozen objects back to it
 (``gc.unfreeze``) when the main returns, so that a process that calls several mains (the tests) frees each run.
 
 A script's process ends with :func:`exit_uncollected`: Python's shutdown would otherwise walk all those objects
@@ -24,36 +25,44 @@ import types
 from collections.abc import Iterator
 from typing import NoReturn
 
-_state = {"paused": False, "frozen": False}
+_NEVER = 1 << 30
+"""A full-collection threshold never reached (it counts the young-generation collections since the last full one)."""
+
+_state: dict = {"thresholds": None, "frozen": False}
 
 
 def pause_collector() -> None:
-    """Stop cyclic garbage collection until :func:`setup_done` (a no-op when it is off already)."""
-    if gc.isenabled():
-        gc.disable()
-        _state["paused"] = True
+    """No full collections until :func:`setup_done` (a no-op when paused already)."""
+    if _state["thresholds"] is None:
+        _state["thresholds"] = gc.get_threshold()
+        young, middle = _state["thresholds"][:2]
+        gc.set_threshold(young, middle, _NEVER)
+
+
+def _restore_thresholds() -> None:
+    if _state["thresholds"] is not None:
+        gc.set_threshold(*_state["thresholds"])
+        _state["thresholds"] = None
 
 
 def setup_done() -> None:
-    """The set-up is over: what exists now is left out of later collections and collection resumes (a no-op
-    unless :func:`pause_collector` stopped it)."""
-    if _state["paused"]:
+    """The set-up is over: what exists now is left out of later collections and full collections resume (a no-op
+    unless :func:`pause_collector` paused them)."""
+    if _state["thresholds"] is not None:
         gc.freeze()
-        _state["paused"], _state["frozen"] = False, True
-        gc.enable()
+        _state["frozen"] = True
+        _restore_thresholds()
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Collection paused until :func:`setup_done` or the end of the block, whichever comes first; the objects
-    frozen by :func:`setup_done` are collectable again after the block."""
+    """Full collections paused until :func:`setup_done` or the end of the block, whichever comes first; the
+    objects frozen by :func:`setup_done` are collectable again after the block."""
     pause_collector()
     try:
         yield
     finally:
-        if _state["paused"]:
-            _state["paused"] = False
-            gc.enable()
+        _restore_thresholds()
         if _state["frozen"]:
             _state["frozen"] = False
             gc.unfreeze()

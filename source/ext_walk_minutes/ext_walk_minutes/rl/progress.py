@@ -223,7 +223,7 @@ class Progress:
         """Call once after iteration ``it`` (0-based, global) finished collecting and learning; what it showed (None
         on a rank other than 0, which neither prints nor logs)."""
         SETUP.stop()  # the set-up is over: the libraries' output goes to the terminal again
-        setup_done()  # and Python's cycle collector runs again
+        setup_done()  # and Python's full collections resume
         if self.writer is None:
             return None
         now = time.perf_counter()

@@ -27,6 +27,8 @@ PLAY_NUM_ENVS = 16
 DEFAULT_VIDEO = "<run>/videos/play/<checkpoint>.mp4"
 DEFAULT_STEPS = 500
 DEFAULT_REPORT = "<run>/report/<checkpoint>"
+DRIVEN_VIEWERS = ("viser", "newton")
+"""The live views ``--drive`` drives from (by default): viser's page, Newton's window."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,9 +131,10 @@ def _add_view_flags(parser: argparse.ArgumentParser) -> None:
         "--drive",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="with --viz viser (on by default there): a panel in the page drives the followed robot once used "
-        "(forward/lateral speed and yaw rate sliders, stop, push, reset, robot picker; commanded vs measured "
-        "velocity); the others keep the task's commands. --no-drive: no panel",
+        help="with --viz viser or newton (on by default there): drive the followed robot once used, the others "
+        "keeping the task's commands. viser: a panel in the page (forward/lateral speed and yaw rate sliders, "
+        "stop, push, reset, robot picker; commanded vs measured velocity); both: keys W/S, A/D, Q/E, space stop. "
+        "--no-drive: neither",
     )
     parser.add_argument(
         "--viz-record",
@@ -346,7 +349,7 @@ def play_request(args: argparse.Namespace, overrides: list[str]) -> PlayRequest:
         video_path,
         view,
         report_dir,
-        args.viz == "viser" if args.drive is None else args.drive,
+        args.viz in DRIVEN_VIEWERS if args.drive is None else args.drive,
         args.follow,
         figures_request(args.figures),
     )
@@ -406,8 +409,8 @@ def play(request: PlayRequest) -> PlayResult:
 
 
 def watched_policy(run: PolicyInEnv, request: PlayRequest):
-    """The policy's act function, the live view (``--viz``) set up around it and, with ``--drive``, the panel's
-    commands for the followed robot."""
+    """The policy's act function, the live view (``--viz``) set up around it and, with ``--drive``, the commands of
+    the viser panel or Newton window's keys for the followed robot."""
     if request.view is None:
         return run.act
     video.aim_camera(run.env, request.follow, distance=2.0)
@@ -415,8 +418,11 @@ def watched_policy(run: PolicyInEnv, request: PlayRequest):
     print(f"[play] live view: {live_view.address(request.view, port)}; Ctrl-C stops", flush=True)
     if not request.drive:
         return run.act
-    from ..run.drive import Drive
+    from ..run.drive import Drive, KeyDrive
 
+    if request.view.viewer == "newton":
+        print("[play] drive: keys in the Newton window command the followed robot (see its sidebar)", flush=True)
+        return KeyDrive(run.env, live_view.newton_viewer(run.env), request.follow).wrap(run.act)
     print("[play] drive: the panel 'Drive' in the page's sidebar commands the followed robot", flush=True)
     return Drive(run.env, live_view.viser_server(run.env), request.follow).wrap(run.act)
 
@@ -509,8 +515,10 @@ def steps_to_run(
 
 def view_request(args: argparse.Namespace, num_envs: int) -> live_view.ViewRequest | None:
     """What ``--viz`` serves (None without it); checked before the simulator starts."""
-    if args.drive and args.viz != "viser":
-        raise UsageError("--drive puts its panel in viser's page: add --viz viser")
+    if args.drive and args.viz not in DRIVEN_VIEWERS:
+        raise UsageError(
+            "--drive drives from a live view: add --viz viser (a panel in the page) or --viz newton (keys)"
+        )
     if args.viz is None:
         if args.viz_record:
             raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")

@@ -118,6 +118,17 @@ def viser_server(env: Any) -> Any:
     return None
 
 
+def newton_viewer(env: Any, headless: bool = False) -> Any:
+    """The viewer (Newton's ``ViewerGL``) of ``env``'s Newton visualizer that draws to a window (for keys of our own);
+    ``headless``: the one drawing off-screen (``--video``'s); None without."""
+    for visualizer in env.unwrapped.sim.visualizers:
+        viewer = getattr(visualizer, "_viewer", None)
+        renderer = getattr(viewer, "renderer", None)
+        if hasattr(renderer, "register_key_press") and bool(renderer.headless) == headless:
+            return viewer
+    return None
+
+
 def address(request: ViewRequest, port: int | None = None) -> str:
     """Where to watch ``request``'s view on ``port`` (default: the one asked for): a browser address (with the
     ``ssh -L`` that brings it from a remote machine) or the window."""

@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 
 from . import Backend
+from ..job import TrainingResult
 
 
 class Stub(Backend):
@@ -47,7 +48,7 @@ class Stub(Backend):
             env.step(torch.zeros(base.num_envs, base.action_manager.total_action_dim, device=base.device))
         path = Path(job.log_dir) / f"stub_{job.iterations - 1}.pt"
         torch.save({"iter": job.iterations - 1, "steps": int(base.common_step_counter)}, path)
-        return path
+        return TrainingResult(path)
 
 
 BACKEND = Stub()

@@ -320,11 +320,14 @@ def _config_line(resolved: dict) -> str:
     return f"seed {resolved['seed']} | preset {resolved['preset'] or 'none'} | overrides {overrides}"
 
 
-def report_interrupt(interrupt: KeyboardInterrupt) -> int:
-    """Say what an interrupted run saved (the backends put the checkpoint path in the exception); its exit status."""
+def report_interrupt(interrupt: KeyboardInterrupt, checkpoint: Path | None = None, by_rank_0: bool = False) -> int:
+    """Say what a run stopped by a signal saved (``checkpoint``; ``by_rank_0``: another process saves it); its exit
+    status."""
     what = "terminated" if isinstance(interrupt, interrupts.Terminated) else "interrupted"
-    if str(interrupt):
-        print(f"\n[train] {what}: saved checkpoint {interrupt}", flush=True)
+    if checkpoint is not None:
+        print(f"\n[train] {what}: saved checkpoint {checkpoint}", flush=True)
+    elif by_rank_0:
+        print(f"\n[train] {what}: rank 0 saves the checkpoint", flush=True)
     else:
         print(f"\n[train] {what} before the first iteration ended: no checkpoint saved", flush=True)
     return interrupts.exit_status(interrupt)
@@ -356,12 +359,14 @@ def train(args: argparse.Namespace, overrides: list[str]) -> int:
     with SETUP.shown():
         announce(spec, configs, args, log_dir)
     with running_env(spec, configs, log_dir) as env, distributed.process_group_closed_after():
-        checkpoint = spec.backend.train(env, training_job(spec, configs, log_dir))
-    if checkpoint is None:
+        result = spec.backend.train(env, training_job(spec, configs, log_dir))
+    if result.stopped_by is not None:
+        return report_interrupt(result.stopped_by, result.checkpoint, by_rank_0=spec.rank != 0)
+    if result.checkpoint is None:
         print("[train] done (rank 0 wrote the checkpoint)", flush=True)
     else:
         numbering = f" ({spec.backend.checkpoint_numbering})" if spec.backend.checkpoint_numbering else ""
-        print(f"[train] done: checkpoint {checkpoint}{numbering}", flush=True)
+        print(f"[train] done: checkpoint {result.checkpoint}{numbering}", flush=True)
     return 0
 
 

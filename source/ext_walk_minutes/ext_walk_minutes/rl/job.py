@@ -12,6 +12,18 @@ from .progress import IterationReport
 
 
 @dataclass(frozen=True)
+class TrainingResult:
+    """What a backend's ``train`` ends with."""
+
+    checkpoint: Path | None
+    """The last checkpoint written; None where none was (a signal before the first iteration ended, or a rank other
+    than 0 of a ``--distributed`` run, which writes nothing)."""
+    stopped_by: KeyboardInterrupt | None = None
+    """The signal (Ctrl-C: ``KeyboardInterrupt``, SIGTERM: :class:`~.interrupts.Terminated`) that ended the run early,
+    its last finished iteration saved first; None: the run ended as asked."""
+
+
+@dataclass(frozen=True)
 class TrainingJob:
     """One training run as a backend sees it: its agent config, where it logs, how long, and what its checkpoints
     carry. The run's env is passed beside it (it is built and closed by the caller)."""

@@ -146,7 +146,9 @@ def train_until_walking(
     with running_env(spec, configs) as env:
         marks["scene"] = time.time()
         SETUP.start()  # rsl-rl prints the networks; quiet until the first iteration ends
-        spec.backend.train(env, job)
+        stopped_by = spec.backend.train(env, job).stopped_by
+    if stopped_by is not None:  # Ctrl-C: the run's checkpoint is saved; the study stops with it
+        raise stopped_by
     first = watch.records[0].seconds if watch.records else marks["scene"] - start
     split = {
         "imports_s": marks["imports"] - start,

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...common.errors import UsageError
 from ..bootstrap import DEFAULT_MODE
-from ..job import TrainingJob
+from ..job import TrainingJob, TrainingResult
 
 
 class Backend:
@@ -99,9 +99,9 @@ class Backend:
             env, agent_cfg, device, log_dir, timeout_bootstrap=timeout_bootstrap, iterations=iterations
         )
 
-    def train(self, env: Any, job: TrainingJob) -> Path | None:
-        """Run the :class:`~..job.TrainingJob` ``job`` on ``env``; return the last checkpoint (None on ranks other
-        than 0)."""
+    def train(self, env: Any, job: TrainingJob) -> TrainingResult:
+        """Run the :class:`~..job.TrainingJob` ``job`` on ``env``: its last checkpoint and, if a signal stopped it
+        early (its last finished iteration saved first), that signal (:class:`~..job.TrainingResult`)."""
         return self._runtime().train(env, job)
 
     def inference_policy(self, env: Any, agent_cfg: Any, device: str, checkpoint: Path) -> Any:

@@ -27,7 +27,7 @@ from ..divergence import check_finite
 from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
-from ..job import TrainingJob
+from ..job import TrainingJob, TrainingResult
 from .rsl_rl import BACKEND
 
 
@@ -121,7 +121,7 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
         ) from None
 
 
-def train(env, job: TrainingJob) -> Path | None:
+def train(env, job: TrainingJob) -> TrainingResult:
     """Run the job's PPO iterations on ``env``; return the last checkpoint written.
 
     Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
@@ -150,15 +150,15 @@ def train(env, job: TrainingJob) -> Path | None:
     try:
         runner.learn(job.iterations, init_at_random_ep_len=True)
     except StopRequested:  # the job's callback ended it: save where it stopped, as learn() saves its last
-        saved = _save_interrupted(runner, log_dir, finished[0], start)
-        return Path(saved) if saved else None
+        return TrainingResult(_save_stopped(runner, log_dir, finished[0], start))
     except KeyboardInterrupt as interrupt:
-        raise type(interrupt)(_save_interrupted(runner, log_dir, finished[0], start)) from None
+        return TrainingResult(_save_stopped(runner, log_dir, finished[0], start), interrupt)
     finally:
         progress.close()
         _remove_empty_git_folder(log_dir)
     report_parameters(runner.alg.save(), BACKEND.parameter_keys)
-    return None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+    last = None if log_dir is None else Path(log_dir) / f"model_{runner.current_learning_iteration}.pt"
+    return TrainingResult(last)
 
 
 def _remove_empty_git_folder(log_dir: str | None) -> None:
@@ -201,16 +201,15 @@ def _watch_iterations(
     return finished
 
 
-def _save_interrupted(runner: WalkOnPolicyRunner, log_dir: str | None, finished: int, start: int) -> str:
-    """Save the last finished iteration of an interrupted run; its path ('' if none finished)."""
-    if log_dir is None:
-        return "by rank 0"
-    if finished < start:
-        return ""
+def _save_stopped(runner: WalkOnPolicyRunner, log_dir: str | None, finished: int, start: int) -> Path | None:
+    """Save the last finished iteration of a run stopped early; its path (None if none finished, or on a rank other
+    than 0)."""
+    if log_dir is None or finished < start:
+        return None
     runner.current_learning_iteration = finished
     path = Path(log_dir) / f"model_{finished}.pt"
     runner.save(str(path))
-    return str(path)
+    return path
 
 
 def inference_policy(env, agent_cfg, device: str, checkpoint: Path) -> torch.nn.Module:

@@ -22,7 +22,7 @@ from ..divergence import check_finite
 from ..interrupts import deferred
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
-from ..job import TrainingJob
+from ..job import TrainingJob, TrainingResult
 from ._skrl_ppo import SkrlWalkRunner, policy_state_with_std
 from .skrl import BACKEND
 
@@ -129,7 +129,7 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
     return next_obs, next_states, rewards, terminated, truncated
 
 
-def train(env, job: TrainingJob) -> Path | None:
+def train(env, job: TrainingJob) -> TrainingResult:
     """Run the job's PPO updates on ``env``; return the last checkpoint written.
 
     Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
@@ -175,11 +175,11 @@ def train(env, job: TrainingJob) -> Path | None:
             if save_interval > 0 and it % save_interval == 0 and log_dir is not None:
                 _save(agent, log_dir, it, rollouts, trained)
     except KeyboardInterrupt as interrupt:
-        raise type(interrupt)(_save_interrupted(agent, log_dir, finished, start, rollouts, trained)) from None
+        return TrainingResult(_save_stopped(agent, log_dir, finished, start, rollouts, trained), interrupt)
     finally:
         progress.close()
     report_parameters(_checkpoint(agent), BACKEND.parameter_keys)
-    return None if log_dir is None else _save(agent, log_dir, finished, rollouts, trained)
+    return TrainingResult(None if log_dir is None else _save(agent, log_dir, finished, rollouts, trained))
 
 
 def _first_observation(agent, skrl_env, env) -> tuple:
@@ -193,11 +193,12 @@ def _first_observation(agent, skrl_env, env) -> tuple:
     return obs, states
 
 
-def _save_interrupted(agent, log_dir: Path | None, finished: int, start: int, rollouts: int, extra: dict) -> str:
-    """Save the last finished iteration of an interrupted run; its path ('' if none finished)."""
-    if log_dir is None:
-        return "by rank 0"
-    return str(_save(agent, log_dir, finished, rollouts, extra)) if finished >= start else ""
+def _save_stopped(agent, log_dir: Path | None, finished: int, start: int, rollouts: int, extra: dict) -> Path | None:
+    """Save the last finished iteration of a run stopped early; its path (None if none finished, or on a rank other
+    than 0)."""
+    if log_dir is None or finished < start:
+        return None
+    return _save(agent, log_dir, finished, rollouts, extra)
 
 
 class DeterministicPolicy(torch.nn.Module):

@@ -2,8 +2,9 @@
 
 SIGTERM is what ``docker stop``, Kubernetes, Slurm preemption and ``timeout`` send. Within
 :func:`interrupts_handled` it raises :class:`Terminated`, a :class:`KeyboardInterrupt`, so the backends' Ctrl-C
-path (save the last finished iteration, then re-raise) serves both. A signal that arrives during a PPO update
-(:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated weights. Code we do not own
+path (save the last finished iteration, then return the signal with the checkpoint) serves both. A signal that
+arrives during a PPO update (:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated
+weights. Code we do not own
 may catch and drop the interrupt (USD's C++ module loader does, while Isaac Lab builds the env):
 :func:`raise_if_dropped` raises it again once that code has returned.
 """

@@ -122,11 +122,11 @@ def _load(runner: WalkOnPolicyRunner, path: Path) -> None:
 
 
 def train(env, job: TrainingJob) -> TrainingResult:
-    """Run the job's PPO iterations on ``env``; return the last checkpoint written.
+    """Run the job's PPO iterations on ``env``; the last checkpoint written.
 
-    Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
-    update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
-    the other ranks return None.
+    Ctrl-C or SIGTERM saves the last finished iteration (nothing before the first one ends) and ends the run with
+    the signal in the result; a diverged update stops the run before its checkpoint is written. In a distributed
+    run only rank 0 logs and saves; the other ranks' checkpoint is None.
     """
     log_dir = job.log_dir if is_main_process() else None
     runner, stats = make_runner(env, job.agent_cfg, job.device, log_dir, job.timeout_bootstrap)

@@ -130,11 +130,11 @@ def collect_step(agent, env, obs, states, t: int, timesteps: int, timeout_bootst
 
 
 def train(env, job: TrainingJob) -> TrainingResult:
-    """Run the job's PPO updates on ``env``; return the last checkpoint written.
+    """Run the job's PPO updates on ``env``; the last checkpoint written.
 
-    Ctrl-C or SIGTERM saves the last finished iteration first (nothing before the first one ends); a diverged
-    update stops the run before its checkpoint is written. In a distributed run only rank 0 logs and saves;
-    the other ranks return None.
+    Ctrl-C or SIGTERM saves the last finished iteration (nothing before the first one ends) and ends the run with
+    the signal in the result; a diverged update stops the run before its checkpoint is written. In a distributed
+    run only rank 0 logs and saves; the other ranks' checkpoint is None.
     """
     log_dir = Path(job.log_dir) if is_main_process() else None
     iterations = job.iterations

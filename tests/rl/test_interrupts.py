@@ -51,3 +51,19 @@ def test_an_interrupt_dropped_by_other_code_is_raised_again():
         with pytest.raises(interrupts.Terminated):
             interrupts.raise_if_dropped(before)
         interrupts.raise_if_dropped(interrupts.raised_so_far())  # only interrupts since the mark count
+
+
+def test_a_second_signal_does_not_break_the_save_of_the_first():
+    """``uv run`` forwards the SIGTERM that Slurm or ``pkill -f`` also sends to its child: the second signal arrives
+    while the first one's checkpoint is written and must not abort it."""
+    saved = []
+    with interrupts.interrupts_handled():
+        with pytest.raises(interrupts.Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)
+        with interrupts.saving_after_signal():
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGINT)
+            saved.append("checkpoint written")
+        assert saved == ["checkpoint written"]
+        with pytest.raises(KeyboardInterrupt):  # after the save, signals stop the process again
+            os.kill(os.getpid(), signal.SIGINT)

@@ -25,12 +25,15 @@ class Terminated(KeyboardInterrupt):
 
 class _State:
     deferring = False
+    saving = False
     pending: KeyboardInterrupt | None = None
     raised: list[KeyboardInterrupt] = []
     """Every interrupt the handler raised, in order (see :func:`raise_if_dropped`)."""
 
 
 def _handle(signum, frame) -> None:
+    if _State.saving:
+        return
     interrupt = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
     if _State.deferring:
         _State.pending = _State.pending or interrupt
@@ -69,7 +72,7 @@ def interrupts_handled() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        _State.deferring, _State.pending, _State.raised = False, None, []
+        _State.deferring, _State.saving, _State.pending, _State.raised = False, False, None, []
 
 
 @contextlib.contextmanager
@@ -83,6 +86,20 @@ def deferred() -> Iterator[None]:
     pending, _State.pending = _State.pending, None
     if pending is not None:
         raise pending
+
+
+@contextlib.contextmanager
+def saving_after_signal() -> Iterator[None]:
+    """Within the block further signals are dropped: the checkpoint of a run a signal stopped is being written.
+
+    One stop often comes as two signals: ``uv run`` forwards the SIGTERM that Slurm or ``pkill -f`` also sends to
+    its child, and a second one raised inside the save would abort it (the atomic write leaves no file).
+    """
+    _State.saving = True
+    try:
+        yield
+    finally:
+        _State.saving = False
 
 
 def exit_status(interrupt: KeyboardInterrupt) -> int:

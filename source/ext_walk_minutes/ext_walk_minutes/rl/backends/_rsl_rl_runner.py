@@ -24,7 +24,7 @@ from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from ..checkpoint_files import atomic_torch_save
 from ..distributed import is_main_process, report_parameters
 from ..divergence import check_finite
-from ..interrupts import deferred
+from ..interrupts import deferred, saving_after_signal
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..job import TrainingJob, TrainingResult
@@ -152,7 +152,8 @@ def train(env, job: TrainingJob) -> TrainingResult:
     except StopRequested:  # the job's callback ended it: save where it stopped, as learn() saves its last
         return TrainingResult(_save_stopped(runner, log_dir, finished[0], start))
     except KeyboardInterrupt as interrupt:
-        return TrainingResult(_save_stopped(runner, log_dir, finished[0], start), interrupt)
+        with saving_after_signal():
+            return TrainingResult(_save_stopped(runner, log_dir, finished[0], start), interrupt)
     finally:
         progress.close()
         _remove_empty_git_folder(log_dir)

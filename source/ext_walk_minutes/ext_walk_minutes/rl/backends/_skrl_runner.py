@@ -19,7 +19,7 @@ from ..bootstrap import DEFAULT_MODE, bootstrapped_rewards
 from ..checkpoint_files import atomic_torch_save
 from ..distributed import is_main_process, report_parameters
 from ..divergence import check_finite
-from ..interrupts import deferred
+from ..interrupts import deferred, saving_after_signal
 from ...common.errors import UsageError
 from ..progress import EpisodeStats, Progress
 from ..job import TrainingJob, TrainingResult
@@ -175,7 +175,8 @@ def train(env, job: TrainingJob) -> TrainingResult:
             if save_interval > 0 and it % save_interval == 0 and log_dir is not None:
                 _save(agent, log_dir, it, rollouts, trained)
     except KeyboardInterrupt as interrupt:
-        return TrainingResult(_save_stopped(agent, log_dir, finished, start, rollouts, trained), interrupt)
+        with saving_after_signal():
+            return TrainingResult(_save_stopped(agent, log_dir, finished, start, rollouts, trained), interrupt)
     finally:
         progress.close()
     report_parameters(_checkpoint(agent), BACKEND.parameter_keys)

@@ -70,13 +70,17 @@ class EpisodeStats(gym.Wrapper):
         self._tracking_ids = [terms.index(t) for t in self._tracked]
         self._tracking_weights = torch.tensor([weights[t] for t in self._tracked], device=device)
         self._tracking = torch.zeros(len(self._tracked) + 1, device=device)  # summed shares, robot-steps
-        self._logs: list[dict] = []  # the env's extras["log"] of each step with a reset: references, nothing read
+        self.keep_logs = False
+        """Keep the env's ``extras["log"]`` of each step with a reset (references, nothing read) for
+        :attr:`last_logs`: only a training job's ``on_iteration`` reads them, and a rank that never calls :meth:`take`
+        would hold them all."""
+        self._logs: list[dict] = []
         self.last_logs: tuple[dict, ...] = ()
-        """The episode logs of the interval :meth:`take` ended last."""
+        """The episode logs of the interval :meth:`take` ended last (empty unless :attr:`keep_logs`)."""
 
     def step(self, action):
         obs, reward, terminated, truncated, extras = self.env.step(action)
-        if extras.get("log"):
+        if self.keep_logs and extras.get("log"):
             self._logs.append(extras["log"])
         self._return += reward
         self._length += 1
@@ -177,7 +181,8 @@ class IterationReport:
     """Wall time of the iteration [s] (collection and update)."""
     episode_logs: tuple[dict, ...]
     """The env's ``extras["log"]`` of each step of the iteration where robots reset (Isaac Lab's
-    ``Episode_Reward/<term>``, ``Episode_Termination/<term>``, ...), as tensors or numbers."""
+    ``Episode_Reward/<term>``, ``Episode_Termination/<term>``, ...), as tensors or numbers; kept only for a job with an
+    ``on_iteration`` callback."""
     collect_s: float | None = None
     learn_s: float | None = None
     """The library's own split of :attr:`seconds`, where it gives one (rsl-rl)."""

@@ -130,6 +130,7 @@ def train(env, job: TrainingJob) -> TrainingResult:
     """
     log_dir = job.log_dir if is_main_process() else None
     runner, stats = make_runner(env, job.agent_cfg, job.device, log_dir, job.timeout_bootstrap)
+    stats.keep_logs = job.on_iteration is not None
     runner.saved_with_checkpoints = dict(job.saved_with_checkpoints)
     if job.resume is not None:
         _load(runner, job.resume)

@@ -139,6 +139,7 @@ def train(env, job: TrainingJob) -> TrainingResult:
     log_dir = Path(job.log_dir) if is_main_process() else None
     iterations = job.iterations
     runner, stats = make_runner(env, job.agent_cfg, job.device, log_dir, iterations=iterations)
+    stats.keep_logs = job.on_iteration is not None
     agent, skrl_env = runner.agent, runner.trainer.env
     rollouts = job.agent_cfg["agent"]["rollouts"]
     # skrl counts checkpoint intervals in env steps (the config's, from rsl-rl's save_interval); 0: none

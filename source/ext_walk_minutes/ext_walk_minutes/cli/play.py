@@ -232,13 +232,7 @@ def video_request(
     if path.suffix not in video.VIDEO_SUFFIXES:
         raise UsageError(f"--video {args.video}: write a {' or a '.join(video.VIDEO_SUFFIXES)} file")
     request = video.request_from_args(args, path.parent / f".{path.name}.clips", num_envs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--video {args.video}: cannot create its folder ({exc.strerror}); choose another path"
-        ) from None
-    video.check_writable(path.parent, f"--video {args.video}")
+    video.make_writable_folder(path.parent, f"--video {args.video}")
     return path, request
 
 
@@ -363,13 +357,7 @@ def figures_request(figures: str | None) -> Path | None:
     path = Path(figures).expanduser().resolve()
     if path.suffix != ".json":
         raise UsageError(f"--figures {figures}: write a .json file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--figures {figures}: cannot create its folder ({exc.strerror}); choose another path"
-        ) from None
-    video.check_writable(path.parent, f"--figures {figures}")
+    video.make_writable_folder(path.parent, f"--figures {figures}")
     return path
 
 

@@ -107,6 +107,16 @@ def check_writable(folder: Path, flag: str) -> None:
         ) from None
 
 
+def make_writable_folder(folder: Path, flag: str) -> None:
+    """Create ``folder`` (parents too) for an output file of ``flag`` and check a file can be written there; one
+    error line, before the simulator starts, if not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create its folder ({exc.strerror}); choose another path") from None
+    check_writable(folder, flag)
+
+
 def check_request(request: VideoRequest, num_envs: int) -> None:
     """One error line, before the simulator starts, for a request that cannot be filmed here."""
     if not (math.isfinite(request.seconds) and request.seconds > 0):

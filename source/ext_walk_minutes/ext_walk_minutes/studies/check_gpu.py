@@ -332,9 +332,14 @@ def training_figures(run_dir: Path | None) -> dict:
     }
 
 
-def play_figures(folder: Path) -> dict | None:
-    """The figures play.py wrote with ``--figures`` for the fixture run of ``folder`` (None if it wrote none)."""
-    path = folder / "fixture" / "figures.json"
+def fixture_figures_path(check: Check, folder: str) -> Path:
+    """Where play.py writes (``--figures``) the fixture run's figures of ``<folder>/``."""
+    return check.out / folder / "fixture" / "figures.json"
+
+
+def play_figures(check: Check, folder: str) -> dict | None:
+    """The figures play.py wrote for the fixture run of ``<folder>/`` (None if it wrote none)."""
+    path = fixture_figures_path(check, folder)
     return json.loads(path.read_text()) if path.is_file() else None
 
 
@@ -654,7 +659,7 @@ def fixture_play_args(check: Check, folder: str) -> list[str]:
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURE_POLICY, checkpoint)
     args = ["--task", FLAT, "--checkpoint", str(checkpoint), "--device", check.device]
-    args += ["--figures", str(checkpoint.parent / "figures.json")]
+    args += ["--figures", str(fixture_figures_path(check, folder))]
     return [*args, "--num_envs", str(FIXTURE_ROBOTS), "--steps", "50" if check.quick else "250"]
 
 
@@ -682,7 +687,7 @@ def stage_video(check: Check) -> None:
     frames, fps = read_clip(clip)
     ok = len(frames) >= round(fps) > 0
     check.row(f"video/walk.mp4: {len(frames)} frames at {fps:g} frames/s", "1 s decodes", "pass" if ok else "fail")
-    figures = play_figures(check.out / "video")
+    figures = play_figures(check, "video")
     if figures is None:
         check.row(f"play.py wrote no figures (log {run.log})", verdict="fail")
     else:
@@ -731,7 +736,7 @@ def stage_physx(check: Check) -> None:
     run = check.script("play.py", args, "play_physx")
     if _skipped_by_usage_error(check, run, "fixture policy played on PhysX"):
         return
-    figures = play_figures(check.out / "physx")
+    figures = play_figures(check, "physx")
     if figures is None:
         check.failed("fixture policy played on PhysX", run)
         return

@@ -22,6 +22,18 @@ MEASURED = re.compile(r"measured: v_x (-?[0-9.]+) m/s")
 PUSHED = re.compile(r"pushed: v_xy \((-?[0-9.]+), (-?[0-9.]+)\) -> \((-?[0-9.]+), (-?[0-9.]+)\) m/s")
 
 
+def _text_once_shown(page, pattern: str) -> str:
+    """The first page text matching ``pattern``, read in the same poll that finds it: the readout is redrawn every
+    0.1 s and a note shows for a few seconds, so a wait for the text and a later read of it can miss it (CI did)."""
+    found = page.wait_for_function(
+        "pattern => (document.body.innerText.match(new RegExp(pattern)) || [null])[0]",
+        arg=pattern,
+        polling=100,
+        timeout=30_000,
+    )
+    return found.json_value()
+
+
 def _measured_speeds(page, seconds: float) -> list[float]:
     """The panel's measured forward speed [m/s], read every 0.2 s for ``seconds``."""
     speeds, end = [], time.monotonic() + seconds
@@ -75,8 +87,7 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
             time.sleep(2.0)  # slow down
             standing = _measured_speeds(page, 1.0)
             page.get_by_role("button", name="push").click()
-            page.get_by_text("pushed: v_xy").first.wait_for(timeout=30_000)
-            pushed = PUSHED.search(page.get_by_text("pushed: v_xy").first.inner_text())
+            pushed = PUSHED.search(_text_once_shown(page, PUSHED.pattern))
             browser.close()
     finally:
         proc.send_signal(signal.SIGINT)

@@ -175,6 +175,7 @@ def rollout(
             falls += int(terminated.sum().item())
             if pace is not None:
                 pace.wait()
+            interrupts.raise_if_dropped()  # one raised in a destructor during the step was printed and dropped
     except KeyboardInterrupt as interrupt:  # Ctrl-C is the way out of a live view: report the steps run so far
         stopped_by = interrupt
         done -= 1

@@ -5,8 +5,9 @@ SIGTERM is what ``docker stop``, Kubernetes, Slurm preemption and ``timeout`` se
 path (save the last finished iteration, then return the signal with the checkpoint) serves both. A signal that
 arrives during a PPO update (:func:`deferred`) waits until the update ends: a checkpoint never holds half-updated
 weights. Code we do not own
-may catch and drop the interrupt (USD's C++ module loader does, while Isaac Lab builds the env):
-:func:`raise_if_dropped` raises it again once that code has returned.
+may catch and drop the interrupt (USD's C++ module loader does, while Isaac Lab builds the env), and Python drops
+one raised inside a destructor (Warp's array ``__del__``, any step): :func:`raise_if_dropped` raises it again once
+that code has returned, and the end of every PPO update and every play step checks.
 """
 
 from __future__ import annotations
@@ -48,12 +49,15 @@ def raised_so_far() -> int:
     return len(_State.raised)
 
 
-def raise_if_dropped(raised_before: int) -> None:
-    """Raise the first interrupt raised since ``raised_before`` (:func:`raised_so_far`) again.
+def raise_if_dropped(raised_before: int = 0) -> None:
+    """Raise the first interrupt raised since ``raised_before`` (:func:`raised_so_far`; 0: since the handler was
+    installed) again.
 
     Call it after code that may catch and drop a :class:`KeyboardInterrupt`: if that code had let it through,
     this line would not run. USD's C++ module loader turns one raised while it imports ``pxr`` into a warning
-    ("Error occurred postprocessing module"), and the run then went on training.
+    ("Error occurred postprocessing module"), and the run then went on training. Python prints one raised inside a
+    ``__del__`` ("Exception ignored in") and goes on: a Ctrl-C that landed in Warp's array destructor left a live
+    view running.
     """
     dropped = _State.raised[raised_before:]
     if dropped:
@@ -77,7 +81,8 @@ def interrupts_handled() -> Iterator[None]:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """A signal arriving within the block is raised when the block ends (the block's own work is done)."""
+    """A signal arriving within the block is raised when the block ends (the block's own work is done), and so is
+    one that arrived before it and was dropped (:func:`raise_if_dropped`)."""
     _State.deferring = True
     try:
         yield
@@ -86,6 +91,7 @@ def deferred() -> Iterator[None]:
     pending, _State.pending = _State.pending, None
     if pending is not None:
         raise pending
+    raise_if_dropped()
 
 
 @contextlib.contextmanager

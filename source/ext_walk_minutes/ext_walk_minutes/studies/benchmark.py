@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from ..common import markdown
 from ..common.cli import parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error
 from ..device import resolve_device
@@ -401,12 +402,14 @@ def stock_lines(rows: list[dict]) -> list[str]:
 
 
 def append_to_docs(path: Path, table: list[str]) -> None:
-    """Append the measured rows to the benchmark table of ``path`` (created with its header if new)."""
+    """Add the measured rows at the end of the benchmark table of ``path``, its first table, above the sections that
+    follow it (the file is created with the table's header if new, the header appended if it has no table)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(DOCS_HEADER, encoding="utf-8")
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n".join(table) + "\n")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if markdown.end_of_first_table(text.splitlines()) is None:  # new, or without the table: its header first
+        text = (text.rstrip("\n") + "\n\n" if text else "") + DOCS_HEADER
+        path.write_text(text, encoding="utf-8")
+    markdown.insert_lines(path, markdown.end_of_first_table(text.splitlines()), table)
 
 
 @exit_on_usage_error

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..common import markdown
 from ..common.errors import UsageError, exit_on_usage_error
 from ..rl import interrupts
 from ..cli.flags import parse
@@ -854,9 +855,10 @@ def summary_lines(results: list[StageResult], meta: dict) -> list[str]:
 
 
 def append_to_docs(path: Path, results: list[StageResult], meta: dict) -> None:
-    """Add this run's table under :data:`DOCS_SECTION` of ``path`` (the section is created at the end if new)."""
+    """Add this run's table at the end of the :data:`DOCS_SECTION` of ``path`` (the section is created at the end of
+    the file if new)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if DOCS_SECTION not in text:
+    if DOCS_SECTION not in text.splitlines():
         text = text.rstrip("\n") + f"\n\n{DOCS_SECTION}\n\nTables appended by `scripts/check_gpu.py --append-docs`"
         text += " (format: docs/check_gpu.md).\n"
     block = [
@@ -868,7 +870,8 @@ def append_to_docs(path: Path, results: list[StageResult], meta: dict) -> None:
         *summary_lines(results, meta)[:-2],
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n" + "\n".join(block) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    markdown.insert_lines(path, markdown.end_of_section(text.splitlines(), DOCS_SECTION), block)
 
 
 def write_outputs(out: Path, results: list[StageResult], meta: dict, argv: list[str] | None) -> None:

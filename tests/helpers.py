@@ -6,8 +6,10 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: PPO updates crawl with 2 threads on 2 busy cores
 
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -144,3 +146,22 @@ def mounted_tmpfs(folder: Path, options: str):
         yield folder
     finally:
         subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now (for a live view's server)."""
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_line(proc: subprocess.Popen, marker: str, seconds: float) -> list[str]:
+    """The lines ``proc`` printed up to the first holding ``marker`` (within ``seconds``); an assertion error with
+    its last lines if it ends or takes longer."""
+    lines, deadline = [], time.monotonic() + seconds
+    for line in proc.stdout:
+        lines.append(line)
+        if marker in line:
+            return lines
+        assert time.monotonic() < deadline, "".join(lines[-40:])
+    raise AssertionError(f"the script ended before '{marker}':\n{''.join(lines[-40:])}")

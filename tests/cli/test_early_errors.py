@@ -57,3 +57,16 @@ def test_resume_checkpoint_of_another_task(capsys, tmp_path):
     torch.save({"actor_state_dict": {}, "critic_state_dict": {}, "iter": 4}, run / "model_4.pt")
     err = _error(capsys, tmp_path, "--task", "Walk-Flat-AnymalC", "--resume", str(run / "model_4.pt"))
     assert "was trained on Walk-Rough-AnymalC; resume it with --task Walk-Rough-AnymalC" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--viz", "viser", "--viz-every", "0"], "--viz-every must be at least 1"),
+        (["--viz", "viser", "--viz-robots", "0"], "--viz-robots must be at least 1"),
+        (["--viz-record", "walk.viser"], "give --viz viser or --viz rerun too"),
+        (["--viz", "viser", "--viz-port", "70000"], "a port is a number from 1 to 65535"),
+    ],
+)
+def test_training_view_flags(capsys, tmp_path, argv, says):
+    assert says in _error(capsys, tmp_path, *argv)

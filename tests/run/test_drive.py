@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from helpers import REPO, SMALL_TERRAIN, walk_run
-from test_live_view import CHROMIUM, CHROMIUM_FLAGS, _free_port, _wait_for_line
+from helpers import REPO, SMALL_TERRAIN, free_port, wait_for_line, walk_run
+from test_live_view import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,7 @@ def _measured_speeds(page, seconds: float) -> list[float]:
 def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, str(REPO / "scripts" / "play.py"), "--checkpoint", "pretrained", "--device", "cpu"]
     command += ["--num_envs", "2", "--viz", "viser", "--viz-port", str(port), *SMALL_TERRAIN]  # the panel by default
     proc = subprocess.Popen(
@@ -61,7 +61,7 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
-        _wait_for_line(proc, "[play] drive:", 400)
+        wait_for_line(proc, "[play] drive:", 400)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1000, "height": 800})
@@ -119,7 +119,7 @@ def test_panel_requests_apply_between_steps():
     from ext_walk_minutes.run.policy import running_stand_in
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 2, play_mode=True)
-    server = viser.ViserServer(host="127.0.0.1", port=_free_port(), verbose=False)
+    server = viser.ViserServer(host="127.0.0.1", port=free_port(), verbose=False)
     try:
         with running_stand_in(spec, configs, "zero") as run:
             env, robot = run.env.unwrapped, run.env.unwrapped.scene["robot"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN
+from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN, free_port, wait_for_line, walk_run
 
 pytestmark = pytest.mark.slow
 
@@ -29,22 +28,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--enable-unsafe-swiftshader",
 ]  # WebGL on the CPU (SwiftShader)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("localhost", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_line(proc: subprocess.Popen, marker: str, seconds: float) -> list[str]:
-    lines, deadline = [], time.monotonic() + seconds
-    for line in proc.stdout:
-        lines.append(line)
-        if marker in line:
-            return lines
-        assert time.monotonic() < deadline, "".join(lines[-40:])
-    raise AssertionError(f"play.py ended before '{marker}':\n{''.join(lines[-40:])}")
 
 
 def _scene(page_shot: np.ndarray) -> np.ndarray:
@@ -77,7 +60,7 @@ def _scene_shots(url: str, count: int, interval: float) -> list[np.ndarray]:
 def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
     checkpoint = tmp_path / "model_192.pt"
     shutil.copy(FIXTURE_POLICY, checkpoint)
-    port, recording = _free_port(), tmp_path / "walk.viser"
+    port, recording = free_port(), tmp_path / "walk.viser"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -103,7 +86,7 @@ def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
-        lines = _wait_for_line(proc, "[play] live view: http://localhost", 400)
+        lines = wait_for_line(proc, "[play] live view: http://localhost", 400)
         first, second = _scene_shots(f"http://localhost:{port}", count=2, interval=3.0)
     finally:
         proc.send_signal(signal.SIGINT)
@@ -120,3 +103,28 @@ def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
     assert proc.returncode == 0, out[-3000:]
     assert "[play] stopped after" in out and "distance walked" in out, out[-3000:]
     assert recording.stat().st_size > 10_000, "the .viser recording is missing or empty"
+
+
+def test_a_training_view_shows_a_few_robots_refreshed_every_n_steps():
+    """``train.py --viz``'s view as :mod:`live_view` sets it up, on a real training env (4 robots, zero actions): 2
+    of the robots shown, the view refreshed at every 3rd env step only, and the page served meanwhile."""
+    import urllib.request
+
+    from ext_walk_minutes.run import live_view
+    from ext_walk_minutes.run.policy import running_stand_in
+
+    spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN)
+    port = free_port()
+    live_view.add_viewer(configs.env_cfg, live_view.ViewRequest("viser", port, every_steps=3, robots=2))
+    with running_stand_in(spec, configs, "zero") as run:
+        (viewer,) = run.env.unwrapped.sim.visualizers
+        obs = run.env.reset()[0]["policy"]
+        refreshes, refresh = [], viewer.step
+        viewer.step = lambda dt: (refreshes.append(dt), refresh(dt))  # counts the real refreshes
+        for _ in range(9):
+            obs = run.env.step(run.act(obs))[0]["policy"]
+        page = urllib.request.urlopen(f"http://localhost:{port}", timeout=60).read()
+        shown = viewer._resolved_visible_env_ids  # the robots the visualizer draws (Isaac Lab keeps no public name)
+    assert len(refreshes) == 3, f"9 env steps refreshed the view {len(refreshes)} times"
+    assert len(shown) == 2, f"the view shows robots {shown}"
+    assert b"<html" in page.lower(), page[:200]

@@ -111,21 +111,10 @@ def _add_output_flags(parser: argparse.ArgumentParser) -> None:
 
 def _add_view_flags(parser: argparse.ArgumentParser) -> None:
     """Watching live: the browser or native viewer, its port, the drive panel, a recording of the view."""
-    parser.add_argument(
-        "--viz",
-        default=None,
-        choices=tuple(live_view.VIEWERS),
-        help="watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
+    live_view.add_view_args(
+        parser,
+        "watch live, in real time until Ctrl-C: viser or rerun serve the scene to a browser "
         "(remote machine: ssh -L PORT:localhost:PORT), newton opens a window on this display",
-    )
-    parser.add_argument(
-        "--viz-port",
-        "--viz_port",
-        dest="viz_port",
-        type=int,
-        default=None,
-        metavar="PORT",
-        help="the browser view's port (default: viser 8080, rerun 9090)",
     )
     parser.add_argument(
         "--drive",
@@ -135,14 +124,6 @@ def _add_view_flags(parser: argparse.ArgumentParser) -> None:
         "keeping the task's commands. viser: a panel in the page (forward/lateral speed and yaw rate sliders, "
         "stop, push, reset, robot picker; commanded vs measured velocity); both: keys W/S, A/D, Q/E, space stop. "
         "--no-drive: neither",
-    )
-    parser.add_argument(
-        "--viz-record",
-        "--viz_record",
-        dest="viz_record",
-        default=None,
-        metavar="FILE",
-        help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later",
     )
 
 
@@ -403,7 +384,7 @@ def watched_policy(run: PolicyInEnv, request: PlayRequest):
     if request.view is None:
         return run.act
     video.aim_camera(run.env, request.follow, distance=2.0)
-    port = live_view.bound_port(run.env, request.view)
+    port = live_view.serving(run.env, request.view)
     print(f"[play] live view: {live_view.address(request.view, port)}; Ctrl-C stops", flush=True)
     if not request.drive:
         return run.act
@@ -508,16 +489,9 @@ def view_request(args: argparse.Namespace, num_envs: int) -> live_view.ViewReque
         raise UsageError(
             "--drive drives from a live view: add --viz viser (a panel in the page) or --viz newton (keys)"
         )
-    if args.viz is None:
-        if args.viz_record:
-            raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")
-        return None
-    record = Path(args.viz_record).expanduser().resolve() if args.viz_record else None
-    if record is not None:
-        video.check_writable(record.parent, f"--viz-record {args.viz_record}")
-    request = live_view.ViewRequest(args.viz, args.viz_port, record)
-    live_view.check_request(request)
-    video.check_follow(args.follow, num_envs)
+    request = live_view.request_from_args(args)
+    if request is not None:
+        video.check_follow(args.follow, num_envs)
     return request
 
 

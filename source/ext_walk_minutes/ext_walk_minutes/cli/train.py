@@ -12,7 +12,7 @@ from pathlib import Path
 from ..common.cli import LOG_ROOT, parse_int_list
 from ..common.errors import UsageError, exit_on_usage_error, require_extra
 from ..rl import backends, distributed, interrupts
-from ..run import presets, trained_config, video
+from ..run import live_view, presets, trained_config, video
 from ..rl.bootstrap import DEFAULT_MODE, MODES
 from ..rl.job import TrainingJob
 from ..rl.progress import cpu_outlook
@@ -23,6 +23,11 @@ from ..common.startup import collector_paused
 from ..device import resolve_device, resolve_num_envs
 from ..run.spec import FRONTENDS, Configs, RunSpec, check_task, resolve_configs, running_env, set_cpu_threads
 from .flags import add_common_args, parse
+
+
+TRAINING_VIEW_EVERY = 5
+"""Env steps between refreshes of ``--viz`` while training: 10 a second of simulated time, and its cost small."""
+TRAINING_VIEW_ROBOTS = 16
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_training_flags(parser)
     _add_output_flags(parser)
+    _add_view_flags(parser)
     return parser
 
 
@@ -132,6 +138,56 @@ def _add_output_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"print what Isaac Lab and the PPO library print while setting up (config sources, manager tables, "
         f"networks) and the resolved config; by default they go to <run>/{SETUP_LOG}",
+    )
+
+
+def _add_view_flags(parser: argparse.ArgumentParser) -> None:
+    """Watching the training job live: a few of its robots in a browser or a window."""
+    live_view.add_view_args(
+        parser,
+        "watch a few of the training robots live (--viz-robots, refreshed every --viz-every steps; viser's "
+        "'Pause Simulation' button pauses training): viser or rerun serve them to a browser (remote machine: "
+        "ssh -L PORT:localhost:PORT), newton opens a window on this display",
+    )
+    parser.add_argument(
+        "--viz-every",
+        "--viz_every",
+        dest="viz_every",
+        type=int,
+        default=TRAINING_VIEW_EVERY,
+        metavar="STEPS",
+        help="env steps between two refreshes of the live view (default: %(default)s; 1 shows every step, slower)",
+    )
+    parser.add_argument(
+        "--viz-robots",
+        "--viz_robots",
+        dest="viz_robots",
+        type=int,
+        default=TRAINING_VIEW_ROBOTS,
+        metavar="N",
+        help="robots the live view shows, picked at random (default: %(default)s)",
+    )
+
+
+def training_view(args: argparse.Namespace, num_envs: int, rank: int) -> live_view.ViewRequest | None:
+    """What ``--viz`` shows of the training job (None without it, and on ranks other than 0: rank 0's robots are
+    shown); checked before the simulator starts."""
+    if args.viz_every < 1:
+        raise UsageError(f"--viz-every must be at least 1 env step (got {args.viz_every})")
+    if args.viz_robots < 1:
+        raise UsageError(f"--viz-robots must be at least 1 (got {args.viz_robots})")
+    if rank != 0:
+        return None
+    return live_view.request_from_args(args, args.viz_every, min(args.viz_robots, num_envs))
+
+
+def announce_view(env, view: live_view.ViewRequest) -> None:
+    """Say where the training job's live view is (after the env is built: the port viser got)."""
+    port = live_view.serving(env, view)
+    print(
+        f"[train] live view: {live_view.address(view, port)}; {view.robots} robots, refreshed every "
+        f"{view.every_steps} steps",
+        flush=True,
     )
 
 
@@ -352,13 +408,19 @@ def training_job(spec: RunSpec, configs: Configs, log_dir: Path) -> TrainingJob:
 def train(args: argparse.Namespace, overrides: list[str]) -> int:
     """The command line's run, start to end: spec -> configs -> run folder -> env -> backend; the exit status."""
     spec = train_spec(args, overrides)
+    view = training_view(args, spec.num_envs, spec.rank)
     if not args.verbose:
         SETUP.start()  # until the first progress line
     configs = resolve_configs(spec)
+    if view is not None:
+        live_view.add_viewer(configs.env_cfg, view)
     log_dir = open_run_folder(spec, configs)
     with SETUP.shown():
         announce(spec, configs, args, log_dir)
     with running_env(spec, configs, log_dir) as env, distributed.process_group_closed_after():
+        if view is not None:
+            with SETUP.shown():
+                announce_view(env, view)
         result = spec.backend.train(env, training_job(spec, configs, log_dir))
     if result.stopped_by is not None:
         return report_interrupt(result.stopped_by, result.checkpoint, by_rank_0=spec.rank != 0)

@@ -1,20 +1,22 @@
-"""Watching a policy live (``play.py --viz``) through Isaac Lab's visualizers: viser and rerun serve the scene to a
-browser (on a remote machine through ``ssh -L``), newton opens an OpenGL window on this machine's display.
+"""Watching live (``play.py --viz``, ``train.py --viz``) through Isaac Lab's visualizers: viser and rerun serve the
+scene to a browser (on a remote machine through ``ssh -L``), newton opens an OpenGL window on this machine's display.
 
 Each can also record what it shows to a file to replay later (``--viz-record``).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..common.errors import UsageError, require_extra
-from .video import add_visualizer
+from .video import add_visualizer, check_writable
 
 VIEWERS = {
     # name: (module it needs, the package's extra that installs it, default port, recording suffix)
@@ -31,6 +33,47 @@ class ViewRequest:
     viewer: str
     port: int | None = None
     record: Path | None = None
+    every_steps: int = 1
+    """Env steps between two refreshes of the view (a training job's view costs less refreshed more rarely)."""
+    robots: int | None = None
+    """How many robots the view shows (a random choice of them); None: all."""
+
+
+def add_view_args(parser: argparse.ArgumentParser, viz_help: str) -> None:
+    """``--viz`` (help: ``viz_help``), ``--viz-port`` and ``--viz-record``."""
+    parser.add_argument("--viz", default=None, choices=tuple(VIEWERS), help=viz_help)
+    parser.add_argument(
+        "--viz-port",
+        "--viz_port",
+        dest="viz_port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="the browser view's port (default: viser 8080, rerun 9090)",
+    )
+    parser.add_argument(
+        "--viz-record",
+        "--viz_record",
+        dest="viz_record",
+        default=None,
+        metavar="FILE",
+        help="also record the live view to FILE (.viser for viser, .rrd for rerun) to replay later",
+    )
+
+
+def request_from_args(args: argparse.Namespace, every_steps: int = 1, robots: int | None = None) -> ViewRequest | None:
+    """What ``--viz`` asks for (None without it), checked before the simulator starts: a viewer that runs here, a free
+    port, a recording that can be written."""
+    if args.viz is None:
+        if args.viz_record:
+            raise UsageError("--viz-record records a live view: give --viz viser or --viz rerun too")
+        return None
+    record = Path(args.viz_record).expanduser().resolve() if args.viz_record else None
+    if record is not None:
+        check_writable(record.parent, f"--viz-record {args.viz_record}")
+    request = ViewRequest(args.viz, args.viz_port, record, every_steps, robots)
+    check_request(request)
+    return request
 
 
 def check_request(request: ViewRequest) -> None:
@@ -74,7 +117,8 @@ def check_port(port: int) -> None:
 
 
 def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
-    """Add the visualizer of ``request`` to ``env_cfg`` (beside any already configured, e.g. ``--video``'s)."""
+    """Add the visualizer of ``request`` to ``env_cfg`` (beside any already configured, e.g. ``--video``'s), showing
+    ``request.robots`` robots, refreshed every ``request.every_steps`` env steps."""
     port = port_of(request)
     record = None if request.record is None else str(request.record)
     if request.viewer == "viser":
@@ -90,6 +134,8 @@ def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
         from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
 
         cfg = NewtonGLVisualizerCfg(headless=False)
+    cfg.max_visible_envs = request.robots
+    env_cfg.sim.render_interval = env_cfg.decimation * request.every_steps  # physics steps between refreshes
     add_visualizer(env_cfg, cfg)
 
 
@@ -106,6 +152,15 @@ def bound_port(env: Any, request: ViewRequest) -> int:
                 f"--viz-port {port}: the port was taken while the scene was built (viser moved to "
                 f"{server.get_port()}); run again with a free --viz-port"
             )
+    return port
+
+
+def serving(env: Any, request: ViewRequest) -> int:
+    """The port the view of ``request`` serves on (:func:`bound_port`); a viser view that records also gets a client
+    without a browser (:func:`connect_reader`), so that it records while nobody watches."""
+    port = bound_port(env, request)
+    if request.viewer == "viser" and request.record is not None:
+        connect_reader(port)
     return port
 
 
@@ -127,6 +182,45 @@ def newton_viewer(env: Any, headless: bool = False) -> Any:
         if hasattr(renderer, "register_key_press") and bool(renderer.headless) == headless:
             return viewer
     return None
+
+
+def connect_reader(port: int) -> list[int]:
+    """Connect a client without a browser to the viser view on ``port``: on a thread of its own it reads and drops
+    what the server sends, until the server stops. Returns the sizes [bytes] of the messages received so far.
+
+    Isaac Lab's viser visualizer draws nothing while no client is connected, so a ``--viz-record`` that nobody
+    watched held only the empty scene (477 bytes): with this client the view draws, and records, every refresh.
+    viser counts a client once it has sent its camera, as the page does on load.
+    """
+    import msgspec
+    import viser
+    from viser import _messages
+    from websockets.sync.client import connect
+
+    connection = connect(f"ws://localhost:{port}", subprotocols=[f"viser-v{viser.__version__}"], max_size=None)
+    camera = _messages.ViewerCameraMessage(
+        wxyz=(1.0, 0.0, 0.0, 0.0),
+        position=(4.0, -4.0, 3.0),
+        fov=1.0,
+        near=0.01,
+        far=1000.0,
+        image_height=540,
+        image_width=960,
+        look_at=(0.0, 0.0, 0.0),
+        up_direction=(0.0, 0.0, 1.0),
+    )
+    connection.send(msgspec.msgpack.encode(camera.as_serializable_dict()))
+    received: list[int] = []
+
+    def read() -> None:
+        try:
+            for message in connection:
+                received.append(len(message))
+        except Exception:  # noqa: BLE001  (the server stopped: the connection is closed)
+            pass
+
+    threading.Thread(target=read, name="viser-reader", daemon=True).start()
+    return received
 
 
 def address(request: ViewRequest, port: int | None = None) -> str:

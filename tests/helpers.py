@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: PPO updates crawl with 2 threads on 2 busy cores
 
+import signal
 import socket
 import subprocess
 import sys
@@ -146,6 +147,30 @@ def mounted_tmpfs(folder: Path, options: str):
         yield folder
     finally:
         subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def start_script(script: str, *args: str, cwd: Path) -> subprocess.Popen:
+    """Start ``scripts/<script>`` with the test interpreter in ``cwd``; its output (stderr merged) read line by line
+    from ``stdout`` as it prints."""
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / script), *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+
+
+def interrupt(proc: subprocess.Popen, seconds: float = 120) -> str:
+    """Ctrl-C ``proc`` (SIGINT) and wait up to ``seconds`` for it to end; the rest of its output. Killed, and the
+    timeout raised, if it does not end."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=seconds)[0]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
 
 
 def free_port() -> int:

@@ -4,14 +4,11 @@ trains, the training unchanged otherwise (it ends with its checkpoint), and the 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.request
 
 import pytest
 
-from helpers import REPO, SMALL_TERRAIN, free_port, wait_for_line
+from helpers import SMALL_TERRAIN, free_port, start_script, wait_for_line
 
 from ext_walk_minutes.run.live_view import connect_reader
 
@@ -20,16 +17,11 @@ pytestmark = pytest.mark.slow  # builds an env and trains two iterations
 
 def test_train_serves_a_live_view_of_its_robots(tmp_path):
     port, recording = free_port(), tmp_path / "train.viser"
-    command = [sys.executable, str(REPO / "scripts" / "train.py"), "--device", "cpu", "--num_envs", "4"]
-    command += ["--max_iterations", "2", "--viz", "viser", "--viz-port", str(port), "--viz-every", "3"]
-    command += ["--viz-robots", "2", "--viz-record", str(recording), *SMALL_TERRAIN]
-    proc = subprocess.Popen(
-        command,
+    proc = start_script(
+        "train.py",
+        *("--device", "cpu", "--num_envs", "4", "--max_iterations", "2", "--viz", "viser", "--viz-port", str(port)),
+        *("--viz-every", "3", "--viz-robots", "2", "--viz-record", str(recording), *SMALL_TERRAIN),
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
         lines = wait_for_line(proc, "[train] live view:", 400)

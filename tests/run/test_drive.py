@@ -4,16 +4,12 @@ walk, stop makes it stand, push changes its velocity."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from helpers import REPO, SMALL_TERRAIN, free_port, wait_for_line, walk_run
+from helpers import SMALL_TERRAIN, free_port, interrupt, start_script, wait_for_line, walk_run
 from test_live_view import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
@@ -50,16 +46,8 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    command = [sys.executable, str(REPO / "scripts" / "play.py"), "--checkpoint", "pretrained", "--device", "cpu"]
-    command += ["--num_envs", "2", "--viz", "viser", "--viz-port", str(port), *SMALL_TERRAIN]  # the panel by default
-    proc = subprocess.Popen(
-        command,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )
+    command = ["--checkpoint", "pretrained", "--device", "cpu", "--num_envs", "2", "--viz", "viser"]
+    proc = start_script("play.py", *command, "--viz-port", str(port), *SMALL_TERRAIN, cwd=tmp_path)  # panel: default
     try:
         wait_for_line(proc, "[play] drive:", 400)
         with sync_playwright() as playwright:
@@ -90,12 +78,7 @@ def test_the_panel_and_keys_drive_the_robot_stop_and_push_it(tmp_path):
             pushed = PUSHED.search(_text_once_shown(page, PUSHED.pattern))
             browser.close()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            rest, _ = proc.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        rest = interrupt(proc)
     print(f"driven at {top} m/s: measured {walking}; stopped: {standing}; {pushed and pushed.group(0)}")
     assert (key_moved, key_stopped) == (pytest.approx(top / 4), 0.0), "W moves the forward slider, space stops"
     assert walking and sum(walking) / len(walking) > top / 2, f"driven at {top} m/s it walked {walking}"

@@ -4,18 +4,14 @@ recording saved."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import FIXTURE_POLICY, REPO, SMALL_TERRAIN, free_port, wait_for_line, walk_run
+from helpers import FIXTURE_POLICY, SMALL_TERRAIN, free_port, interrupt, start_script, wait_for_line, walk_run
 
 pytestmark = pytest.mark.slow
 
@@ -61,40 +57,17 @@ def test_viser_view_draws_the_walking_robots_in_a_browser(tmp_path):
     checkpoint = tmp_path / "model_192.pt"
     shutil.copy(FIXTURE_POLICY, checkpoint)
     port, recording = free_port(), tmp_path / "walk.viser"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "play.py"),
-            "--checkpoint",
-            str(checkpoint),
-            "--device",
-            "cpu",
-            "--num_envs",
-            "2",
-            "--viz",
-            "viser",
-            "--viz-port",
-            str(port),
-            "--viz-record",
-            str(recording),
-            *SMALL_TERRAIN,
-        ],
+    proc = start_script(
+        "play.py",
+        *("--checkpoint", str(checkpoint), "--device", "cpu", "--num_envs", "2"),
+        *("--viz", "viser", "--viz-port", str(port), "--viz-record", str(recording), *SMALL_TERRAIN),
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
         lines = wait_for_line(proc, "[play] live view: http://localhost", 400)
         first, second = _scene_shots(f"http://localhost:{port}", count=2, interval=3.0)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            rest, _ = proc.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        rest = interrupt(proc)
     out = "".join(lines) + rest
     Image.fromarray(first).save(tmp_path / "viser.png")  # to look at when the test fails
     assert _scene(first).std() > 10, "the scene is blank (viser.png)"

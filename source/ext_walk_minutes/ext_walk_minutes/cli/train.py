@@ -165,7 +165,7 @@ def _add_view_flags(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=TRAINING_VIEW_ROBOTS,
         metavar="N",
-        help="robots the live view shows, picked at random (default: %(default)s)",
+        help="robots the live view shows, spread over the robots, so over the terrain types (default: %(default)s)",
     )
 
 
@@ -182,8 +182,12 @@ def training_view(args: argparse.Namespace, num_envs: int, rank: int) -> live_vi
 
 
 def announce_view(env, view: live_view.ViewRequest) -> None:
-    """Say where the training job's live view is (after the env is built: the port viser got)."""
+    """Say where the training job's live view is (after the env is built: the port viser got); its camera on where
+    the second robot shown starts (its terrain origin: until the first reset the robots stand elsewhere), the first
+    in front of it and the others, one terrain type each, beyond."""
     port = live_view.serving(env, view)
+    shown = live_view.shown_robots(env.unwrapped.num_envs, view.robots)
+    video.look_at(env, env.unwrapped.scene.env_origins[shown[min(1, len(shown) - 1)]].tolist(), distance=4.0)
     print(
         f"[train] live view: {live_view.address(view, port)}; {view.robots} robots, refreshed every "
         f"{view.every_steps} steps",

@@ -36,7 +36,13 @@ class ViewRequest:
     every_steps: int = 1
     """Env steps between two refreshes of the view (a training job's view costs less refreshed more rarely)."""
     robots: int | None = None
-    """How many robots the view shows (a random choice of them); None: all."""
+    """How many robots the view shows (:func:`shown_robots`); None: all."""
+
+
+def shown_robots(num_envs: int, robots: int) -> list[int]:
+    """The indices of ``robots`` of ``num_envs`` robots spread evenly over them: Isaac Lab gives each terrain type a
+    block of consecutive robots, so a rough run's view shows every type."""
+    return sorted({round(i * (num_envs - 1) / max(robots - 1, 1)) for i in range(min(robots, num_envs))})
 
 
 def add_view_args(parser: argparse.ArgumentParser, viz_help: str) -> None:
@@ -134,7 +140,8 @@ def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
         from isaaclab_visualizers.newton import NewtonGLVisualizerCfg
 
         cfg = NewtonGLVisualizerCfg(headless=False)
-    cfg.max_visible_envs = request.robots
+    if request.robots is not None:
+        cfg.visible_env_indices = shown_robots(env_cfg.scene.num_envs, request.robots)
     env_cfg.sim.render_interval = env_cfg.decimation * request.every_steps  # physics steps between refreshes
     add_visualizer(env_cfg, cfg)
 

@@ -201,10 +201,14 @@ class FollowCamera(gym.Wrapper):
 
 def aim_camera(env: gym.Env, robot_index: int, distance: float = 1.0) -> None:
     """Point every visualizer's camera at robot ``robot_index`` from :data:`CAMERA_OFFSET` times ``distance``."""
-    base = env.unwrapped
-    x, y, z = base.scene["robot"].data.root_pos_w[robot_index].tolist()  # one small read
+    look_at(env, env.unwrapped.scene["robot"].data.root_pos_w[robot_index].tolist(), distance)  # one small read
+
+
+def look_at(env: gym.Env, target: list[float], distance: float = 1.0) -> None:
+    """Point every visualizer's camera at ``target`` (x, y, z) [m] from :data:`CAMERA_OFFSET` times ``distance``."""
+    x, y, z = target
     dx, dy, dz = (distance * offset for offset in CAMERA_OFFSET)
-    base.sim.set_camera_view((x + dx, y + dy, z + dz), (x, y, z))
+    env.unwrapped.sim.set_camera_view((x + dx, y + dy, z + dz), (x, y, z))
 
 
 def recorded_clips(folder: Path) -> list[Path]:

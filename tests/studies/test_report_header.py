@@ -2,11 +2,7 @@
 
 import shlex
 
-import pytest
-
 from ext_walk_minutes.studies.outputs import report_header
-
-pytestmark = pytest.mark.slow
 
 
 def test_report_header_quotes_the_command_line():

@@ -22,7 +22,7 @@ def end_of_section(lines: list[str], heading: str) -> int | None:
     level, or the end of ``lines``), blank lines before that heading left after it; None without the section."""
     if heading not in lines:
         return None
-    level = len(heading) - len(heading.lstrip("#"))
+    level = _level(heading)
     start = lines.index(heading) + 1
     end = next(
         (i for i in range(start, len(lines)) if lines[i].startswith("#") and _level(lines[i]) <= level),
@@ -37,8 +37,6 @@ def _level(line: str) -> int:
     return len(line) - len(line.lstrip("#"))
 
 
-def insert_lines(path: Path, at: int, new: list[str]) -> None:
-    """Write ``path`` with ``new`` inserted before its line ``at`` (0-based)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[at:at] = new
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def write_inserted(path: Path, lines: list[str], at: int, new: list[str]) -> None:
+    """Write ``lines`` to ``path`` with ``new`` inserted before line ``at`` (0-based)."""
+    path.write_text("\n".join([*lines[:at], *new, *lines[at:]]) + "\n", encoding="utf-8")

@@ -408,8 +408,8 @@ def append_to_docs(path: Path, table: list[str]) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if markdown.end_of_first_table(text.splitlines()) is None:  # new, or without the table: its header first
         text = (text.rstrip("\n") + "\n\n" if text else "") + DOCS_HEADER
-        path.write_text(text, encoding="utf-8")
-    markdown.insert_lines(path, markdown.end_of_first_table(text.splitlines()), table)
+    lines = text.splitlines()
+    markdown.write_inserted(path, lines, markdown.end_of_first_table(lines), table)
 
 
 @exit_on_usage_error

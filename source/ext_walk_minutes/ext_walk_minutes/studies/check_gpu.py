@@ -870,8 +870,8 @@ def append_to_docs(path: Path, results: list[StageResult], meta: dict) -> None:
         *summary_lines(results, meta)[:-2],
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    markdown.insert_lines(path, markdown.end_of_section(text.splitlines(), DOCS_SECTION), block)
+    lines = text.splitlines()
+    markdown.write_inserted(path, lines, markdown.end_of_section(lines, DOCS_SECTION), block)
 
 
 def write_outputs(out: Path, results: list[StageResult], meta: dict, argv: list[str] | None) -> None:

@@ -89,7 +89,8 @@ def test_a_training_view_shows_a_few_robots_refreshed_every_n_steps():
 
     spec, configs = walk_run("Walk-Flat-AnymalC", 4, SMALL_TERRAIN)
     port = free_port()
-    live_view.add_viewer(configs.env_cfg, live_view.ViewRequest("viser", port, every_steps=3, robots=2))
+    request = live_view.ViewRequest("viser", port, every_steps=3, robots=live_view.shown_robots(4, 2))
+    live_view.add_viewer(configs.env_cfg, request)
     with running_stand_in(spec, configs, "zero") as run:
         (viewer,) = run.env.unwrapped.sim.visualizers
         obs = run.env.reset()[0]["policy"]

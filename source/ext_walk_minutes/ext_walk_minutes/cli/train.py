@@ -28,6 +28,7 @@ from .flags import add_common_args, parse
 TRAINING_VIEW_EVERY = 5
 """Env steps between refreshes of ``--viz`` while training: 10 a second of simulated time, and its cost small."""
 TRAINING_VIEW_ROBOTS = 16
+"""Robots ``--viz`` shows of a training job, spread over all (:func:`~..run.live_view.shown_robots`)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,7 +179,7 @@ def training_view(args: argparse.Namespace, num_envs: int, rank: int) -> live_vi
         raise UsageError(f"--viz-robots must be at least 1 (got {args.viz_robots})")
     if rank != 0:
         return None
-    return live_view.request_from_args(args, args.viz_every, min(args.viz_robots, num_envs))
+    return live_view.request_from_args(args, args.viz_every, live_view.shown_robots(num_envs, args.viz_robots))
 
 
 def announce_view(env, view: live_view.ViewRequest) -> None:
@@ -186,10 +187,10 @@ def announce_view(env, view: live_view.ViewRequest) -> None:
     the second robot shown starts (its terrain origin: until the first reset the robots stand elsewhere), the first
     in front of it and the others, one terrain type each, beyond."""
     port = live_view.serving(env, view)
-    shown = live_view.shown_robots(env.unwrapped.num_envs, view.robots)
+    shown = view.robots
     video.look_at(env, env.unwrapped.scene.env_origins[shown[min(1, len(shown) - 1)]].tolist(), distance=4.0)
     print(
-        f"[train] live view: {live_view.address(view, port)}; {view.robots} robots, refreshed every "
+        f"[train] live view: {live_view.address(view, port)}; {len(shown)} robots, refreshed every "
         f"{view.every_steps} steps",
         flush=True,
     )

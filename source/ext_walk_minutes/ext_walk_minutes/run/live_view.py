@@ -35,14 +35,14 @@ class ViewRequest:
     record: Path | None = None
     every_steps: int = 1
     """Env steps between two refreshes of the view (a training job's view costs less refreshed more rarely)."""
-    robots: int | None = None
-    """How many robots the view shows (:func:`shown_robots`); None: all."""
+    robots: tuple[int, ...] | None = None
+    """The indices of the robots the view shows (:func:`shown_robots`); None: all."""
 
 
-def shown_robots(num_envs: int, robots: int) -> list[int]:
+def shown_robots(num_envs: int, robots: int) -> tuple[int, ...]:
     """The indices of ``robots`` of ``num_envs`` robots spread evenly over them: Isaac Lab gives each terrain type a
     block of consecutive robots, so a rough run's view shows every type."""
-    return sorted({round(i * (num_envs - 1) / max(robots - 1, 1)) for i in range(min(robots, num_envs))})
+    return tuple(sorted({round(i * (num_envs - 1) / max(robots - 1, 1)) for i in range(min(robots, num_envs))}))
 
 
 def add_view_args(parser: argparse.ArgumentParser, viz_help: str) -> None:
@@ -67,7 +67,9 @@ def add_view_args(parser: argparse.ArgumentParser, viz_help: str) -> None:
     )
 
 
-def request_from_args(args: argparse.Namespace, every_steps: int = 1, robots: int | None = None) -> ViewRequest | None:
+def request_from_args(
+    args: argparse.Namespace, every_steps: int = 1, robots: tuple[int, ...] | None = None
+) -> ViewRequest | None:
     """What ``--viz`` asks for (None without it), checked before the simulator starts: a viewer that runs here, a free
     port, a recording that can be written."""
     if args.viz is None:
@@ -124,7 +126,7 @@ def check_port(port: int) -> None:
 
 def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
     """Add the visualizer of ``request`` to ``env_cfg`` (beside any already configured, e.g. ``--video``'s), showing
-    ``request.robots`` robots, refreshed every ``request.every_steps`` env steps."""
+    the robots ``request.robots``, refreshed every ``request.every_steps`` env steps."""
     port = port_of(request)
     record = None if request.record is None else str(request.record)
     if request.viewer == "viser":
@@ -141,7 +143,7 @@ def add_viewer(env_cfg: Any, request: ViewRequest) -> None:
 
         cfg = NewtonGLVisualizerCfg(headless=False)
     if request.robots is not None:
-        cfg.visible_env_indices = shown_robots(env_cfg.scene.num_envs, request.robots)
+        cfg.visible_env_indices = list(request.robots)
     env_cfg.sim.render_interval = env_cfg.decimation * request.every_steps  # physics steps between refreshes
     add_visualizer(env_cfg, cfg)
 
